@@ -1,0 +1,135 @@
+"""Read the running machine into a :class:`~crashmap.snapshot.Snapshot`. Read only: never writes.
+
+Every fact is optional: a file that cannot be read leaves its field unknown (None).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+import platform
+import re
+from pathlib import Path
+
+from crashmap import __version__
+from crashmap.bootlog import memory_lines, swiotlb_size
+from crashmap.errors import CrashmapError
+from crashmap.snapshot import Snapshot
+
+ROOT = Path(os.environ.get("CRASHMAP_ROOT", "/"))
+"""Filesystem root to read from; tests point it at a fake tree."""
+
+BALLOON_MODULES = ("virtio_balloon", "hv_balloon", "xen_balloon", "vmw_balloon", "balloon")
+
+
+def _read(relative: str, limit: int = 16 << 20) -> str | None:
+    try:
+        with open(ROOT / relative, "rb") as handle:
+            return handle.read(limit).decode("utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _read_int(relative: str) -> int | None:
+    text = _read(relative)
+    try:
+        return int(text.strip()) if text is not None else None
+    except ValueError:
+        return None
+
+
+def read_cmdline() -> str | None:
+    """/proc/cmdline as the kernel sees it: the trailing newline removed (spec §6.5)."""
+    text = _read("proc/cmdline")
+    return text[:-1] if text is not None and text.endswith("\n") else text
+
+
+def read_kmsg(limit: int = 20000) -> str | None:
+    """The kernel log from /dev/kmsg (non-blocking), message text only."""
+    path = ROOT / "dev/kmsg"
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    lines: list[str] = []
+    try:
+        while len(lines) < limit:
+            try:
+                record = os.read(fd, 8192)
+            except BlockingIOError:
+                break
+            except OSError:
+                continue  # EPIPE: a record was overwritten while reading
+            if not record:
+                break
+            _, _, message = record.decode("utf-8", errors="replace").partition(";")
+            lines.append(message.split("\n", 1)[0])
+    finally:
+        os.close(fd)
+    return "\n".join(lines) if lines else None
+
+
+def _boot_file(release: str, names: tuple[str, ...]) -> int | None:
+    for pattern in names:
+        try:
+            return (ROOT / "boot" / pattern.format(release)).stat().st_size
+        except OSError:
+            continue
+    return None
+
+
+def _swiotlb_from_cmdline(cmdline: str) -> int | None:
+    match = re.search(r"(?:^| )swiotlb=(\d+)", cmdline)
+    return int(match.group(1)) * 2048 if match else None  # IO_TLB_SIZE slabs of 2 KiB
+
+
+def capture() -> Snapshot:
+    """Snapshot the running machine. Raises CrashmapError if /proc/iomem cannot be read."""
+    iomem = _read("proc/iomem")
+    if iomem is None:
+        raise CrashmapError("cannot read /proc/iomem on this machine", path="live")
+    release = platform.release()
+    cmdline = read_cmdline()
+    log = read_kmsg()
+    modules = _read("proc/modules")
+    try:
+        import psutil
+
+        mem_total: int | None = int(psutil.virtual_memory().total)
+        cpus = psutil.cpu_count()
+    except Exception:  # psutil can fail in odd containers; the fields stay unknown
+        mem_total, cpus = None, os.cpu_count()
+    zswap = _read("sys/module/zswap/parameters/enabled")
+    loaded = _read_int("sys/kernel/kexec_crash_loaded")
+    balloon = None
+    if modules is not None:
+        names = {line.split(" ", 1)[0] for line in modules.splitlines()}
+        balloon = any(m in names for m in BALLOON_MODULES) or (ROOT / "sys/bus/virtio/drivers/virtio_balloon").exists()
+    swiotlb = (swiotlb_size(log) if log else None) or (
+        _swiotlb_from_cmdline(cmdline) if cmdline else None
+    )
+    return Snapshot(
+        iomem=iomem,
+        source="live",
+        hostname=platform.node() or None,
+        arch=platform.machine() or None,
+        kernel_release=release or None,
+        cmdline=cmdline,
+        mem_total=mem_total,
+        page_size=os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else None,
+        cpu_count=cpus,
+        kexec_crash_size=_read_int("sys/kernel/kexec_crash_size"),
+        kexec_crash_loaded=None if loaded is None else bool(loaded),
+        kexec_crash_cma_ranges=_read("sys/kernel/kexec_crash_cma_ranges"),
+        zswap_enabled=None if zswap is None else zswap.strip() in ("Y", "1"),
+        balloon_loaded=balloon,
+        swiotlb_size=swiotlb,
+        boot_log=memory_lines(log) if log else None,
+        kernel_size=_boot_file(release, ("vmlinuz-{}", "vmlinux-{}", "Image-{}", "image-{}")),
+        initrd_size=_boot_file(
+            release, ("initrd.img-{}", "initramfs-{}.img", "initrd-{}", "initramfs-{}")
+        ),
+        modules=modules,
+        taken_at=_dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
+        taken_by=f"crashmap {__version__} snapshot of the live machine (euid {os.geteuid()})",
+    )

@@ -1,0 +1,223 @@
+"""Snapshots: one YAML file holding a machine's raw /proc/iomem and the facts around it.
+
+Written with ``yaml.safe_dump`` (the iomem text byte-exact, as a block scalar where YAML allows),
+read with the C safe loader when libyaml is present. Missing fields are unknown (None); unknown
+keys are ignored with a warning; a wrong type is an error naming the key; YAML aliases are refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass, field, fields
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from crashmap.errors import CrashmapError
+from crashmap.iomem import Iomem, parse_iomem, read_text
+from crashmap.memmap import MemoryMap, Range
+
+SCHEMA_VERSION = 1
+SCHEMA_KEY = "crashmap_snapshot"
+
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+@dataclass
+class Snapshot:
+    """A memory map and the facts crashmap needs about the machine it came from."""
+
+    iomem: str
+    """The raw /proc/iomem text, byte-exact."""
+    source: str = "snapshot"
+    """Where this came from, for people: ``live``, a path, ``demo``, a bundled map name."""
+    hostname: str | None = None
+    arch: str | None = None
+    """``platform.machine()`` of the machine, or the arch given or inferred for a raw dump."""
+    arch_note: str | None = None
+    """How ``arch`` was decided when it was not read from the machine (guess, header, --arch)."""
+    kernel_release: str | None = None
+    cmdline: str | None = None
+    """/proc/cmdline without its trailing newline."""
+    mem_total: int | None = None
+    """Total memory in bytes as psutil reports it (MemTotal)."""
+    page_size: int | None = None
+    cpu_count: int | None = None
+    kexec_crash_size: int | None = None
+    kexec_crash_loaded: bool | None = None
+    kexec_crash_cma_ranges: str | None = None
+    """/sys/kernel/kexec_crash_cma_ranges text (``start-end`` per line, inclusive, hex)."""
+    zswap_enabled: bool | None = None
+    balloon_loaded: bool | None = None
+    swiotlb_size: int | None = None
+    boot_log: str | None = None
+    """Memory lines of the boot log: e820/firmware map, RAMDISK, crashkernel, CMA, Memory:."""
+    kernel_size: int | None = None
+    """Size of the running kernel's image file under /boot, when known."""
+    initrd_size: int | None = None
+    """Size of the running kernel's initrd under /boot, when known."""
+    modules: str | None = None
+    """/proc/modules text, when captured."""
+    taken_at: str | None = None
+    taken_by: str | None = None
+    provenance: str | None = None
+    """Where the data came from (for maps built from public reports)."""
+    warnings: list[str] = field(default_factory=list, compare=False)
+    """Diagnostics from loading (unknown keys, guessed arch); not saved."""
+
+    @cached_property
+    def parsed(self) -> Iomem:
+        return parse_iomem(self.iomem, self.source)
+
+    @cached_property
+    def memmap(self) -> MemoryMap:
+        return MemoryMap(self.parsed)
+
+    @property
+    def hidden(self) -> bool:
+        return self.parsed.hidden
+
+    @property
+    def system_ram(self) -> int | None:
+        """The kernel's ``system_ram`` as well as the map tells it (sum of System RAM)."""
+        if not self.hidden:
+            total = self.memmap.total_ram
+            if total:
+                return total
+        return self.mem_total
+
+    @property
+    def cma_ranges(self) -> list[Range]:
+        """Crashkernel CMA areas from ``kexec_crash_cma_ranges`` (half-open)."""
+        return parse_cma_ranges(self.kexec_crash_cma_ranges or "")
+
+
+_KINDS: dict[str, tuple[type, ...]] = {
+    "str": (str,), "str | None": (str,), "int | None": (int,), "bool | None": (bool,),
+}
+_TYPES: dict[str, tuple[type, ...]] = {
+    f.name: _KINDS[str(f.type)] for f in fields(Snapshot) if f.name not in ("warnings", "source")
+}
+"""The saved keys and their YAML types (read off the dataclass annotations)."""
+
+
+def parse_cma_ranges(text: str) -> list[Range]:
+    ranges: list[Range] = []
+    for line in text.split():
+        start, _, end = line.partition("-")
+        try:
+            ranges.append(Range(int(start, 16), int(end, 16) + 1))
+        except ValueError:
+            continue
+    return ranges
+
+
+class _BlockDumper(_Dumper):  # type: ignore[misc, valid-type]
+    pass
+
+
+def _represent_str(dumper: Any, value: str) -> Any:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_BlockDumper.add_representer(str, _represent_str)
+
+
+def to_yaml(snapshot: Snapshot) -> str:
+    """The snapshot as YAML text (schema version first, iomem last)."""
+    data: dict[str, Any] = {SCHEMA_KEY: SCHEMA_VERSION}
+    for name in _TYPES:
+        if name in ("iomem",):
+            continue
+        value = getattr(snapshot, name)
+        if value is not None:
+            data[name] = value
+    data["iomem"] = snapshot.iomem
+    return yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=1 << 16)
+
+
+def from_yaml(text: str, path: str) -> Snapshot:
+    """Load a snapshot, checking the schema, the types and refusing aliases."""
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise CrashmapError("YAML anchors and aliases are not allowed in a snapshot", path=path)
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise CrashmapError(f"not valid YAML: {problem}", path=path,
+                            line=mark.line + 1 if mark else None) from None
+    if not isinstance(data, dict):
+        kind = type(data).__name__ if data is not None else "empty"
+        raise CrashmapError(f"a snapshot is a YAML mapping, this is {kind}", path=path)
+    version = data.get(SCHEMA_KEY)
+    if version is None:
+        raise CrashmapError(f"not a crashmap snapshot (no '{SCHEMA_KEY}' key)", path=path)
+    if version != SCHEMA_VERSION or isinstance(version, bool):
+        raise CrashmapError(
+            f"snapshot schema version {version!r} is not supported (this crashmap reads "
+            f"{SCHEMA_VERSION})", path=path)
+    values: dict[str, Any] = {}
+    warnings: list[str] = []
+    for key, value in data.items():
+        if key == SCHEMA_KEY:
+            continue
+        if key == "source":
+            continue
+        if not isinstance(key, str) or key not in _TYPES:
+            warnings.append(f"{path}: unknown key {key!r} ignored")
+            continue
+        if value is None:
+            continue
+        expected = _TYPES[key]
+        if not isinstance(value, expected) or (bool not in expected and isinstance(value, bool)):
+            raise CrashmapError(
+                f"key {key!r} must be {expected[0].__name__}, not {type(value).__name__}", path=path
+            )
+        values[key] = value
+    if "iomem" not in values:
+        raise CrashmapError("snapshot has no 'iomem' text", path=path)
+    snapshot = Snapshot(**values, source=path)
+    snapshot.warnings.extend(warnings)
+    return snapshot
+
+
+def load_snapshot(path: str | Path) -> Snapshot:
+    """Read and validate a snapshot file."""
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise CrashmapError(f"cannot read: {error.strerror or error}", path=name) from None
+    return from_yaml(read_text(data, name), name)
+
+
+def write_atomic(path: str | Path, text: str, *, force: bool = False) -> None:
+    """Write ``text`` to ``path`` through a temporary file and a rename; refuse to overwrite."""
+    target = Path(path)
+    if target.exists() and not force:
+        raise CrashmapError("already exists (use --force to overwrite)", path=str(target))
+    directory = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
+    except OSError as error:
+        raise CrashmapError(f"cannot write: {error.strerror or error}", path=str(target)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if not force and target.exists():
+            raise CrashmapError("already exists (use --force to overwrite)", path=str(target))
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

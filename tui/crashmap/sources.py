@@ -1,0 +1,222 @@
+"""Resolve a SOURCE argument into a :class:`~crashmap.snapshot.Snapshot`.
+
+SOURCE is ``live``, a snapshot YAML, a raw /proc/iomem text file, an extracted sosreport or
+supportconfig directory, or the name of a map shipped in ``maps/`` (``demo`` among them).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from crashmap.arch import normalize_arch
+from crashmap.archguess import arch_from_text, guess_arch
+from crashmap.bootlog import memory_lines
+from crashmap.errors import CrashmapError
+from crashmap.iomem import parse_iomem, read_text
+from crashmap.snapshot import SCHEMA_KEY, Snapshot, from_yaml
+
+DEMO_MAP = "x86_64-laptop-zenbook"
+"""The bundled map shown when the live map cannot be read."""
+
+
+def maps_dir() -> Path:
+    """Where the bundled maps live: inside the wheel, or ``maps/`` of a source checkout."""
+    packaged = Path(__file__).parent / "maps"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "maps"
+
+
+def bundled_maps() -> dict[str, Path]:
+    """Bundled map names (file stems) and their paths, sorted by name."""
+    directory = maps_dir()
+    return {p.stem: p for p in sorted(directory.glob("*.yaml"))} if directory.is_dir() else {}
+
+
+def load_source(spec: str | None = "live", *, arch: str | None = None) -> Snapshot:
+    """Load SOURCE; ``arch`` (from ``--arch``) overrides whatever the source says."""
+    spec = spec or "live"
+    if spec == "live":
+        from crashmap.live import capture
+
+        snapshot = capture()
+    else:
+        snapshot = _load_path_or_map(spec)
+    _settle_arch(snapshot, arch)
+    return snapshot
+
+
+def _load_path_or_map(spec: str) -> Snapshot:
+    path = Path(spec)
+    if path.is_dir():
+        return load_report_dir(path)
+    if path.exists():
+        return load_file(path)
+    maps = bundled_maps()
+    name = DEMO_MAP if spec == "demo" else spec
+    if name in maps:
+        snapshot = load_file(maps[name])
+        snapshot.source = "demo" if spec == "demo" else f"map:{name}"
+        return snapshot
+    known = ", ".join(["demo", *maps]) or "none"
+    raise CrashmapError(f"no such file, directory or bundled map (bundled maps: {known})", path=spec)
+
+
+def load_file(path: Path) -> Snapshot:
+    """A snapshot YAML or a raw /proc/iomem text file, told apart by content."""
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CrashmapError(f"cannot read: {error.strerror or error}", path=name) from None
+    text = read_text(data, name)
+    if not text.strip():
+        raise CrashmapError("empty file", path=name)
+    if _looks_like_snapshot(text):
+        return from_yaml(text, name)
+    return snapshot_from_iomem(text, name)
+
+
+def _looks_like_snapshot(text: str) -> bool:
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#") or stripped == "---":
+            continue
+        return stripped.startswith((SCHEMA_KEY + ":", "{", "- ", "[")) or (
+            ":" in stripped and not re.match(r"\s*(?:>\s*)*[0-9a-fA-F]+-[0-9a-fA-F]+", line)
+            and re.match(r"[A-Za-z_][\w-]*:(\s|$)", stripped) is not None
+        )
+    return False
+
+
+def snapshot_from_iomem(text: str, name: str) -> Snapshot:
+    """Wrap raw iomem text; a ``# key: value`` header (the shared dumps) supplies provenance."""
+    parsed = parse_iomem(text, name)
+    header = parsed.header
+    snapshot = Snapshot(iomem=text, source=name, taken_by=f"raw /proc/iomem text from {name}")
+    if header:
+        snapshot.provenance = "\n".join(f"{k}: {v}" for k, v in header.items())
+        header_arch = arch_from_text(header.get("arch", ""))
+        if header_arch:
+            snapshot.arch = header_arch
+            snapshot.arch_note = "from the file's '# arch:' header"
+        if header.get("kernel"):
+            snapshot.kernel_release = header["kernel"].split()[0]
+    snapshot.__dict__["parsed"] = parsed  # already parsed: keep it
+    return snapshot
+
+
+def _settle_arch(snapshot: Snapshot, arch: str | None) -> None:
+    if arch:
+        snapshot.arch = normalize_arch(arch)
+        snapshot.arch_note = "given with --arch"
+        return
+    if snapshot.arch:
+        return
+    if snapshot.hidden:
+        snapshot.arch, snapshot.arch_note = "x86_64", "unknown (addresses hidden); assuming x86_64"
+        return
+    guessed, reason = guess_arch(snapshot.parsed)
+    snapshot.arch = guessed
+    snapshot.arch_note = f"guessed from the map: {reason}; pass --arch to be sure"
+    snapshot.warnings.append(f"{snapshot.source}: architecture {snapshot.arch_note}")
+
+
+# --- sosreport and supportconfig directories -------------------------------------------------
+
+_SOS_FILES = {
+    "iomem": ("proc/iomem",),
+    "cmdline": ("proc/cmdline",),
+    "meminfo": ("proc/meminfo",),
+    "modules": ("proc/modules", "sos_commands/kernel/lsmod"),
+    "uname": ("uname", "sos_commands/kernel/uname_-a", "sos_commands/general/uname_-a"),
+    "hostname": ("hostname", "etc/hostname", "sos_commands/general/hostname"),
+    "dmesg": ("sos_commands/kernel/dmesg", "var/log/dmesg", "sos_commands/logs/journalctl_--no-pager_--catalog_--boot", "dmesg"),
+    "kexec_crash_size": ("sys/kernel/kexec_crash_size",),
+    "kexec_crash_loaded": ("sys/kernel/kexec_crash_loaded",),
+    "kexec_crash_cma_ranges": ("sys/kernel/kexec_crash_cma_ranges",),
+    "zswap": ("sys/module/zswap/parameters/enabled",),
+}
+
+_SECTION = re.compile(r"^#==\[ [^\]]* \]=*#\s*$")
+
+
+def load_report_dir(path: Path) -> Snapshot:
+    """An extracted sosreport (``proc/iomem``...) or supportconfig (``*.txt`` sections)."""
+    found = _sos_files(path)
+    if "iomem" not in found:
+        found = _supportconfig_files(path)
+    if "iomem" not in found:
+        raise CrashmapError(
+            "no proc/iomem in this directory (expected an extracted sosreport or supportconfig)",
+            path=str(path),
+        )
+    iomem_path = str(path / "proc/iomem") if (path / "proc/iomem").exists() else str(path)
+    snapshot = snapshot_from_iomem(found["iomem"], iomem_path)
+    snapshot.source = str(path)
+    snapshot.taken_by = f"extracted report directory {path}"
+    snapshot.cmdline = found.get("cmdline", "").rstrip("\n") or None
+    uname = found.get("uname", "").split()
+    if len(uname) >= 3:
+        snapshot.kernel_release = uname[2]
+        machine = next((w for w in reversed(uname[:-1]) if arch_from_text(w)), None)
+        if machine:
+            snapshot.arch = machine
+            snapshot.arch_note = "from uname in the report"
+    snapshot.hostname = found.get("hostname", "").strip() or (uname[1] if len(uname) > 1 else None)
+    meminfo = re.search(r"MemTotal:\s+(\d+) kB", found.get("meminfo", ""))
+    snapshot.mem_total = int(meminfo.group(1)) * 1024 if meminfo else None
+    snapshot.modules = found.get("modules")
+    if found.get("dmesg"):
+        snapshot.boot_log = memory_lines(found["dmesg"]) or None
+    for key in ("kexec_crash_size", "kexec_crash_loaded"):
+        value = found.get(key, "").strip()
+        if value.isdigit():
+            setattr(snapshot, key, int(value) if key == "kexec_crash_size" else value == "1")
+    snapshot.kexec_crash_cma_ranges = found.get("kexec_crash_cma_ranges")
+    if "zswap" in found:
+        snapshot.zswap_enabled = found["zswap"].strip() in ("Y", "1")
+    return snapshot
+
+
+def _sos_files(path: Path) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for key, candidates in _SOS_FILES.items():
+        for relative in candidates:
+            candidate = path / relative
+            if candidate.is_file():
+                found[key] = read_text(candidate.read_bytes(), str(candidate))
+                break
+    return found
+
+
+def _supportconfig_files(path: Path) -> dict[str, str]:
+    """Sections of supportconfig's ``*.txt`` files, keyed like the sosreport files."""
+    wanted = {
+        "/proc/iomem": "iomem", "/proc/cmdline": "cmdline", "/proc/meminfo": "meminfo",
+        "/proc/modules": "modules", "uname -a": "uname", "/bin/hostname": "hostname",
+        "dmesg": "dmesg", "/sys/kernel/kexec_crash_size": "kexec_crash_size",
+        "/sys/kernel/kexec_crash_loaded": "kexec_crash_loaded",
+    }
+    found: dict[str, str] = {}
+    for txt in sorted(path.glob("*.txt")):
+        lines = read_text(txt.read_bytes(), str(txt)).splitlines()
+        i = 0
+        while i < len(lines):
+            if _SECTION.match(lines[i]) and i + 1 < len(lines) and lines[i + 1].startswith("# "):
+                title = lines[i + 1][2:].strip()
+                body: list[str] = []
+                j = i + 2
+                while j < len(lines) and not _SECTION.match(lines[j]):
+                    body.append(lines[j])
+                    j += 1
+                command = title.split(" - ")[0]  # "# /proc/foo - File not found" has no body
+                for needle, key in wanted.items():
+                    matches = command.endswith(needle) or (key == "dmesg" and "dmesg" in command)
+                    if key not in found and matches and body:
+                        found[key] = "\n".join(body).strip("\n") + "\n"
+                i = j
+            else:
+                i += 1
+    return found
