@@ -165,15 +165,25 @@ class MemoryMap:
 
     @cached_property
     def ram(self) -> list[Range]:
-        """System RAM as merged ranges."""
-        return merge(Range(r.start, r.end) for r in self.ram_resources)
+        """Boot System RAM (what memblock knows) as merged ranges: top-level System RAM lines.
+
+        RAM nested under a device (virtio-mem ``virtio0``, ``dax0.0`` → ``System RAM (kmem)``) is
+        hot-plugged after boot: the crashkernel reservation can never use it. See ``hotplug_ram``.
+        """
+        return merge(Range(r.start, r.end) for r in self.ram_resources if r.depth == 0)
+
+    @cached_property
+    def hotplug_ram(self) -> list[Range]:
+        """System RAM added after boot (nested under a device or dax region)."""
+        return merge(Range(r.start, r.end) for r in self.ram_resources if r.depth > 0)
 
     @cached_property
     def busy(self) -> list[Busy]:
-        """What the running kernel holds inside System RAM (direct children of RAM resources)."""
+        """What the running kernel holds inside boot RAM (direct children of RAM resources)."""
         items = [
             Busy(c.start, c.end, c.name, classify(c), c.line)
             for r in self.ram_resources
+            if r.depth == 0
             for c in r.children
             if not c.is_empty
         ]
@@ -195,7 +205,10 @@ class MemoryMap:
 
     @cached_property
     def total_ram(self) -> int:
-        """Bytes of System RAM, plus a top-level ``Crash kernel`` carved out of it (s390)."""
+        """Bytes of boot System RAM, plus a top-level ``Crash kernel`` carved out of it (s390).
+
+        The planner's stand-in for the kernel's ``memblock_phys_mem_size()`` (spec §1).
+        """
         return sum(r.size for r in self.ram) + sum(r.size for r in self.crash_outside_ram)
 
     @cached_property
