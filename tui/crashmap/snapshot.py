@@ -199,6 +199,16 @@ def load_snapshot(path: str | Path) -> Snapshot:
     return from_yaml(read_text(data, name), name)
 
 
+def _default_mode(target: Path) -> int:
+    """Keep an overwritten file's mode; a new file gets 0666 minus the umask, like open()."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def write_atomic(path: str | Path, text: str, *, force: bool = False) -> None:
     """Write ``text`` to ``path`` through a temporary file and a rename; refuse to overwrite."""
     target = Path(path)
@@ -216,6 +226,7 @@ def write_atomic(path: str | Path, text: str, *, force: bool = False) -> None:
             os.fsync(handle.fileno())
         if not force and target.exists():
             raise CrashmapError("already exists (use --force to overwrite)", path=str(target))
+        os.chmod(tmp, _default_mode(target))
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):

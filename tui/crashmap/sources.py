@@ -101,8 +101,9 @@ def snapshot_from_iomem(text: str, name: str) -> Snapshot:
         if header_arch:
             snapshot.arch = header_arch
             snapshot.arch_note = "from the file's '# arch:' header"
-        if header.get("kernel"):
-            snapshot.kernel_release = header["kernel"].split()[0]
+        release = header.get("kernel", "").split()
+        if release and release[0][:1].isdigit():
+            snapshot.kernel_release = release[0].rstrip(",;")
     snapshot.__dict__["parsed"] = parsed  # already parsed: keep it
     return snapshot
 
