@@ -12,6 +12,7 @@ unambiguously stops with ``FILE:LINE: what is wrong``.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +24,8 @@ MAX_BYTES = 16 << 20
 
 HIDDEN_MESSAGE = "addresses are hidden: run as root, or load a snapshot"
 
+_FAST = re.compile(r"( *)([0-9a-f]{1,16})-([0-9a-f]{1,16}) : ([^<>←\t\u00a0]*)$")
+"""A clean kernel line: the common case, parsed without the slow path."""
 _ENTRY = re.compile(r"([0-9a-fA-F]+)-([0-9a-fA-F]+)[ \t]*:[ \t]?(.*)$")
 _TRUNCATED = re.compile(r"[0-9a-fA-F]+(?:-[0-9a-fA-F]*)?[ \t]*$")
 _HEXISH_START = re.compile(r"[0-9a-fA-F]+-")
@@ -36,7 +39,7 @@ _WRAP_WIDTH = 60
 """A non-entry line after an entry at least this long is taken as a mail-wrapped name."""
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Resource:
     """One /proc/iomem line: ``[start, end)`` named ``name``, with its children in address order."""
 
@@ -123,13 +126,34 @@ def read_text(data: bytes, path: str) -> str:
 
 def parse_iomem(text: str, path: str = "<iomem>") -> Iomem:
     """Parse /proc/iomem text (possibly pasted from a report) into an :class:`Iomem` tree."""
+    enabled = gc.isenabled()
+    gc.disable()  # thousands of small objects: collector passes would double the parse time
+    try:
+        return _parse(text, path)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parse(text: str, path: str) -> Iomem:
     if len(text) > MAX_BYTES:
         raise CrashmapError("text is too large to be a /proc/iomem", path=path)
     result = Iomem(roots=[], path=path)
     entries: list[Resource] = []
     last_entry_width = 0
     pending_wrap: Resource | None = None
+    fast = _FAST.match
     for number, raw in enumerate(text.splitlines(), start=1):
+        quick = fast(raw)
+        if quick is not None:
+            start, last = int(quick.group(2), 16), int(quick.group(3), 16)
+            if start <= last:
+                resource = Resource(start, last + 1, quick.group(4).rstrip(" "), number, 0, None,
+                                    [], len(quick.group(1)))
+                entries.append(resource)
+                last_entry_width = len(raw)
+                pending_wrap = resource
+                continue
         line = raw.replace("\u00a0", " ").rstrip("\r\n")
         body = _QUOTE.sub("", line, count=1) if line.lstrip().startswith(">") else line
         stripped = body.strip()
@@ -157,7 +181,7 @@ def parse_iomem(text: str, path: str = "<iomem>") -> Iomem:
             raise CrashmapError(_explain_bad_line(stripped), path=path, line=number)
         start_text, end_text = match.group(1), match.group(2)
         name = match.group(3).strip(" \t")
-        annotated = _ANNOTATION.search(name)
+        annotated = _ANNOTATION.search(name) if ("<" in name or ">" in name or "←" in name) else None
         if annotated:
             result.notes.append(f"line {number}: ignored the annotation {annotated.group(0).strip()!r}")
             name = name[: annotated.start()]
@@ -214,36 +238,61 @@ def _explain_bad_line(stripped: str) -> str:
 
 
 def _build_tree(entries: list[Resource], result: Iomem) -> None:
-    """Nest by containment; indentation decides only between identical ranges."""
+    """Nest by containment; indentation decides only between identical ranges.
+
+    The kernel never lets siblings overlap, so a range inside the previous open range is its
+    child even when mangled indentation says otherwise. Identical ranges (a PCI function and its
+    driver, every line of a hidden map) nest only when indented deeper.
+    """
     stack: list[Resource] = []
+    tails: list[Resource | None] = []  # last non-empty child of each open range, for order checks
+    root_tail: Resource | None = None
+    hidden = result.hidden
     disagreements = 0
     for entry in entries:
-        if entry.is_empty and not result.hidden:
-            # A registered but empty resource (0-0 in a root dump): keep it where indentation says.
-            while stack and stack[-1].indent >= entry.indent:
+        start, end, indent = entry.start, entry.end, entry.indent
+        if not hidden and start == 0 and end == 1:
+            # A registered but empty resource (0-0 in a root dump): place it by indentation alone.
+            while stack and stack[-1].indent >= indent:
                 stack.pop()
-            _attach(entry, stack, result)
-            continue
-        while stack and not stack[-1].contains(entry):
-            stack.pop()
-        while stack and stack[-1].same_range(entry) and entry.indent <= stack[-1].indent:
-            stack.pop()
-        if stack and entry.indent <= stack[-1].indent and not stack[-1].same_range(entry):
-            disagreements += 1
-        _check_order(entry, stack, result)
-        _attach(entry, stack, result)
-    if disagreements:
+                tails.pop()
+        else:
+            while stack:
+                top = stack[-1]
+                if top.start <= start and end <= top.end and not (
+                    top.start == start and top.end == end and indent <= top.indent
+                ):
+                    break
+                stack.pop()
+                tails.pop()
+            previous = tails[-1] if stack else root_tail
+            if previous is not None and not hidden:
+                _check_order(entry, previous, result)
+            if stack and indent <= stack[-1].indent:
+                disagreements += 1
+        if stack:
+            parent = stack[-1]
+            entry.parent = parent
+            entry.depth = parent.depth + 1
+            parent.children.append(entry)
+            if not entry.is_empty:
+                tails[-1] = entry
+        else:
+            entry.depth = 0
+            result.roots.append(entry)
+            if not entry.is_empty:
+                root_tail = entry
+        stack.append(entry)
+        tails.append(None)
+    if disagreements and not hidden:
         result.notes.append(
-            f"{disagreements} line(s) indented shallower than the range that contains them: "
+            f"{disagreements} line(s) indented no deeper than the range that contains them: "
             "nesting taken from the addresses"
         )
 
 
-def _check_order(entry: Resource, stack: list[Resource], result: Iomem) -> None:
-    siblings = stack[-1].children if stack else result.roots
-    previous = next((s for s in reversed(siblings) if not s.is_empty), None)
-    if previous is None or result.hidden:
-        return
+def _check_order(entry: Resource, previous: Resource, result: Iomem) -> None:
+    """Siblings come in address order and never overlap in kernel output."""
     if entry.start < previous.start:
         raise CrashmapError(
             f"{entry.start:08x}-{entry.last:08x} comes after {previous.start:08x}-{previous.last:08x} "
@@ -256,14 +305,3 @@ def _check_order(entry: Resource, stack: list[Resource], result: Iomem) -> None:
             f"(line {previous.line}) without being inside it",
             path=result.path, line=entry.line,
         )
-
-
-def _attach(entry: Resource, stack: list[Resource], result: Iomem) -> None:
-    if stack:
-        entry.parent = stack[-1]
-        entry.depth = stack[-1].depth + 1
-        stack[-1].children.append(entry)
-    else:
-        entry.depth = 0
-        result.roots.append(entry)
-    stack.append(entry)

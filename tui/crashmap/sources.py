@@ -213,10 +213,11 @@ def _supportconfig_files(path: Path) -> dict[str, str]:
                     body.append(lines[j])
                     j += 1
                 command = title.split(" - ")[0]  # "# /proc/foo - File not found" has no body
+                content = "\n".join(body).strip("\n")
                 for needle, key in wanted.items():
                     matches = command.endswith(needle) or (key == "dmesg" and "dmesg" in command)
-                    if key not in found and matches and body:
-                        found[key] = "\n".join(body).strip("\n") + "\n"
+                    if key not in found and matches and content.strip():
+                        found[key] = content + "\n"
                 i = j
             else:
                 i += 1
