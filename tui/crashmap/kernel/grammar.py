@@ -1,0 +1,412 @@
+"""``parse_crashkernel()`` of kernel/crash_reserve.c (Linux 6.17/6.18), per architecture (spec §1, §2).
+
+The emulation works on the whole command line, as the kernel does: words are found by raw
+substring search, only an ASCII space ends a word, and the end of the string is the kernel's NUL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from crashmap.arch import Arch, get_arch
+from crashmap.errors import CrashmapError
+from crashmap.kernel.memparse import U64_MASK, memparse
+from crashmap.units import MiB, format_size
+
+NAME = "crashkernel="
+EINVAL = -22
+ENOENT = -2
+RANGE_ROUNDING = 128 * MiB
+"""``roundup(system_ram, SZ_128M)``: used only to match range entries (spec §2.5)."""
+
+WordKind = Literal["plain", "high", "low", "cma"]
+WordStatus = Literal["used", "overridden", "ignored"]
+_SUFFIX_OF: dict[str, str] = {"high": ",high", "low": ",low", "cma": ",cma"}
+
+
+@dataclass(frozen=True)
+class Word:
+    """One ``crashkernel=`` hit: from the hit to the next space or the end (spec §2.2)."""
+
+    start: int
+    """Index of ``crashkernel=`` in the command line."""
+    text: str
+    """The whole word, ``crashkernel=`` included."""
+    kind: WordKind
+    """Classified by the word's exact ending: ``,high``, ``,low``, ``,cma``, else plain."""
+
+    @property
+    def value(self) -> str:
+        return self.text[len(NAME):]
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@dataclass(frozen=True)
+class WordUse:
+    """What the kernel did with one word, and why."""
+
+    word: Word
+    status: WordStatus
+    reason: str
+
+
+@dataclass(frozen=True)
+class SubParse:
+    """The outcome of one ``__parse_crashkernel()`` call (one word class)."""
+
+    ret: int
+    size: int = 0
+    base: int = 0
+    message: str | None = None
+    """The ``pr_warn``/``pr_info`` line it printed, if any."""
+    syntax: Literal["simple", "range", "suffix"] | None = None
+    total_mem: int | None = None
+    """Range syntax only: the 128 MiB-rounded RAM used for matching."""
+    matched_entry: int | None = None
+    """Range syntax only: index of the entry that matched (first match wins)."""
+
+
+@dataclass(frozen=True)
+class CrashkernelResult:
+    """What ``parse_crashkernel()`` leaves in its outputs for one command line on one arch.
+
+    ``crash_size``/``crash_base``/``low_size`` are the kernel's variables, meaningful only when
+    ``ok``; ``cma_size`` is meaningful when ``cma_kept``. ``error`` is the kernel's own message
+    when it printed one that explains the failure, else a description of the silent failure.
+    """
+
+    cmdline: str
+    arch: str
+    system_ram: int
+    ret: int
+    crash_size: int
+    crash_base: int
+    low_size: int
+    cma_size: int
+    high: bool
+    cma_kept: bool
+    """The kernel goes on to reserve ``cma_size`` (x86: only when ok; powerpc: even when not)."""
+    messages: tuple[str, ...]
+    """Every kernel log line printed while parsing, in order."""
+    error: str | None
+    error_code: str | None
+    """no-crashkernel, no-static, syntax, range-no-match, zero-size, size-not-below-ram."""
+    words: tuple[WordUse, ...]
+    plain: SubParse | None
+    """The parse of the last plain word, if one exists."""
+
+    @property
+    def ok(self) -> bool:
+        """``parse_crashkernel()`` returned 0: the caller goes on to reserve."""
+        return self.ret == 0
+
+    def words_with(self, status: WordStatus) -> tuple[WordUse, ...]:
+        return tuple(use for use in self.words if use.status == status)
+
+
+def find_words(cmdline: str) -> tuple[Word, ...]:
+    """Every raw ``crashkernel=`` substring, classified by its word's ending (spec §2.2)."""
+    words = []
+    pos = cmdline.find(NAME)
+    while pos != -1:
+        end = cmdline.find(" ", pos)
+        text = cmdline[pos:] if end == -1 else cmdline[pos:end]
+        if text.endswith(",high"):
+            kind: WordKind = "high"
+        elif text.endswith(",low"):
+            kind = "low"
+        elif text.endswith(",cma"):
+            kind = "cma"
+        else:
+            kind = "plain"
+        words.append(Word(pos, text, kind))
+        pos = cmdline.find(NAME, pos + 1)
+    return tuple(words)
+
+
+def _char(line: str, pos: int) -> str:
+    """The char at ``pos``, or "" where the kernel would see NUL."""
+    return line[pos] if pos < len(line) else ""
+
+
+def _parse_simple(line: str, pos: int) -> SubParse:
+    """``size[@offset]``; the offset is not validated and trailing junk after it is ignored (§2.4)."""
+    size, cur = memparse(line, pos)
+    if cur == pos:
+        return SubParse(EINVAL, 0, 0, "crashkernel: memory value expected", "simple")
+    char = _char(line, cur)
+    if char == "@":
+        base, _ = memparse(line, cur + 1)
+        return SubParse(0, size, base, None, "simple")
+    if char not in ("", " "):
+        return SubParse(EINVAL, size, 0, f"crashkernel: unrecognized char: {char}", "simple")
+    return SubParse(0, size, 0, None, "simple")
+
+
+def range_total_mem(system_ram: int) -> int:
+    """``roundup(system_ram, SZ_128M)`` in 64-bit arithmetic (it wraps within 128 MiB of 2**64)."""
+    return ((system_ram + RANGE_ROUNDING - 1) & U64_MASK) // RANGE_ROUNDING * RANGE_ROUNDING
+
+
+def _parse_ranges(line: str, pos: int, system_ram: int) -> SubParse:
+    """``start-[end]:size[,...][@offset]`` exactly as ``parse_crashkernel_mem()`` (spec §2.5)."""
+    total = range_total_mem(system_ram)
+    cur = pos
+    index = 0
+
+    def fail(message: str, size: int = 0) -> SubParse:
+        return SubParse(EINVAL, size, 0, f"crashkernel: {message}", "range", total)
+
+    while True:
+        start, tmp = memparse(line, cur)
+        if tmp == cur:
+            return fail("Memory value expected")
+        cur = tmp
+        if _char(line, cur) != "-":
+            return fail("'-' expected")
+        cur += 1
+        end = U64_MASK
+        if _char(line, cur) != ":":
+            end, tmp = memparse(line, cur)
+            if tmp == cur:
+                return fail("Memory value expected")
+            cur = tmp
+            if end <= start:
+                return fail("end <= start")
+        if _char(line, cur) != ":":
+            return fail("':' expected")
+        cur += 1
+        size, tmp = memparse(line, cur)
+        if tmp == cur:
+            return fail("Memory value expected")
+        cur = tmp
+        if size >= total:  # checked for every examined entry, matching or not
+            return fail("invalid size")
+        if start <= total < end:
+            break
+        separator = _char(line, cur)
+        cur += 1
+        if separator != ",":  # no match: any other char ends the loop silently
+            return SubParse(0, 0, 0, "crashkernel size resulted in zero bytes", "range", total)
+        index += 1
+    if size == 0:
+        return SubParse(0, 0, 0, "crashkernel size resulted in zero bytes", "range", total, index)
+    while cur < len(line) and line[cur] not in " @":  # junk after the match is accepted
+        cur += 1
+    base = 0
+    if _char(line, cur) == "@":
+        cur += 1
+        base, tmp = memparse(line, cur)
+        if tmp == cur:
+            return SubParse(EINVAL, size, 0, "crashkernel: Memory value expected after '@'",
+                            "range", total, index)
+    return SubParse(0, size, base, None, "range", total, index)
+
+
+def parse_plain_value(line: str, pos: int, system_ram: int) -> SubParse:
+    """Range syntax iff a ``:`` comes before the first space after ``pos`` (spec §2.3)."""
+    colon = line.find(":", pos)
+    if colon != -1:
+        space = line.find(" ", pos)
+        if space == -1 or colon < space:
+            return _parse_ranges(line, pos, system_ram)
+    return _parse_simple(line, pos)
+
+
+def _parse_suffix(line: str, pos: int, suffix: str) -> SubParse:
+    """``size,suffix`` then space or end; the size is stored even on error (spec §2.6)."""
+    size, cur = memparse(line, pos)
+    if cur == pos:
+        return SubParse(EINVAL, 0, 0, "crashkernel: memory value expected", "suffix")
+    if not line.startswith(suffix, cur):
+        return SubParse(EINVAL, size, 0, f"crashkernel: unrecognized char: {_char(line, cur)}",
+                        "suffix")
+    cur += len(suffix)
+    char = _char(line, cur)
+    if char not in ("", " "):
+        return SubParse(EINVAL, size, 0, f"crashkernel: unrecognized char: {char}", "suffix")
+    return SubParse(0, size, 0, None, "suffix")
+
+
+def _last(words: tuple[Word, ...], kind: WordKind) -> Word | None:
+    for word in reversed(words):
+        if word.kind == kind:
+            return word
+    return None
+
+
+def _parse_class(line: str, words: tuple[Word, ...], kind: WordKind,
+                 system_ram: int) -> SubParse:
+    """``__parse_crashkernel()`` for one class: the last word of that class, or -ENOENT."""
+    word = _last(words, kind)
+    if word is None:
+        return SubParse(ENOENT)
+    pos = word.start + len(NAME)
+    if kind == "plain":
+        return parse_plain_value(line, pos, system_ram)
+    return _parse_suffix(line, pos, _SUFFIX_OF[kind])
+
+
+def parse_crashkernel(cmdline: str, system_ram: int, arch: str | Arch) -> CrashkernelResult:
+    """Emulate the arch's call of ``parse_crashkernel()`` (spec §1 table, §2.7).
+
+    ``cmdline`` is what the kernel sees (strip /proc/cmdline's trailing newline first; a NUL ends
+    it). ``system_ram`` is the unrounded ``memblock_phys_mem_size()`` (s390: ``ident_map_size``).
+    """
+    spec = arch if isinstance(arch, Arch) else get_arch(arch)
+    if not 0 <= system_ram <= U64_MASK:
+        raise CrashmapError(f"system RAM must be 0 .. 2**64-1 bytes, not {system_ram}")
+    line = cmdline.split("\0", 1)[0]
+    words = find_words(line)
+    messages: list[str] = []
+
+    plain = _parse_class(line, words, "plain", system_ram)
+    if plain.message:
+        messages.append(plain.message)
+    ret, crash_size, crash_base = plain.ret, plain.size, plain.base
+    low_size = cma_size = 0
+    high = False
+    stage = "plain"  # how far the kernel got: plain, high-failed, low-failed, done
+    high_parse = low_parse = cma_parse = None
+
+    if spec.high_low and ret == ENOENT:
+        high_parse = _parse_class(line, words, "high", 0)
+        if high_parse.message:
+            messages.append(high_parse.message)
+        crash_size, crash_base = high_parse.size, 0
+        if high_parse.ret or not crash_size:
+            ret, stage = EINVAL, "high-failed"
+        else:
+            low_parse = _parse_class(line, words, "low", 0)
+            if low_parse.message:
+                messages.append(low_parse.message)
+            low_size = low_parse.size
+            if low_parse.ret == ENOENT:
+                low_size, ret = spec.default_low, 0
+            elif low_parse.ret:
+                ret, stage = low_parse.ret, "low-failed"
+            else:
+                ret = 0
+            if stage == "plain":
+                high = True
+    if stage == "plain":
+        if spec.cma:  # return value ignored: the size is kept even on a syntax error
+            cma_parse = _parse_class(line, words, "cma", 0)
+            if cma_parse.message:
+                messages.append(cma_parse.message)
+            cma_size = cma_parse.size
+        if not crash_size:
+            ret = EINVAL
+        if crash_size >= system_ram:  # unrounded RAM, every form (spec §2.7 step 4)
+            ret = EINVAL
+
+    error, error_code = _explain_error(ret, words, spec, plain, high_parse, low_parse,
+                                       crash_size, system_ram)
+    # x86 returns when ret != 0 (spec §1); powerpc reserves crashk_cma_size regardless (§2.7).
+    cma_kept = cma_size > 0 and (ret == 0 or not spec.high_low)
+    uses = _word_uses(words, spec, stage, plain, high_parse, low_parse, cma_parse, cma_kept)
+    return CrashkernelResult(
+        cmdline=line, arch=spec.name, system_ram=system_ram, ret=ret, crash_size=crash_size,
+        crash_base=crash_base, low_size=low_size, cma_size=cma_size, high=high,
+        cma_kept=cma_kept, messages=tuple(messages), error=error, error_code=error_code,
+        words=uses, plain=plain if plain.ret != ENOENT else None,
+    )
+
+
+def _explain_error(ret: int, words: tuple[Word, ...], spec: Arch, plain: SubParse,
+                   high: SubParse | None, low: SubParse | None, crash_size: int,
+                   system_ram: int) -> tuple[str | None, str | None]:
+    """The message that explains a non-zero return: the kernel's own when it printed one."""
+    if ret == 0:
+        return None, None
+    if plain.ret != ENOENT:
+        failed = plain
+    elif high is None or high.ret == ENOENT:
+        if not words:
+            return "no crashkernel= parameter: the kernel reserves nothing", "no-crashkernel"
+        kinds = {word.kind for word in words}
+        if spec.high_low and "low" in kinds:
+            return ("crashkernel=...,low without crashkernel=...,high: the kernel reserves "
+                    "nothing"), "no-static"
+        if "cma" in kinds and spec.cma:
+            return ("crashkernel=...,cma without a static crashkernel= size: the kernel "
+                    "reserves no crash kernel"), "no-static"
+        return ("no crashkernel= word this architecture reads: the kernel reserves nothing",
+                "no-crashkernel")
+    elif high.ret:
+        failed = high
+    elif low is not None and low.ret not in (0, ENOENT):
+        failed = low
+    else:
+        failed = high
+    if failed.ret and failed.message:
+        return failed.message, "syntax"
+    if failed.message:  # "crashkernel size resulted in zero bytes"
+        return failed.message, "range-no-match"
+    if not crash_size:
+        return "crashkernel size is 0: the kernel reserves nothing", "zero-size"
+    return (f"crashkernel size {format_size(crash_size)} is not below system RAM "
+            f"{format_size(system_ram)}: the kernel rejects it silently", "size-not-below-ram")
+
+
+def _word_uses(words: tuple[Word, ...], spec: Arch, stage: str, plain: SubParse,
+               high: SubParse | None, low: SubParse | None, cma: SubParse | None,
+               cma_kept: bool) -> tuple[WordUse, ...]:
+    """Used, overridden or ignored, with the reason, for every word (spec §2.2, §2.7)."""
+    last = {kind: _last(words, kind) for kind in ("plain", "high", "low", "cma")}
+    plain_present = last["plain"] is not None
+    uses = []
+    for word in words:
+        kind = word.kind
+        if kind in ("high", "low") and not spec.high_low:
+            status, reason = "ignored", (f"{spec.name} does not read ,high or ,low words "
+                                         f"(its caller passes no high pointer)")
+        elif kind == "cma" and not spec.cma:
+            status, reason = "ignored", (f"{spec.name} does not read ,cma words "
+                                         f"(its caller passes no cma_size pointer)")
+        elif kind in ("high", "low") and plain_present:
+            status, reason = "ignored", ("a plain crashkernel= word exists, so ,high and ,low "
+                                         "are never read")
+        elif kind == "low" and (high is None or high.ret == ENOENT):
+            status, reason = "ignored", "there is no ,high word, so the kernel never reads ,low"
+        elif kind == "low" and stage == "high-failed":
+            status, reason = "ignored", "the ,high word failed, so the kernel never reads ,low"
+        elif kind == "cma" and stage != "plain":
+            status, reason = "ignored", ("the kernel returned before reading ,cma: no valid "
+                                         "plain or ,high/,low words")
+        elif word is not last[kind]:
+            status, reason = "overridden", f"a later {_kind_label(kind)} word wins"
+        else:
+            parsed = {"plain": plain, "high": high, "low": low, "cma": cma}[kind]
+            status, reason = "used", _used_reason(kind, parsed, cma_kept)
+        uses.append(WordUse(word, status, reason))
+    return tuple(uses)
+
+
+def _kind_label(kind: str) -> str:
+    return "plain crashkernel=" if kind == "plain" else f"crashkernel=...,{kind}"
+
+
+def _used_reason(kind: str, parsed: SubParse | None, cma_kept: bool) -> str:
+    if parsed is None:
+        return "read"
+    if parsed.ret:
+        suffix = " (the size is kept anyway)" if kind == "cma" and parsed.size else ""
+        return f"read and rejected: {parsed.message}{suffix}"
+    if parsed.syntax == "range":
+        if parsed.matched_entry is None or not parsed.size:
+            return "read as a range table: " + (parsed.message or "no entry matched")
+        at = f" at {format_size(parsed.base)}" if parsed.base else ""
+        return (f"read as a range table: entry {parsed.matched_entry + 1} matched "
+                f"(RAM rounded up to {format_size(parsed.total_mem or 0)}): "
+                f"{format_size(parsed.size)}{at}")
+    if kind == "high" and not parsed.size:
+        return "read: a zero ,high size makes the kernel give up"
+    if kind == "cma" and not cma_kept and parsed.size:
+        return "read, but the kernel reserves no CMA because the static reservation failed"
+    at = f" at {format_size(parsed.base)}" if parsed.base else ""
+    return f"read: {format_size(parsed.size)}{at}"

@@ -1,0 +1,309 @@
+"""Warnings about ``crashkernel=`` words, each with a kebab-case code and a one-sentence reason."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from crashmap.arch import Arch, get_arch
+from crashmap.kernel.grammar import CrashkernelResult, WordUse
+from crashmap.kernel.memparse import memparse
+from crashmap.kernel.ranges import RangeEntry, explain_table
+from crashmap.units import format_size
+
+Severity = Literal["error", "warning", "info"]
+WHITESPACE = " \t\n\r\v\f"
+_UNIT_WORD = re.compile(r"[0-9][KMGTPEkmgtpe](?:i?[Bb]|i)")
+_FRACTION = re.compile(r"[0-9]\.[0-9]")
+
+
+@dataclass(frozen=True)
+class Lint:
+    """One finding: what is wrong (``message``) and why it matters (``reason``)."""
+
+    code: str
+    severity: Severity
+    message: str
+    reason: str
+    word_start: int | None = None
+    """Index in the command line of the word concerned, if one."""
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.message} - {self.reason}"
+
+    def as_dict(self) -> dict[str, object]:
+        return {"code": self.code, "severity": self.severity, "message": self.message,
+                "reason": self.reason, "word_start": self.word_start}
+
+
+def lint_crashkernel(result: CrashkernelResult) -> tuple[Lint, ...]:
+    """Every finding for one parse, word findings first, in command-line order."""
+    arch = get_arch(result.arch)
+    findings: list[Lint] = []
+    for use in result.words:
+        findings.extend(_word_findings(use, result, arch))
+    findings.extend(_combination_findings(result, arch))
+    findings.extend(_offset_findings(result, arch))
+    findings.extend(_range_findings(result))
+    findings.extend(_size_findings(result))
+    return tuple(findings)
+
+
+def _q(text: str) -> str:
+    return repr(text)
+
+
+def _word_findings(use: WordUse, result: CrashkernelResult, arch: Arch) -> list[Lint]:
+    word, line = use.word, result.cmdline
+    found: list[Lint] = []
+    broken = use.status == "used" and not result.ok
+    severity: Severity = "error" if broken else "warning"
+
+    def add(code: str, sev: Severity, message: str, reason: str) -> None:
+        found.append(Lint(code, sev, message, reason, word.start))
+
+    if word.start > 0 and line[word.start - 1] not in WHITESPACE:
+        token_start = max(line.rfind(c, 0, word.start) for c in WHITESPACE) + 1
+        token_end = min((i for i in (line.find(c, word.start) for c in WHITESPACE) if i != -1),
+                        default=len(line))
+        in_effect = " and it is the word in effect" if use.status == "used" else ""
+        add("lookalike-parameter", "warning",
+            f"{_q(line[token_start:token_end])} is not a crashkernel= parameter, but the kernel "
+            f"reads {_q(word.text)} from it{in_effect}",
+            "the kernel finds crashkernel= by raw substring search with no word-boundary check "
+            "(spec §2.2)")
+    bad_space = sorted({c for c in word.text if c in WHITESPACE})
+    if bad_space:
+        add("whitespace-in-word", severity,
+            f"{_q(word.text)} contains {', '.join(repr(c) for c in bad_space)}",
+            "only an ASCII space ends a crashkernel= word, so tabs and newlines (such as the "
+            "trailing newline of /proc/cmdline) become part of the value (spec §2.2)")
+    value = word.value
+    if value.startswith("auto"):
+        add("crashkernel-auto", "error" if use.status == "used" else "warning",
+            f"{_q(word.text)} asks for an automatic size",
+            "the kernel has no 'auto' size (the distro-kernel feature was removed in favour of "
+            "range tables), so it reports 'memory value expected' and reserves nothing")
+    if _has_unit_word(value):
+        add("unit-suffix", severity, f"{_q(word.text)} uses a unit such as MB, MiB or GB",
+            "memparse reads a single unit letter, so the B or iB is junk: a plain size is "
+            "rejected and a range table fails or stops there (spec §2.1)")
+    if _FRACTION.search(value):
+        add("fractional-size", severity, f"{_q(word.text)} uses a fractional size",
+            "memparse reads integers only, so the '.' and what follows are junk (spec §2.1)")
+    lowered = word.text.lower()
+    if word.kind == "plain" and lowered.endswith((",high", ",low", ",cma")):
+        add("suffix-case", "error" if use.status == "used" else "warning",
+            f"{_q(word.text)} has its suffix in the wrong case",
+            "words are classified by their exact lower-case ending, so this is a plain word "
+            "that the kernel rejects at the ',' (spec §2.2)")
+    if use.status == "overridden":
+        add("overridden-word", "warning", f"{_q(word.text)} is overridden by a later word",
+            "for each class (plain, ,high, ,low, ,cma) only the last crashkernel= word counts "
+            "(spec §2.2)")
+    elif use.status == "ignored":
+        if word.kind in ("high", "low") and not arch.high_low:
+            add("suffix-unsupported-arch", "warning",
+                f"{_q(word.text)} is ignored on {arch.name}",
+                f"the {arch.family} caller passes no high pointer, so ,high and ,low words are "
+                "skipped silently (spec §1)")
+        elif word.kind == "cma" and not arch.cma:
+            add("cma-unsupported-arch", "warning", f"{_q(word.text)} is ignored on {arch.name}",
+                f"the {arch.family} caller passes no cma_size pointer, so ,cma words are "
+                "skipped silently (spec §1, §3.3)")
+        elif word.kind in ("high", "low") and any(u.word.kind == "plain" for u in result.words):
+            add("suffix-ignored-plain-present", "warning",
+                f"{_q(word.text)} is ignored because a plain crashkernel= word exists",
+                "the kernel reads ,high and ,low only when there is no plain word at all, "
+                "whatever the order and even if the plain word is invalid (spec §2.7)")
+    return found
+
+
+def _has_unit_word(value: str) -> bool:
+    for match in _UNIT_WORD.finditer(value):
+        token_start = max(value.rfind(c, 0, match.start()) for c in "-:,@=") + 1
+        if not value[token_start:].lower().startswith("0x"):
+            return True
+    return False
+
+
+def _combination_findings(result: CrashkernelResult, arch: Arch) -> list[Lint]:
+    kinds = {use.word.kind for use in result.words}
+    found: list[Lint] = []
+    if arch.high_low and "low" in kinds and not kinds & {"high", "plain"}:
+        found.append(Lint(
+            "low-without-high", "error", "a ,low word without a ,high word reserves nothing",
+            "the kernel reads ,low only after a valid ,high word, and ,low is never a "
+            "reservation on its own (spec §2.7)"))
+    if "cma" in kinds and arch.cma and not result.ok:
+        if arch.high_low:
+            found.append(Lint(
+                "cma-without-static", "error",
+                "the ,cma word does nothing without a valid static reservation",
+                f"on {arch.name} parse_crashkernel() must succeed with a plain or ,high size "
+                "before the CMA area is reserved (spec §2.7)"))
+        else:
+            found.append(Lint(
+                "cma-without-static", "warning",
+                "the ,cma size is kept although the static reservation is rejected",
+                f"the {arch.family} caller reserves crashk_cma_size whatever parse_crashkernel() "
+                "returns, by code reading only (spec §2.7)"))
+    return found
+
+
+def _used_plain(result: CrashkernelResult) -> WordUse | None:
+    for use in result.words:
+        if use.word.kind == "plain" and use.status == "used":
+            return use
+    return None
+
+
+def _offset_findings(result: CrashkernelResult, arch: Arch) -> list[Lint]:
+    use, plain = _used_plain(result), result.plain
+    if use is None or plain is None:
+        return []
+    found: list[Lint] = []
+    value, start = use.word.value, use.word.start
+    if plain.syntax == "simple":
+        size_end = memparse(value, 0)[1]
+        if value[size_end:size_end + 1] == "@":
+            offset_end = memparse(value, size_end + 1)[1]
+            if offset_end == size_end + 1:
+                found.append(Lint(
+                    "offset-not-validated", "warning",
+                    f"{_q(value[size_end:])} is read as offset 0 (automatic placement)",
+                    "the simple syntax does not check the offset, so a missing or malformed "
+                    "number silently means no fixed base (spec §2.4)", start))
+            elif offset_end < len(value):
+                found.append(Lint(
+                    "offset-not-validated", "warning",
+                    f"{_q(value[offset_end:])} after the offset is ignored",
+                    "the simple syntax stops reading at the end of the offset number and does "
+                    "not check what follows (spec §2.4)", start))
+    if result.ok and result.crash_base % arch.crash_align:
+        if arch.placement == "generic":
+            severity: Severity = "error"
+            effect = "the fixed-base reservation fails with 'memory is in use'"
+        else:
+            severity, effect = "warning", f"the {arch.family} code moves or rejects the base"
+        found.append(Lint(
+            "offset-misaligned", severity,
+            f"offset {format_size(result.crash_base)} is not a multiple of "
+            f"{format_size(arch.crash_align)} (CRASH_ALIGN on {arch.name})",
+            f"{effect} (spec §3.1, §4)", start))
+    return found
+
+
+def _entry_text(entry: RangeEntry) -> str:
+    end = "" if entry.end is None else format_size(entry.end)
+    return f"{format_size(entry.start)}-{end}:{format_size(entry.size)}"
+
+
+def _range_findings(result: CrashkernelResult) -> list[Lint]:
+    use, plain = _used_plain(result), result.plain
+    if use is None or plain is None or plain.syntax != "range":
+        return []
+    start, ram, total = use.word.start, result.system_ram, plain.total_mem or 0
+    table = explain_table(use.word.value)
+    found: list[Lint] = []
+
+    def add(code: str, severity: Severity, message: str, reason: str) -> None:
+        found.append(Lint(code, severity, message, reason, start))
+
+    if result.error_code == "range-no-match":
+        what = ("no entry matches" if plain.matched_entry is None
+                else f"entry {plain.matched_entry + 1} matches with size 0")
+        add("range-reserves-nothing", "error",
+            f"with RAM {format_size(ram)} (rounded up to {format_size(total)}) {what}",
+            "the kernel prints 'crashkernel size resulted in zero bytes' and reserves nothing "
+            "(spec §2.5)")
+    if plain.message == "crashkernel: invalid size":
+        big = next((i for i, e in enumerate(table.entries) if e.size >= total), None)
+        which = f"entry {big + 1} ({_entry_text(table.entries[big])})" if big is not None \
+            else "an entry"
+        add("range-size-invalidates", "error",
+            f"{which} has a size not below RAM rounded up to {format_size(total)}",
+            "the kernel checks size < rounded RAM for every entry it examines, matching or "
+            "not, and rejects the whole word (spec §2.5)")
+    matched = plain.matched_entry
+    if result.ok and matched is not None and matched < len(table.entries):
+        entry = table.entries[matched]
+        if entry.start > ram:
+            add("range-rounded-up", "info",
+                f"RAM {format_size(ram)} is below {format_size(entry.start)}, the start of the "
+                f"matched entry {_entry_text(entry)}",
+                "range matching uses RAM rounded up to 128 MiB, so machines just below a "
+                "bracket edge get that bracket (spec §2.5)")
+    edges = [b for b in table.breakpoints if ram and abs(b - ram) * 20 <= ram]
+    if edges:
+        edge = min(edges, key=lambda b: abs(b - ram))
+        add("range-near-edge", "warning",
+            f"RAM {format_size(ram)} is within 5 % of an edge: up to "
+            f"{format_size(edge - 1, exact=True)} "
+            f"the kernel reserves {format_size(table.size_at(edge - 1))}, above it "
+            f"{format_size(table.size_at(edge))}",
+            "a range table is a step function of RAM rounded up to 128 MiB, so a little more or "
+            "less memory (a DIMM, firmware reservations, mem=) crosses the cliff (spec §2.5)")
+    entries = table.entries
+    for i, a in enumerate(entries):
+        for j in range(i + 1, len(entries)):
+            b = entries[j]
+            if max(a.start, b.start) < min(_end(a), _end(b)):
+                add("range-overlap", "warning",
+                    f"entries {i + 1} ({_entry_text(a)}) and {j + 1} ({_entry_text(b)}) overlap",
+                    "the kernel takes the first matching entry, so the later one never applies "
+                    "where they overlap (spec §2.5)")
+    ordered = sorted(entries, key=lambda e: e.start)
+    for a, b in zip(ordered, ordered[1:]):
+        if _end(a) < b.start:
+            add("range-gap", "info",
+                f"RAM from {format_size(_end(a))} up to {format_size(b.start)} matches no entry",
+                "RAM that no entry matches reserves nothing (spec §2.5)")
+    if table.problem and result.ok:
+        add("range-trailing-junk", "warning",
+            f"the table has a syntax problem after the entry this RAM matches ({table.problem})",
+            "the kernel stops at the first match, so this RAM passes but larger or smaller "
+            "machines that read further are rejected (spec §2.5)")
+    return found
+
+
+def _end(entry: RangeEntry) -> int:
+    return (1 << 64) if entry.end is None else entry.end
+
+
+def _size_findings(result: CrashkernelResult) -> list[Lint]:
+    ram, found = result.system_ram, []
+    code = result.error_code
+    if code == "size-not-below-ram":
+        found.append(Lint(
+            "size-not-below-ram", "error",
+            f"crashkernel size {format_size(result.crash_size)} is not below system RAM "
+            f"{format_size(ram)}",
+            "parse_crashkernel() rejects crash_size >= system_ram on the unrounded RAM, "
+            "silently (spec §2.7)"))
+    elif code == "zero-size":
+        found.append(Lint(
+            "zero-size", "info", "the crashkernel size is 0",
+            "a zero size makes parse_crashkernel() fail, the usual way to disable the "
+            "reservation (spec §2.7)"))
+    elif code == "no-crashkernel":
+        found.append(Lint(
+            "no-crashkernel", "info", "no crashkernel= word this architecture reads",
+            "without one parse_crashkernel() fails and nothing is reserved (spec §2.7)"))
+    if result.ok:
+        static = result.crash_size + (result.low_size if result.high else 0)
+        if static * 2 > ram:
+            found.append(Lint(
+                "size-large", "warning",
+                f"the reservation ({format_size(static)}) is more than half of RAM "
+                f"({format_size(ram)})",
+                "reserved memory is lost to the running system, and the kernel only checks that "
+                "the size is below RAM"))
+    if result.cma_kept and result.cma_size >= ram:
+        found.append(Lint(
+            "cma-not-below-ram", "warning",
+            f"the ,cma size {format_size(result.cma_size)} is not below RAM {format_size(ram)}",
+            "the kernel does not compare ,cma with RAM, so the CMA reservation will fall short "
+            "(spec §2.7, §3.3)"))
+    return found
