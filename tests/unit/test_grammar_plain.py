@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from crashmap.kernel.grammar import EINVAL, parse_crashkernel, range_total_mem
 
 K, M, G = 1 << 10, 1 << 20, 1 << 30

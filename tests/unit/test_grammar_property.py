@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from crashmap.arch import ARCHES, get_arch
 from crashmap.errors import CrashmapError
 from crashmap.kernel.grammar import EINVAL, parse_crashkernel
 from crashmap.kernel.lint import lint_crashkernel
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 TOKENS = ["crashkernel=", "crashkernel", "=", "x", " ", "\t", "\n", "\0", "256", "M", "G", "e",
           "0x", "0", "7", "@", ",high", ",low", ",cma", ",", "-", ":", ";", "auto", "B", "é"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from crashmap.errors import CrashmapError
 from crashmap.kernel.grammar import EINVAL, parse_crashkernel
 

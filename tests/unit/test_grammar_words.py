@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from crashmap.kernel.grammar import find_words, parse_crashkernel
 
 M, G = 1 << 20, 1 << 30

@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
 from crashmap.kernel.grammar import parse_crashkernel
 from crashmap.kernel.lint import Lint, lint_crashkernel
+from hypothesis import given
+from hypothesis import strategies as st
 
 M, G = 1 << 20, 1 << 30
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from crashmap.kernel.memparse import memparse
 from hypothesis import given
 from hypothesis import strategies as st
-
-from crashmap.kernel.memparse import memparse
 
 K, M, G, E = 1 << 10, 1 << 20, 1 << 30, 1 << 60
 

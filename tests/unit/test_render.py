@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-
 from crashmap.arch import ARCHES, get_arch
 from crashmap.errors import CrashmapError
 from crashmap.kernel.grammar import parse_crashkernel
 from crashmap.kernel.render import CrashkernelRequest, canonical_size, render, render_words
 from crashmap.plan import Plan
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 K, M, G = 1 << 10, 1 << 20, 1 << 30
 

@@ -174,6 +174,8 @@ def _bad_line(number: int, message: str) -> dict[str, Any]:
 def batch_line(text: str, number: int, default_ram: int | None = None,
                default_arch: str | None = None) -> dict[str, Any]:
     """One ``--batch`` input line → its output object (never raises for bad input)."""
+    if not text.strip():
+        return _bad_line(number, "empty line")
     try:
         item = json.loads(text)
     except ValueError as error:
@@ -204,8 +206,6 @@ def run_batch(stdin: IO[str], stdout: IO[str], *, default_ram: int | None = None
     dumps = json.JSONEncoder(separators=(",", ":")).encode
     write = stdout.write
     for number, text in enumerate(stdin, 1):
-        if not text.strip():
-            continue
         out = batch_line(text, number, default_ram, default_arch)
         if not out["ok"]:
             status = Exit.FINDINGS
@@ -227,7 +227,8 @@ def print_human(result: CrashkernelResult, findings: tuple[Lint, ...]) -> None:
     if result.ok:
         out.print("[green]The kernel accepts it[/] (parse_crashkernel() returns 0).")
     else:
-        out.print(f"[red]The kernel reserves nothing:[/] {escape(result.error or '')}")
+        error = escape(_visible(result.error or ""))
+        out.print(f"[red]The kernel reserves nothing:[/] {error}")
     rows = _request_rows(result)
     width = max(len(label) for label, _ in rows)
     for label, value in rows:
@@ -237,18 +238,23 @@ def print_human(result: CrashkernelResult, findings: tuple[Lint, ...]) -> None:
         for use in result.words:
             colour = {"used": "green", "overridden": "yellow", "ignored": "yellow"}[use.status]
             out.print(f"  [{colour}]{use.status:<10}[/] {escape(repr(use.word.text))}: "
-                      f"{escape(use.reason)}")
+                      f"{escape(_visible(use.reason))}")
     if result.messages:
         out.print("[bold]Kernel log[/]")
         for message in result.messages:
-            out.print(f"  {escape(repr(message)[1:-1])}")
+            out.print(f"  {escape(_visible(message))}")
     if findings:
         out.print("[bold]Findings[/]")
         for finding in findings:
             colour = {"error": "red", "warning": "yellow", "info": "cyan"}[finding.severity]
             out.print(f"  [{colour}]{finding.severity:<7}[/] {finding.code}: "
-                      f"{escape(finding.message)}")
+                      f"{escape(_visible(finding.message))}")
             out.print(f"  {'':<7} {escape(finding.reason)}.")
+
+
+def _visible(text: str) -> str:
+    """Control characters (a tab, a newline) as escapes, so one message stays on one line."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
 def _request_rows(result: CrashkernelResult) -> list[tuple[str, str]]:

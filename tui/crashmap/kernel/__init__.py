@@ -27,8 +27,8 @@ from crashmap.kernel.render import (
 )
 
 __all__ = [
-    "CrashkernelRequest", "CrashkernelResult", "Lint", "RangeEntry", "RangeTable", "Step", "SubParse", "Word",
-    "WordUse", "as_request", "canonical_size", "crashkernel_spans", "evaluate_table", "explain_table",
-    "find_words", "lint_crashkernel", "memparse", "parse_crashkernel", "range_total_mem",
-    "render", "render_words", "replace_crashkernel",
+    "CrashkernelRequest", "CrashkernelResult", "Lint", "RangeEntry", "RangeTable", "Step",
+    "SubParse", "Word", "WordUse", "as_request", "canonical_size", "crashkernel_spans",
+    "evaluate_table", "explain_table", "find_words", "lint_crashkernel", "memparse",
+    "parse_crashkernel", "range_total_mem", "render", "render_words", "replace_crashkernel",
 ]

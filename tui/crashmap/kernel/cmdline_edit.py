@@ -31,7 +31,9 @@ def replace_crashkernel(cmdline: str, words: Sequence[str]) -> str:
     """``cmdline`` with its crashkernel= parameters replaced by ``words``.
 
     The new words take the place of the first old one (or go after the last parameter when there
-    was none); the other old ones go together with the whitespace in front of them.
+    was none); the other old ones go together with the whitespace in front of them. A space is
+    added after the new words when a tab or the like would follow them (spec §2.2: only a space
+    ends a word; a final newline is kept as is, the kernel never sees a file's newline).
     """
     new = " ".join(words)
     spans = crashkernel_spans(cmdline)
@@ -39,13 +41,13 @@ def replace_crashkernel(cmdline: str, words: Sequence[str]) -> str:
         if not new:
             return cmdline
         body = cmdline.rstrip(WHITESPACE)
-        tail = cmdline[len(body):]
-        return f"{body} {new}{tail}" if body else f"{new}{tail}"
-    out, cursor = [], 0
+        head = f"{body} {new}" if body else new
+        return _end_word(head, cmdline[len(body):])
+    out, cursor, new_end = [], 0, None
     for i, (start, end) in enumerate(spans):
         if i == 0 and new:
-            out.append(cmdline[cursor:start])
-            out.append(new)
+            out.append(cmdline[cursor:start] + new)
+            new_end = sum(map(len, out))
         else:
             cut = start
             while cut > 0 and cmdline[cut - 1] in WHITESPACE:
@@ -58,4 +60,12 @@ def replace_crashkernel(cmdline: str, words: Sequence[str]) -> str:
                 out.append(cmdline[cursor:cut])
         cursor = end
     out.append(cmdline[cursor:])
-    return "".join(out)
+    text = "".join(out)
+    return text if new_end is None else _end_word(text[:new_end], text[new_end:])
+
+
+def _end_word(head: str, rest: str) -> str:
+    """``head + rest``, with a space between when ``rest`` starts with a tab or the like."""
+    if rest and rest[0] != " " and rest[0] in WHITESPACE and rest.strip("\n"):
+        return f"{head} {rest}"
+    return head + rest

@@ -1,4 +1,4 @@
-"""``parse_crashkernel()`` of kernel/crash_reserve.c (Linux 6.17/6.18), per architecture (spec §1, §2).
+"""``parse_crashkernel()`` of kernel/crash_reserve.c (Linux 6.17/6.18) per arch (spec §1, §2).
 
 The emulation works on the whole command line, as the kernel does: words are found by raw
 substring search, only an ASCII space ends a word, and the end of the string is the kernel's NUL.
@@ -134,7 +134,7 @@ def _char(line: str, pos: int) -> str:
 
 
 def _parse_simple(line: str, pos: int) -> SubParse:
-    """``size[@offset]``; the offset is not validated and trailing junk after it is ignored (§2.4)."""
+    """``size[@offset]``; the offset is not validated, junk after it is ignored (spec §2.4)."""
     size, cur = memparse(line, pos)
     if cur == pos:
         return SubParse(EINVAL, 0, 0, "crashkernel: memory value expected", "simple")

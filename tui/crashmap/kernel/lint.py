@@ -255,7 +255,7 @@ def _range_findings(result: CrashkernelResult) -> list[Lint]:
                     "the kernel takes the first matching entry, so the later one never applies "
                     "where they overlap (spec §2.5)")
     ordered = sorted(entries, key=lambda e: e.start)
-    for a, b in zip(ordered, ordered[1:]):
+    for a, b in zip(ordered, ordered[1:], strict=False):
         if _end(a) < b.start:
             add("range-gap", "info",
                 f"RAM from {format_size(_end(a))} up to {format_size(b.start)} matches no entry",

@@ -53,7 +53,8 @@ class RangeTable:
     @property
     def breakpoints(self) -> tuple[int, ...]:
         """RAM values (bytes) where the reserved size changes."""
-        return tuple(b.ram_from for a, b in zip(self.steps, self.steps[1:]) if a.size != b.size)
+        pairs = zip(self.steps, self.steps[1:], strict=False)
+        return tuple(b.ram_from for a, b in pairs if a.size != b.size)
 
     def step_at(self, ram: int) -> Step:
         lo, hi = 0, len(self.steps) - 1
