@@ -5,50 +5,69 @@ One table, read by the grammar, the placement simulator, the checks and the UI.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from collections import namedtuple
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 
 from crashmap.errors import CrashmapError
 from crashmap.units import GiB, KiB, MiB, TiB
 
-Placement = Literal["generic", "ppc", "s390", "arm32", "none"]
+if TYPE_CHECKING:  # typing costs import time on every headless command
+    from typing import Literal
+
+    Placement = Literal["generic", "ppc", "s390", "arm32", "none"]
+    IomemStyle = Literal["nested", "top", "never"]
 
 
-@dataclass(frozen=True)
-class Arch:
-    """What the kernel does with ``crashkernel=`` on one architecture (Linux 6.17/6.18)."""
+_FIELDS = (
+    "name crash_align low_max high_max default_low high_low cma cma_since pageblock page_size "
+    "placement crash_in_iomem family"
+)
 
+
+class Arch(namedtuple("Arch", _FIELDS)):
+    """What the kernel does with ``crashkernel=`` on one architecture (Linux 6.17/6.18).
+
+    - ``name``: canonical name: x86_64, i386, arm64, riscv64, loongarch64, ppc64le, s390x, arm, mips
+    - ``crash_align``: CRASH_ALIGN, alignment of base and search for the static block
+    - ``low_max``: CRASH_ADDR_LOW_MAX (arm64/riscv: the DMA limit, 4 GiB by default); None = end
+      of DRAM
+    - ``high_max``: CRASH_ADDR_HIGH_MAX; None = end of DRAM
+    - ``default_low``: DEFAULT_CRASH_KERNEL_LOW_SIZE when a block lands high with no ``,low``
+    - ``high_low``: the caller passes non-NULL ``high``/``low_size``: ``,high``/``,low`` are read
+    - ``cma``: the caller passes non-NULL ``cma_size``: ``,cma`` is read (and the CMA reserved)
+    - ``cma_since``: first mainline release that reserves ``,cma`` on this arch
+    - ``pageblock``: CMA_MIN_ALIGNMENT_BYTES with the usual page size (one pageblock)
+    - ``page_size``: the usual base page size
+    - ``placement``: which reservation code places the static block (generic, ppc, s390, arm32,
+      none)
+    - ``crash_in_iomem``: how a ``Crash kernel`` reservation appears in /proc/iomem (nested, top,
+      never)
+    - ``family``: kernel arch directory, for messages (x86, arm64, riscv, loongarch, powerpc,
+      s390, arm, mips)
+
+    A named tuple rather than a frozen dataclass: it is read on every command's start-up path.
+    """
+
+    __slots__ = ()
     name: str
-    """Canonical name: x86_64, i386, arm64, riscv64, loongarch64, ppc64le, s390x, arm, mips."""
     crash_align: int
-    """CRASH_ALIGN: alignment of base and search for the static block."""
     low_max: int | None
-    """CRASH_ADDR_LOW_MAX (arm64/riscv: the DMA limit, 4 GiB by default); None = end of DRAM."""
     high_max: int | None
-    """CRASH_ADDR_HIGH_MAX; None = end of DRAM."""
     default_low: int
-    """DEFAULT_CRASH_KERNEL_LOW_SIZE when a block lands high with no ``,low`` word."""
     high_low: bool
-    """The caller passes non-NULL ``high``/``low_size``: ``,high``/``,low`` are read."""
     cma: bool
-    """The caller passes non-NULL ``cma_size``: ``,cma`` is read (and the CMA reserved)."""
     cma_since: str | None
-    """First mainline release that reserves ``,cma`` on this arch."""
     pageblock: int
-    """CMA_MIN_ALIGNMENT_BYTES with the usual page size (one pageblock)."""
     page_size: int
-    """The usual base page size."""
     placement: Placement
-    """Which reservation code places the static block."""
-    crash_in_iomem: Literal["nested", "top", "never"]
-    """How a ``Crash kernel`` reservation appears in /proc/iomem."""
+    crash_in_iomem: IomemStyle
     family: str
-    """Kernel arch directory, for messages (x86, arm64, riscv, loongarch, powerpc, s390, arm, mips)."""
 
     @property
     def swiotlb_low(self) -> bool:
-        """x86 sizes the default low block from swiotlb: max(swiotlb + 8 MiB, 256 MiB)."""
-        return self.family == "x86" and self.name == "x86_64"
+        """x86_64 sizes the default low block from swiotlb: max(swiotlb + 8 MiB, 256 MiB)."""
+        return self.name == "x86_64"
 
 
 ARCHES: dict[str, Arch] = {

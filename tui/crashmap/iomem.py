@@ -15,7 +15,6 @@ from __future__ import annotations
 import gc
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from crashmap.errors import CrashmapError
 
@@ -27,30 +26,45 @@ HIDDEN_MESSAGE = "addresses are hidden: run as root, or load a snapshot"
 _FAST = re.compile(r"( *)([0-9a-f]{1,16})-([0-9a-f]{1,16}) : ([^<>←\t\u00a0]*)$")
 """A clean kernel line: the common case, parsed without the slow path."""
 _ENTRY = re.compile(r"([0-9a-fA-F]+)-([0-9a-fA-F]+)[ \t]*:[ \t]?(.*)$")
-_TRUNCATED = re.compile(r"[0-9a-fA-F]+(?:-[0-9a-fA-F]*)?[ \t]*$")
-_HEXISH_START = re.compile(r"[0-9a-fA-F]+-")
-_HEADER_KEY = re.compile(r"[a-z][a-z0-9 _-]{0,30}")
-_QUOTE = re.compile(r"^[ \t]*(?:>[ \t]?)+")
-_ELISION = re.compile(r"^(?:\.{2,}|…+|\[\.\.\.?\]|\[…\]|-{3,}|<snip>|\[snip\])$", re.IGNORECASE)
-_PROMPT = re.compile(r"^(?:\S*[#$%]\s*$|\S*[#$%]\s+\S.*|.*\bcat\s+/proc/iomem\b.*)$")
-_NOTE = re.compile(r"^\(.*\)$")
-_ANNOTATION = re.compile(r"\s+(?:<{2,}|<-+|<=+|←|-+>|=+>).*$")
+_TRUNCATED = r"[0-9a-fA-F]+(?:-[0-9a-fA-F]*)?[ \t]*$"
+_HEXISH_START = r"[0-9a-fA-F]+-"
+_HEADER_KEY = r"[a-z][a-z0-9 _-]{0,30}"
+_QUOTE = r"^[ \t]*(?:>[ \t]?)+"
+_ELISION = r"^(?:\.{2,}|…+|\[\.\.\.?\]|\[…\]|-{3,}|<snip>|\[snip\])$"
+_PROMPT = r"^(?:\S*[#$%]\s*$|\S*[#$%]\s+\S.*|.*\bcat\s+/proc/iomem\b.*)$"
+_NOTE = r"^\(.*\)$"
+_ANNOTATION = r"\s+(?:<{2,}|<-+|<=+|←|-+>|=+>).*$"
+"""Slow-path patterns are strings: ``re`` compiles them on first use, not at import."""
 _WRAP_WIDTH = 60
 """A non-entry line after an entry at least this long is taken as a mail-wrapped name."""
 
 
-@dataclass(eq=False, slots=True)
 class Resource:
-    """One /proc/iomem line: ``[start, end)`` named ``name``, with its children in address order."""
+    """One /proc/iomem line: ``[start, end)`` named ``name``, with its children in address order.
 
-    start: int
-    end: int
-    name: str
-    line: int = 0
-    depth: int = 0
-    parent: Resource | None = field(default=None, repr=False)
-    children: list[Resource] = field(default_factory=list, repr=False)
-    indent: int = field(default=0, repr=False)
+    A plain slotted class, not a dataclass: maps have thousands of these, and dataclass
+    creation costs import time on every headless command.
+    """
+
+    __slots__ = ("start", "end", "name", "line", "depth", "parent", "children", "indent")
+
+    def __init__(self, start: int, end: int, name: str, line: int = 0, depth: int = 0,
+                 parent: Resource | None = None, children: list[Resource] | None = None,
+                 indent: int = 0) -> None:
+        self.start = start
+        self.end = end
+        self.name = name
+        self.line = line
+        """Line number in the source text."""
+        self.depth = depth
+        """Nesting depth (0 = top level), from the rebuilt tree."""
+        self.parent = parent
+        self.children: list[Resource] = [] if children is None else children
+        self.indent = indent
+        """Indentation width as found (after quote markers), a hint for identical ranges."""
+
+    def __repr__(self) -> str:
+        return f"Resource({self.start:#x}, {self.end:#x}, {self.name!r}, line={self.line})"
 
     @property
     def size(self) -> int:
@@ -88,18 +102,18 @@ class Resource:
         return chain[::-1]
 
 
-@dataclass
 class Iomem:
     """A parsed /proc/iomem: top-level resources, and what the parser had to assume."""
 
-    roots: list[Resource]
-    path: str = "<iomem>"
-    hidden: bool = False
-    """Every address is zero: the file was read without CAP_SYS_ADMIN."""
-    notes: list[str] = field(default_factory=list)
-    """What was skipped or assumed (prompts, elisions, annotations, indentation disagreements)."""
-    header: dict[str, str] = field(default_factory=dict)
-    """``# key: value`` lines before the first entry (provenance headers of shared dumps)."""
+    def __init__(self, roots: list[Resource], path: str = "<iomem>") -> None:
+        self.roots = roots
+        self.path = path
+        self.hidden = False
+        """Every address is zero: the file was read without CAP_SYS_ADMIN."""
+        self.notes: list[str] = []
+        """What was skipped or assumed (prompts, elisions, annotations, indentation)."""
+        self.header: dict[str, str] = {}
+        """``# key: value`` lines before the first entry (provenance headers of shared dumps)."""
 
     def walk(self) -> Iterator[Resource]:
         for root in self.roots:
@@ -155,7 +169,7 @@ def _parse(text: str, path: str) -> Iomem:
                 pending_wrap = resource
                 continue
         line = raw.replace("\u00a0", " ").rstrip("\r\n")
-        body = _QUOTE.sub("", line, count=1) if line.lstrip().startswith(">") else line
+        body = re.sub(_QUOTE, "", line, count=1) if line.lstrip().startswith(">") else line
         stripped = body.strip()
         if not stripped:
             pending_wrap = None
@@ -166,7 +180,7 @@ def _parse(text: str, path: str) -> Iomem:
             continue
         match = _ENTRY.match(stripped)
         if match is None:
-            if _TRUNCATED.fullmatch(stripped):
+            if re.fullmatch(_TRUNCATED, stripped):
                 raise CrashmapError(
                     f"truncated line {stripped!r}: expected 'start-end : name'", path=path, line=number
                 )
@@ -181,7 +195,7 @@ def _parse(text: str, path: str) -> Iomem:
             raise CrashmapError(_explain_bad_line(stripped), path=path, line=number)
         start_text, end_text = match.group(1), match.group(2)
         name = match.group(3).strip(" \t")
-        annotated = _ANNOTATION.search(name) if ("<" in name or ">" in name or "←" in name) else None
+        annotated = re.search(_ANNOTATION, name) if ("<" in name or ">" in name or "←" in name) else None
         if annotated:
             result.notes.append(f"line {number}: ignored the annotation {annotated.group(0).strip()!r}")
             name = name[: annotated.start()]
@@ -211,19 +225,19 @@ def _parse(text: str, path: str) -> Iomem:
 def _read_header(line: str, header: dict[str, str]) -> None:
     key, sep, value = line.lstrip("#").partition(":")
     key = key.strip().lower()
-    if sep and _HEADER_KEY.fullmatch(key):
+    if sep and re.fullmatch(_HEADER_KEY, key):
         header.setdefault(key, value.strip())
 
 
 def _skippable(stripped: str, result: Iomem, number: int) -> bool:
     """Prompts, elisions and author notes that reports put inside a dump."""
-    if _ELISION.match(stripped):
+    if re.match(_ELISION, stripped, re.IGNORECASE):
         result.notes.append(f"line {number}: elision {stripped!r}: lines are missing here")
         return True
-    if _NOTE.match(stripped):
+    if re.match(_NOTE, stripped):
         result.notes.append(f"line {number}: ignored the note {stripped!r}")
         return True
-    if _PROMPT.match(stripped) and not _HEXISH_START.match(stripped):
+    if re.match(_PROMPT, stripped) and not re.match(_HEXISH_START, stripped):
         result.notes.append(f"line {number}: ignored the shell prompt {stripped!r}")
         return True
     return False

@@ -7,22 +7,29 @@ recompute; :class:`MemoryMap` caches the views it computes once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import cached_property
-from typing import Literal, NamedTuple
+from collections import namedtuple
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 
 from crashmap.iomem import Iomem, Resource
 
-Kind = Literal[
-    "ram", "kernel", "crash", "reserved", "acpi", "rom", "pci", "pmem", "soft", "device", "empty"
-]
+if TYPE_CHECKING:  # typing costs import time on every headless command
+    from typing import Literal
+
+    Kind = Literal[
+        "ram", "kernel", "crash", "reserved", "acpi", "rom", "pci", "pmem", "soft", "device",
+        "empty",
+    ]
+else:
+    Kind = str
 
 FOUR_GIB = 1 << 32
 
 
-class Range(NamedTuple):
+class Range(namedtuple("Range", "start end")):
     """A half-open address range ``[start, end)``."""
 
+    __slots__ = ()
     start: int
     end: int
 
@@ -35,10 +42,10 @@ class Range(NamedTuple):
         return Range(start, end) if start < end else None
 
 
-@dataclass(frozen=True)
-class Busy:
-    """Something inside System RAM that the running kernel holds."""
+class Busy(namedtuple("Busy", "start end name kind line")):
+    """Something inside System RAM that the running kernel holds: ``[start, end)``, name, kind."""
 
+    __slots__ = ()
     start: int
     end: int
     name: str

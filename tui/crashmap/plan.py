@@ -8,13 +8,18 @@ all see the plan through the same kernel rules.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Literal
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 
 from crashmap.arch import Arch
 from crashmap.units import MiB, align_down, align_up
 
-Mode = Literal["auto", "high", "fixed"]
-Block = Literal["main", "low", "cma"]
+if TYPE_CHECKING:
+    from typing import Literal
+
+    Mode = Literal["auto", "high", "fixed"]
+    Block = Literal["main", "low", "cma"]
+else:
+    Mode = Block = str
 
 CMA_STEP = 1 * MiB
 """Drag and key step for CMA sizes."""

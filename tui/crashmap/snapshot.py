@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
-from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 
 import yaml
+
+if TYPE_CHECKING:
+    from typing import Any
 
 from crashmap.errors import CrashmapError
 from crashmap.iomem import Iomem, parse_iomem, read_text
@@ -28,14 +29,15 @@ _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
-@dataclass
 class Snapshot:
-    """A memory map and the facts crashmap needs about the machine it came from."""
+    """A memory map and the facts crashmap needs about the machine it came from.
+
+    Every fact below is a saved key; unknown facts stay None. ``Snapshot(iomem, hostname=...)``.
+    (A plain class rather than a dataclass: dataclass creation costs every command import time.)
+    """
 
     iomem: str
     """The raw /proc/iomem text, byte-exact."""
-    source: str = "snapshot"
-    """Where this came from, for people: ``live``, a path, ``demo``, a bundled map name."""
     hostname: str | None = None
     arch: str | None = None
     """``platform.machine()`` of the machine, or the arch given or inferred for a raw dump."""
@@ -67,8 +69,17 @@ class Snapshot:
     taken_by: str | None = None
     provenance: str | None = None
     """Where the data came from (for maps built from public reports)."""
-    warnings: list[str] = field(default_factory=list, compare=False)
-    """Diagnostics from loading (unknown keys, guessed arch); not saved."""
+
+    def __init__(self, iomem: str, source: str = "snapshot", **facts: Any) -> None:
+        self.iomem = iomem
+        self.source = source
+        """Where this came from, for people: ``live``, a path, ``demo``, a bundled map name."""
+        self.warnings: list[str] = []
+        """Diagnostics from loading (unknown keys, guessed arch); not saved."""
+        for key, value in facts.items():
+            if key not in _TYPES:
+                raise TypeError(f"Snapshot has no field {key!r}")
+            setattr(self, key, value)
 
     @cached_property
     def parsed(self) -> Iomem:
@@ -101,9 +112,9 @@ _KINDS: dict[str, tuple[type, ...]] = {
     "str": (str,), "str | None": (str,), "int | None": (int,), "bool | None": (bool,),
 }
 _TYPES: dict[str, tuple[type, ...]] = {
-    f.name: _KINDS[str(f.type)] for f in fields(Snapshot) if f.name not in ("warnings", "source")
+    name: _KINDS[str(kind)] for name, kind in Snapshot.__annotations__.items()
 }
-"""The saved keys and their YAML types (read off the dataclass annotations)."""
+"""The saved keys and their YAML types (read off the class annotations)."""
 
 
 def parse_cma_ranges(text: str) -> list[Range]:
@@ -215,6 +226,8 @@ def write_atomic(path: str | Path, text: str, *, force: bool = False) -> None:
     if target.exists() and not force:
         raise CrashmapError("already exists (use --force to overwrite)", path=str(target))
     directory = target.parent if str(target.parent) else Path(".")
+    import tempfile  # only writers pay for it
+
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
     except OSError as error:

@@ -10,8 +10,6 @@ import re
 from pathlib import Path
 
 from crashmap.arch import normalize_arch
-from crashmap.archguess import arch_from_text, guess_arch
-from crashmap.bootlog import memory_lines
 from crashmap.errors import CrashmapError
 from crashmap.iomem import parse_iomem, read_text
 from crashmap.snapshot import SCHEMA_KEY, Snapshot, from_yaml
@@ -93,6 +91,8 @@ def _looks_like_snapshot(text: str) -> bool:
 def snapshot_from_iomem(text: str, name: str) -> Snapshot:
     """Wrap raw iomem text; a ``# key: value`` header (the shared dumps) supplies provenance."""
     parsed = parse_iomem(text, name)
+    from crashmap.archguess import arch_from_text
+
     header = parsed.header
     snapshot = Snapshot(iomem=text, source=name, taken_by=f"raw /proc/iomem text from {name}")
     if header:
@@ -118,6 +118,8 @@ def _settle_arch(snapshot: Snapshot, arch: str | None) -> None:
     if snapshot.hidden:
         snapshot.arch, snapshot.arch_note = "x86_64", "unknown (addresses hidden); assuming x86_64"
         return
+    from crashmap.archguess import guess_arch
+
     guessed, reason = guess_arch(snapshot.parsed)
     snapshot.arch = guessed
     snapshot.arch_note = f"guessed from the map: {reason}; pass --arch to be sure"
@@ -145,6 +147,9 @@ _SECTION = re.compile(r"^#==\[ [^\]]* \]=*#\s*$")
 
 def load_report_dir(path: Path) -> Snapshot:
     """An extracted sosreport (``proc/iomem``...) or supportconfig (``*.txt`` sections)."""
+    from crashmap.archguess import arch_from_text
+    from crashmap.bootlog import memory_lines
+
     found = _sos_files(path)
     if "iomem" not in found:
         found = _supportconfig_files(path)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -15,8 +16,13 @@ from crashmap import __version__
 from crashmap.cli.common import Exit, fail
 from crashmap.errors import CrashmapError
 
-COMMANDS = ("show", "snapshot")
-"""Subcommand modules in ``crashmap.cli``; each has ``register(subparsers)``."""
+COMMANDS: dict[str, str] = {
+    "show": "print the memory map as a tree with totals",
+    "snapshot": "save the live machine (or any SOURCE) as a snapshot YAML",
+}
+"""Subcommand modules in ``crashmap.cli`` and their one-line help. Each module has
+``register(subparsers)``; only the module of the command being run is imported, so a headless
+command pays for its own imports only."""
 
 EPILOG = """\
 SOURCE is one of: live (default), a snapshot .yaml, a raw /proc/iomem text file,
@@ -27,24 +33,46 @@ exit codes: 0 ok, 1 findings (the plan fails or has errors), 2 usage error or un
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps the epilog's layout; sizes itself without importing shutil (start-up time)."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        if width is None:
+            try:
+                width = min(os.get_terminal_size(sys.stderr.fileno()).columns, 100) - 2
+            except (OSError, ValueError):
+                width = 78
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
+class _Parser(argparse.ArgumentParser):
+    """ArgumentParser whose subcommand parsers share the formatter above."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; ``command`` names the one subcommand to load fully (None: all of them)."""
+    parser = _Parser(
         prog="crashmap",
         description="Map physical memory and plan kdump crashkernel= reservations.",
         epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"crashmap {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    tui = sub.add_parser("tui", help="open the interactive map (the default)", epilog=EPILOG,
-                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    tui = sub.add_parser("tui", help="open the interactive map (the default)", epilog=EPILOG)
     tui.add_argument("source", nargs="?", default=None, metavar="SOURCE")
     tui.add_argument("--arch", help="override the architecture of a raw dump")
     tui.add_argument("--cmdline", help="start from this kernel command line")
     tui.set_defaults(func=run_tui)
-    for name in COMMANDS:
-        module = importlib.import_module(f"crashmap.cli.{name}")
-        module.register(sub)
+    for name, help_text in COMMANDS.items():
+        if command is None or name == command:
+            importlib.import_module(f"crashmap.cli.{name}").register(sub)
+        else:
+            sub.add_parser(name, help=help_text)
     return parser
 
 
@@ -60,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     known = {"tui", *COMMANDS, "-h", "--help", "--version"}
     if not argv or argv[0] not in known:
         argv.insert(0, "tui")  # `crashmap [SOURCE]` opens the TUI
-    parser = build_parser()
+    parser = build_parser(argv[0] if argv[0] in COMMANDS else "")
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 import sys
 from enum import IntEnum
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class Exit(IntEnum):
@@ -28,8 +31,12 @@ def warn(message: str) -> None:
 
 
 def print_json(data: Any) -> None:
-    """Data on stdout, one JSON document, ints kept as ints."""
-    json.dump(data, sys.stdout, indent=2, sort_keys=False)
+    """Data on stdout, one JSON document, ints kept as ints: indented for a terminal, compact
+    (and faster: the C encoder) when piped."""
+    if sys.stdout.isatty():
+        json.dump(data, sys.stdout, indent=2)
+    else:
+        json.dump(data, sys.stdout, separators=(",", ":"))
     sys.stdout.write("\n")
 
 

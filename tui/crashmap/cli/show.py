@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+
+if TYPE_CHECKING:
+    from typing import Any
 
 from crashmap.cli.common import Exit, add_source_arguments, console, print_json, warn
 from crashmap.cli.loading import load_for_cli
