@@ -1,0 +1,185 @@
+"""The crashmap Textual app: one main screen per loaded map, and the app-wide keys.
+
+Public hooks (stable):
+
+* :attr:`CrashmapApp.snapshot` — the :class:`~crashmap.snapshot.Snapshot` shown;
+* :attr:`CrashmapApp.arch` — its :class:`~crashmap.arch.Arch`;
+* :attr:`CrashmapApp.plan` — the current :class:`~crashmap.plan.Plan` (the state itself lives on
+  :attr:`MainScreen.plan <crashmap.app.main_screen.MainScreen.plan>`);
+* :meth:`CrashmapApp.load` — open another SOURCE; a bad one is reported and changes nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from crashmap.app.commands import CrashmapCommands
+from crashmap.app.evaluation import MapContext, context_for, initial_plan
+from crashmap.app.main_screen import MainScreen
+from crashmap.arch import Arch
+from crashmap.errors import CrashmapError
+from crashmap.iomem import HIDDEN_MESSAGE
+from crashmap.plan import Plan
+from crashmap.snapshot import Snapshot
+
+
+class CrashmapApp(App[int]):
+    """A terminal map of physical memory for planning ``crashkernel=`` reservations."""
+
+    CSS_PATH = "crashmap.tcss"
+    TITLE = "crashmap"
+    COMMANDS = App.COMMANDS | {CrashmapCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("e", "export", "Export"),
+        Binding("o", "open_source", "Open"),
+        Binding("L", "learn", "Learn", show=False),
+        Binding("R", "ranges", "Range table", show=False),
+        Binding("r", "reload", "Reload source", show=False),
+        Binding("s", "save_snapshot", "Save snapshot", show=False),
+        Binding("q", "quit", "Quit"),
+    ]
+    """App-wide keys; the plan and map keys are on :class:`MainScreen`."""
+
+    def __init__(self, snapshot: Snapshot, *, source: str | None = None, banner: str | None = None,
+                 cmdline: str | None = None) -> None:
+        super().__init__()
+        self.ctx: MapContext = context_for(snapshot)
+        self.source = source or snapshot.source
+        """The SOURCE that ``r`` reloads (``live`` even when the demo stands in for it)."""
+        self.banner = banner
+        self._first_plan = initial_plan(self.ctx, cmdline if cmdline is not None
+                                        else snapshot.cmdline)
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self.ctx.snapshot
+
+    @property
+    def arch(self) -> Arch:
+        return self.ctx.arch
+
+    @property
+    def main_screen(self) -> MainScreen:
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, MainScreen):
+                return screen
+        raise LookupError("no main screen")
+
+    @property
+    def plan(self) -> Plan:
+        """The current plan (owned by the main screen)."""
+        return self.main_screen.plan
+
+    def get_default_screen(self) -> Screen[Any]:
+        return MainScreen(self.ctx, self._first_plan, banner=self.banner)
+
+    # --- sources ------------------------------------------------------------------------------
+
+    def load(self, spec: str) -> bool:
+        """Show SOURCE ``spec`` (live, a map name, a path); on failure notify and keep the map."""
+        from crashmap.sources import load_source
+
+        try:
+            snapshot = load_source(spec)
+            if snapshot.hidden:
+                raise CrashmapError(HIDDEN_MESSAGE, path=spec)
+            ctx = context_for(snapshot)
+            plan = initial_plan(ctx, snapshot.cmdline)
+            screen = MainScreen(ctx, plan)
+        except CrashmapError as error:
+            self.notify(str(error), title="Cannot open", severity="error", timeout=8)
+            return False
+        for warning in snapshot.warnings:
+            self.notify(warning, severity="warning", timeout=6)
+        self.ctx, self.source, self.banner = ctx, spec, None
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, MainScreen):
+            self.pop_screen()
+        self.switch_screen(screen)
+        return True
+
+    def action_open_source(self) -> None:
+        screen = self._screen("open_source", "OpenSourceScreen")
+        if screen is not None:
+            self.push_screen(screen(), callback=self._opened)
+
+    def _opened(self, spec: str | None) -> None:
+        if spec:
+            self.load(spec)
+
+    def action_reload(self) -> None:
+        if self.load(self.source):
+            self.notify(f"Reloaded {self.source}.", timeout=3)
+
+    def action_save_snapshot(self) -> None:
+        from crashmap.app.widgets.path_prompt import PathPrompt
+
+        default = f"{self.snapshot.hostname or 'snapshot'}.yaml"
+        self.push_screen(PathPrompt("Save the snapshot to", default), callback=self._save_to)
+
+    def _save_to(self, answer: tuple[str, bool] | None) -> None:
+        from crashmap.snapshot import to_yaml, write_atomic
+
+        if not answer:
+            return
+        path, force = answer
+        try:
+            write_atomic(Path(path).expanduser(), to_yaml(self.snapshot), force=force)
+        except CrashmapError as error:
+            self.notify(str(error), title="Not saved", severity="error", timeout=8)
+            return
+        self.notify(f"Snapshot saved to {path}.", title="Saved")
+
+    # --- the other screens (built elsewhere; imported when asked for) ---------------------------
+
+    def _screen(self, module: str, name: str) -> Any:
+        try:
+            found = importlib.import_module(f"crashmap.app.screens.{module}")
+            return getattr(found, name)
+        except (ImportError, AttributeError):
+            self.notify(f"The {module.replace('_', ' ')} screen is not available yet.",
+                        severity="warning", timeout=4)
+            return None
+
+    def action_help(self) -> None:
+        screen = self._screen("help", "HelpScreen")
+        if screen is not None:
+            self.push_screen(screen())
+
+    def action_learn(self, chapter: str = "") -> None:
+        screen = self._screen("learn", "LearnScreen")
+        if screen is None:
+            return
+        if not chapter:
+            finding = self.main_screen.finding
+            focused = self.focused
+            in_findings = focused is not None and focused.id == "finding-list"
+            chapter = finding.chapter if finding is not None and in_findings else "kdump"
+        self.push_screen(screen(chapter))
+
+    def action_ranges(self) -> None:
+        screen = self._screen("ranges", "RangeTableScreen")
+        if screen is None:
+            return
+        value = None
+        for word in (self.snapshot.cmdline or "").split(" "):
+            if word.startswith("crashkernel=") and ":" in word:
+                value = word[len("crashkernel="):]
+        self.push_screen(screen(value, self.ctx.ram, self.arch.name))
+
+    def action_export(self) -> None:
+        screen = self._screen("export", "ExportScreen")
+        if screen is None:
+            return
+        evaluation = self.main_screen.evaluation
+        if not evaluation.words:
+            self.notify(evaluation.words_error or "The plan reserves nothing: nothing to export.",
+                        severity="warning")
+            return
+        self.push_screen(screen(self.snapshot, evaluation.cmdline, self.arch.name))

@@ -1,0 +1,250 @@
+"""Glue between the editable :class:`~crashmap.plan.Plan` and the domain: no Textual here.
+
+:class:`MapContext` is computed once per map (painting partition, overview segments, the
+placement context); :func:`evaluate` runs on every plan change (each drag step) and only calls the
+domain: the kernel renderer for the words, the placement simulator, the checks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import Literal
+
+from crashmap import mapscale
+from crashmap.arch import Arch, get_arch
+from crashmap.errors import CrashmapError
+from crashmap.kernel import lint_crashkernel, parse_crashkernel, render_words
+from crashmap.placement import (
+    Placement,
+    PlacementContext,
+    context_from_snapshot,
+    request_from_grammar,
+    simulate,
+)
+from crashmap.plan import Block, Plan
+from crashmap.snapshot import Snapshot
+from crashmap.units import GiB, MiB
+
+Severity = Literal["error", "warning", "info"]
+
+DEFAULT_PLAN = Plan(size=256 * MiB)
+"""Where a plan starts when the command line asks for nothing: 256 MiB, placed by the kernel."""
+
+
+@dataclass(frozen=True)
+class PlacedBlock:
+    """One block of the plan as the simulator predicts it."""
+
+    tag: str
+    """``main``, ``low``, or ``cma0``..``cma3``."""
+    block: Block
+    start: int
+    end: int
+    ghost: bool = False
+    """Not reservable: drawn where it was asked for (a fixed base that fails)."""
+
+    @property
+    def size(self) -> int:
+        return self.end - self.start
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A check result as the findings panel shows it."""
+
+    code: str
+    severity: Severity
+    message: str
+    explain: str = ""
+    fix: str = ""
+    chapter: str = "kdump"
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything the screen shows about one plan."""
+
+    plan: Plan
+    words: tuple[str, ...]
+    """The ``crashkernel=`` words the renderer produces (empty when it cannot express the plan)."""
+    words_error: str | None
+    outcome: str
+    blocks: tuple[PlacedBlock, ...]
+    findings: tuple[Finding, ...]
+    log: tuple[str, ...] = ()
+    ram: int = 0
+    static_taken: int = 0
+    """Bytes the static blocks (main + low) take from the running system."""
+    cma_reserved: int = 0
+    """Bytes of CMA reserved: usable by the running system until a crash."""
+    placement: Placement | None = None
+    """The simulator's full answer (None when the plan cannot be written as words)."""
+
+    @property
+    def cmdline(self) -> str:
+        return " ".join(self.words)
+
+    def block(self, tag: str) -> PlacedBlock | None:
+        return next((b for b in self.blocks if b.tag == tag), None)
+
+    def blocks_of(self, block: Block) -> list[PlacedBlock]:
+        return [b for b in self.blocks if b.block == block]
+
+
+@dataclass
+class MapContext:
+    """What is computed once per map and reused on every plan change."""
+
+    snapshot: Snapshot
+    arch: Arch
+    ram: int = field(init=False)
+    """The kernel's ``system_ram`` as the map tells it."""
+
+    def __post_init__(self) -> None:
+        self.ram = self.snapshot.system_ram or 0
+
+    @cached_property
+    def partition(self) -> mapscale.Partition:
+        return mapscale.base_partition(self.snapshot.parsed)
+
+    @cached_property
+    def segments(self) -> list[mapscale.Segment]:
+        return mapscale.segments(self.snapshot.parsed.roots)
+
+    @cached_property
+    def fixed_overlays(self) -> tuple[mapscale.Overlay, ...]:
+        """The running kernel's image and the current ``Crash kernel`` regions."""
+        memmap = self.snapshot.memmap
+        crash = [mapscale.Overlay(r.start, r.end, "crash", "crash") for r in memmap.crash_resources]
+        kernel = [mapscale.Overlay(b.start, b.end, "kernel", "kernel") for b in memmap.kernel_image]
+        return tuple(crash + kernel)
+
+    @cached_property
+    def placement(self) -> PlacementContext:
+        """The simulator's per-map data (free lists, windows, hidden reservations)."""
+        return context_from_snapshot(self.snapshot, self.arch)
+
+    @property
+    def boundary(self) -> int | None:
+        """CRASH_ADDR_LOW_MAX (4 GiB, the arm64/riscv DMA limit...): drawn on the map."""
+        low_max = self.placement.low_max
+        return low_max if 0 < low_max < self.address_end else None
+
+    @property
+    def boundary_source(self) -> str:
+        return self.placement.low_max_source
+
+    @property
+    def address_end(self) -> int:
+        return max(self.snapshot.memmap.address_limit, 1)
+
+    @property
+    def ram_window(self) -> tuple[int, int]:
+        """The address range of boot RAM (where blocks can go)."""
+        ram = self.snapshot.memmap.ram
+        if not ram:
+            return 0, max(self.address_end, 4 * GiB)
+        return ram[0].start, ram[-1].end
+
+
+def context_for(snapshot: Snapshot) -> MapContext:
+    return MapContext(snapshot, get_arch(snapshot.arch or "x86_64"))
+
+
+def initial_plan(ctx: MapContext, cmdline: str | None) -> Plan:
+    """The plan the command line asks for, as the kernel grammar reads it; else :data:`DEFAULT_PLAN`."""
+    if not cmdline or "crashkernel=" not in cmdline:
+        return DEFAULT_PLAN
+    result = parse_crashkernel(cmdline, ctx.ram, ctx.arch)
+    if not result.ok:
+        return DEFAULT_PLAN
+    cma = result.cma_size if result.cma_kept else 0
+    if result.high:
+        low = None if result.low_size == ctx.arch.default_low else result.low_size
+        return Plan(size=result.crash_size, mode="high", low=low, cma=cma)
+    if result.crash_base:
+        return Plan(size=result.crash_size, mode="fixed", base=result.crash_base, cma=cma)
+    return Plan(size=result.crash_size, cma=cma)
+
+
+def render_plan(ctx: MapContext, plan: Plan) -> tuple[tuple[str, ...], str | None]:
+    """The plan's ``crashkernel=`` words, or the reason the renderer refuses it."""
+    try:
+        return render_words(plan, ctx.arch, ctx.ram or None), None
+    except CrashmapError as error:
+        return (), str(error)
+
+
+def evaluate(ctx: MapContext, plan: Plan) -> Evaluation:
+    """Render the plan's words, read them back with the kernel grammar, simulate, check."""
+    words, words_error = render_plan(ctx, plan)
+    findings: list[Finding] = []
+    blocks: list[PlacedBlock] = []
+    log: tuple[str, ...] = ()
+    placement: Placement | None = None
+    if words_error:
+        findings.append(Finding("plan-not-expressible", "error", words_error, chapter="syntax"))
+        outcome = "cannot be written"
+    else:
+        result = parse_crashkernel(" ".join(words), ctx.ram, ctx.arch)
+        placement = simulate(ctx.placement, request_from_grammar(result))
+        outcome, log = placement.outcome, placement.kernel_log
+        blocks = placed_blocks(plan, placement)
+        findings.extend(
+            Finding(lint.code, lint.severity, lint.message, explain=lint.reason, chapter="syntax")
+            for lint in lint_crashkernel(result)
+        )
+    static = placement.static_total if placement else 0
+    cma = placement.cma.placed if placement else 0
+    return Evaluation(
+        plan=plan, words=words, words_error=words_error, outcome=outcome, blocks=tuple(blocks),
+        findings=tuple(findings), log=log, ram=ctx.ram, static_taken=static, cma_reserved=cma,
+        placement=placement,
+    )
+
+
+def placed_blocks(plan: Plan, placement: Placement) -> list[PlacedBlock]:
+    """The simulator's blocks, tagged for the map; a fixed base that fails is drawn as a ghost."""
+    blocks = [PlacedBlock(b.kind, b.kind, b.start, b.end) for b in placement.static.blocks]
+    blocks += [PlacedBlock(f"cma{i}", "cma", a.start, a.end) for i, a in enumerate(placement.cma.areas)]
+    if plan.mode == "fixed" and plan.base is not None and placement.main is None and plan.size:
+        blocks.insert(0, PlacedBlock("main", "main", plan.base, plan.base + plan.size, ghost=True))
+    return blocks
+
+
+# --- turning pointer and key gestures into plans (pure, unit-tested) ----------------------------
+
+
+def nearest_step(value: int, step: int) -> int:
+    """``value`` rounded to the nearest multiple of ``step`` (so a drag shrinks as easily as it grows)."""
+    return (value + step // 2) // step * step
+
+
+def dragged_plan(plan: Plan, origin: Evaluation, block: Block, grip: str, delta: int,
+                 arch: Arch) -> Plan | None:
+    """The plan after dragging ``block`` by ``delta`` bytes since the press.
+
+    ``origin`` is the evaluation when the drag started: sizes and places are relative to it, so
+    the block does not run away from the pointer when the kernel re-places it. An edge resizes
+    (the step is the arch's CRASH_ALIGN, 1 MiB for CMA); the static block's body pins it at a
+    fixed base (snapped to CRASH_ALIGN by :meth:`Plan.pinned`). None: nothing to do.
+    """
+    if grip == "body":
+        main = origin.block("main")
+        if block != "main" or main is None:
+            return None
+        return plan.pinned(main.start + delta, arch)
+    if block == "low" and plan.mode != "high":
+        return None  # the kernel's own companion: its size is not ours to set without ,high
+    step = plan.step(block, arch)
+    change = delta if grip == "end" else -delta
+    size = nearest_step(plan.size_of(block, arch) + change, step)
+    size = max(size, step if block == "main" else 0)
+    if block == "main" and plan.mode == "fixed" and grip == "start" and plan.base is not None:
+        end = plan.base + plan.size  # the start edge moves; the end stays put
+        moved = plan.pinned(end - size, arch)
+        return replace(moved, size=max(end - (moved.base or 0), step))
+    return plan.with_size(block, size, arch)

@@ -1,0 +1,40 @@
+"""``crashmap [SOURCE]``: pick what to show first, then run the app."""
+
+from __future__ import annotations
+
+from crashmap.errors import CrashmapError
+from crashmap.iomem import HIDDEN_MESSAGE
+from crashmap.snapshot import Snapshot
+from crashmap.sources import DEMO_MAP, load_source
+
+
+def initial_snapshot(source: str | None, arch: str | None) -> tuple[Snapshot, str | None]:
+    """The snapshot to open and, when the live map is unreadable, the banner explaining why.
+
+    An explicit SOURCE that cannot be read raises :class:`CrashmapError` (the CLI prints it and
+    exits 2). An unreadable *live* map is not an error: the bundled demo map stands in for it.
+    """
+    spec = source or "live"
+    if spec != "live":
+        return load_source(spec, arch=arch), None
+    try:
+        snapshot = load_source("live", arch=arch)
+    except CrashmapError as error:
+        reason = str(error)
+    else:
+        if not snapshot.hidden:
+            return snapshot, None
+        reason = HIDDEN_MESSAGE
+    banner = (f"The live map cannot be read — {reason}. Showing the bundled demo map "
+              f"({DEMO_MAP}) instead; o opens another source.")
+    return load_source("demo"), banner
+
+
+def run_app(source: str | None = None, arch: str | None = None, cmdline: str | None = None) -> int:
+    """Open the TUI on SOURCE (default: live); returns the process exit code."""
+    snapshot, banner = initial_snapshot(source, arch)
+    from crashmap.app.app import CrashmapApp  # Textual is imported only now
+
+    app = CrashmapApp(snapshot, source=source or "live", banner=banner, cmdline=cmdline)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,337 @@
+"""The main screen: the map, the resource tree, the plan, the findings and the resulting words.
+
+The screen owns the single editable state, :attr:`MainScreen.plan`. Widgets post what the user
+did (a drag step, a typed field, a picked block); the screen turns it into a new plan, keeps the
+undo history, and every change re-runs the simulator and the checks (:func:`evaluate`) and pushes
+the result down to the widgets.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static, Tree
+
+from crashmap.app.evaluation import (
+    DEFAULT_PLAN,
+    Evaluation,
+    Finding,
+    MapContext,
+    dragged_plan,
+    evaluate,
+)
+from crashmap.app.widgets.detail_grid import DetailGrid
+from crashmap.app.widgets.findings_panel import FindingsPanel
+from crashmap.app.widgets.header_bar import HeaderBar
+from crashmap.app.widgets.memory_map import MemoryMap
+from crashmap.app.widgets.plan_editor import PlanEditor
+from crashmap.app.widgets.resource_tree import ResourceTree
+from crashmap.app.widgets.summary_bar import SummaryBar
+from crashmap.iomem import Resource
+from crashmap.mapscale import Overlay
+from crashmap.plan import Block, Plan
+from crashmap.units import MiB, format_size
+
+BLOCKS: tuple[Block, ...] = ("main", "low", "cma")
+DEFAULT_CMA = 512 * MiB
+"""The CMA size ``c`` turns on when the plan had none before."""
+UNDO_LIMIT = 200
+
+
+def overlays_of(evaluation: Evaluation) -> tuple[Overlay, ...]:
+    """The predicted blocks as map overlays (a block that cannot be placed is drawn as ``failed``)."""
+    return tuple(
+        Overlay(b.start, b.end, "failed" if b.ghost else b.block, b.tag) for b in evaluation.blocks
+    )
+
+
+class MainScreen(Screen[None]):
+    """Map, tree, plan editor, findings and the resulting ``crashkernel=`` words."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("1", "select_block('main')", "Main block", show=False),
+        Binding("2", "select_block('low')", "Low block", show=False),
+        Binding("3", "select_block('cma')", "CMA block", show=False),
+        Binding("b", "next_block", "Next block", show=False),
+        Binding("plus,equals_sign,right_square_bracket", "resize(1)", "Size", key_display="+/-"),
+        Binding("minus,left_square_bracket", "resize(-1)", "Shrink", show=False),
+        Binding("right_curly_bracket", "resize(16)", "Grow ×16", show=False),
+        Binding("left_curly_bracket", "resize(-16)", "Shrink ×16", show=False),
+        Binding("p", "pin", "Pin"),
+        Binding("l", "move(1)", "Move pinned block up", show=False),
+        Binding("h", "move(-1)", "Move pinned block down", show=False),
+        Binding("greater_than_sign", "move(16)", "Move up ×16", show=False),
+        Binding("less_than_sign", "move(-16)", "Move down ×16", show=False),
+        Binding("H", "toggle_high", "High"),
+        Binding("c", "toggle_cma", "CMA"),
+        Binding("u,ctrl+z", "undo", "Undo"),
+        Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False),
+        Binding("z", "zoom(0.5)", "Zoom", key_display="z/Z"),
+        Binding("Z", "zoom(2)", "Zoom out", show=False),
+        Binding("0", "zoom_reset", "Zoom to RAM", show=False),
+        Binding("f", "zoom_block", "Zoom to block", show=False),
+        Binding("t", "toggle_tree", "Tree", show=False),
+    ]
+    """Plan editing and map keys; app-wide keys (help, open, export...) are on the app."""
+
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (120, "-wide")]
+
+    plan: reactive[Plan] = reactive(DEFAULT_PLAN, init=False, always_update=False)
+    """The single editable state. Every change re-runs the simulator and the checks."""
+    selected: reactive[Block] = reactive("main", init=False)
+    """The block that keys resize and whose edges the map draws."""
+
+    def __init__(self, ctx: MapContext, plan: Plan, *, banner: str | None = None) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.banner = banner
+        self.set_reactive(MainScreen.plan, plan)
+        self.evaluation: Evaluation = evaluate(ctx, plan)
+        """What the domain says about :attr:`plan` (kept in step by :meth:`watch_plan`)."""
+        self.undo_stack: list[Plan] = []
+        self.redo_stack: list[Plan] = []
+        self.finding: Finding | None = None
+        """The finding highlighted in the findings panel."""
+        self._drag_origin: tuple[Plan, Evaluation] | None = None
+        self._cma_memory = DEFAULT_CMA
+        self._tree_shown: bool | None = None
+
+    def compose(self) -> ComposeResult:
+        yield HeaderBar(self.ctx, id="header")
+        if self.banner:
+            yield Static(self.banner, id="banner", markup=False)
+        yield MemoryMap(self.ctx, id="map")
+        with Horizontal(id="panels"):
+            yield ResourceTree(self.ctx.snapshot.parsed, id="tree")
+            yield PlanEditor(self.ctx.arch, id="plan")
+            yield FindingsPanel(id="findings")
+        yield SummaryBar(id="summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#map").border_title = "Map"
+        self.query_one("#tree").border_title = "Resources"
+        self.query_one("#plan").border_title = "Plan"
+        self.query_one("#findings").border_title = "Findings"
+        self.refresh_views()
+        self.query_one(DetailGrid).focus()
+
+    # --- state --------------------------------------------------------------------------------
+
+    def apply(self, plan: Plan, *, record: bool = True) -> None:
+        """Make ``plan`` current; ``record`` puts the old one on the undo stack."""
+        if plan == self.plan:
+            return
+        if record:
+            self._push_undo(self.plan)
+        self.plan = plan
+
+    def _push_undo(self, plan: Plan) -> None:
+        self.undo_stack.append(plan)
+        del self.undo_stack[:-UNDO_LIMIT]
+        self.redo_stack.clear()
+        self.refresh_bindings()
+
+    def watch_plan(self, plan: Plan) -> None:
+        self.evaluation = evaluate(self.ctx, plan)
+        self.refresh_views()
+
+    def watch_selected(self) -> None:
+        self.refresh_map()
+
+    def refresh_views(self) -> None:
+        """Push the current evaluation into every widget."""
+        evaluation = self.evaluation
+        self.query_one(PlanEditor).show(self.plan, evaluation)
+        self.query_one(FindingsPanel).show(evaluation.findings)
+        self.query_one(SummaryBar).show(evaluation)
+        self.refresh_map()
+
+    def refresh_map(self) -> None:
+        finding = self.finding
+        highlight = None
+        if finding is not None and finding.start is not None and finding.end is not None:
+            highlight = (finding.start, finding.end)
+        self.query_one(MemoryMap).set_plan(overlays_of(self.evaluation), self.selected, highlight)
+
+    # --- messages from the widgets ------------------------------------------------------------
+
+    @on(DetailGrid.BlockPicked)
+    def _block_picked(self, event: DetailGrid.BlockPicked) -> None:
+        self.selected = event.block
+        if event.dragging:
+            self._drag_origin = (self.plan, self.evaluation)
+
+    @on(DetailGrid.BlockDragged)
+    def _block_dragged(self, event: DetailGrid.BlockDragged) -> None:
+        origin_plan, origin = self._drag_origin or (self.plan, self.evaluation)
+        new = dragged_plan(origin_plan, origin, event.block, event.grip, event.delta,
+                           self.ctx.arch)
+        if new is None:
+            if event.final:
+                self._explain_fixed_block(event.block, event.grip)
+        else:
+            self.apply(new, record=False)
+        if event.final:
+            self._drag_origin = None
+            if self.plan != origin_plan:
+                self._push_undo(origin_plan)
+
+    def _explain_fixed_block(self, block: Block, grip: str) -> None:
+        if block == "low" and self.plan.mode != "high":
+            self.notify("This low block is the kernel's default companion: switch to ,high (H) "
+                        "to choose its size.", title="Low block")
+        elif grip == "body" and block != "main":
+            self.notify("The kernel places low and CMA blocks itself: drag an edge to resize.",
+                        title="Move")
+
+    @on(PlanEditor.Edited)
+    def _edited(self, event: PlanEditor.Edited) -> None:
+        self.apply(event.plan)
+
+    @on(FindingsPanel.Selected)
+    def _finding_selected(self, event: FindingsPanel.Selected) -> None:
+        self.finding = event.finding
+        self.refresh_map()
+        finding = event.finding
+        panel = self.query_one(FindingsPanel)
+        if finding is not None and finding.start is not None and finding.end is not None \
+                and panel.has_focus_within:
+            self.query_one(MemoryMap).ensure_visible(finding.start, finding.end)
+
+    @on(OptionList.OptionSelected, "#finding-list")
+    def _finding_chosen(self, event: OptionList.OptionSelected) -> None:
+        finding = self.query_one(FindingsPanel).current
+        if finding is not None:
+            self.app.run_action(f"learn({finding.chapter!r})")
+
+    @on(Tree.NodeSelected, "#tree")
+    def _node_selected(self, event: Tree.NodeSelected[Resource]) -> None:
+        resource = event.node.data
+        if resource is not None:
+            self.query_one(MemoryMap).zoom_to(resource.start, resource.end)
+
+    # --- actions ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo" and not self.undo_stack:
+            return None
+        if action == "redo" and not self.redo_stack:
+            return None
+        return True
+
+    def action_select_block(self, block: Block) -> None:
+        self.selected = block
+        if not self.evaluation.blocks_of(block):
+            self.notify(f"The {block} block is not in this plan's placement.", timeout=3)
+
+    def action_next_block(self) -> None:
+        present = [b for b in BLOCKS if self.evaluation.blocks_of(b)] or list(BLOCKS)
+        index = present.index(self.selected) if self.selected in present else -1
+        self.selected = present[(index + 1) % len(present)]
+
+    def action_resize(self, steps: int) -> None:
+        block, plan, arch = self.selected, self.plan, self.ctx.arch
+        if block == "low" and plan.mode != "high":
+            self._explain_fixed_block("low", "end")
+            return
+        if block == "cma" and not arch.cma and not plan.cma:
+            self.notify(f"{arch.name} does not read crashkernel=…,cma.", severity="warning")
+            return
+        new = plan.resized(block, steps, arch)
+        if block == "main" and new.size == 0:
+            new = new.with_size("main", plan.step("main", arch), arch)
+        self.apply(new)
+
+    def action_pin(self) -> None:
+        plan = self.plan
+        if plan.mode == "fixed":
+            self.apply(plan.unpinned())
+            return
+        main = self.evaluation.block("main")
+        if main is None:
+            self.notify("The main block has no place to pin: change its size first.",
+                        severity="warning")
+            return
+        self.apply(plan.pinned(main.start, self.ctx.arch))
+        self.selected = "main"
+
+    def action_move(self, steps: int) -> None:
+        plan = self.plan
+        if plan.mode != "fixed" or plan.base is None:
+            self.notify("Only a pinned block moves: press p to pin the main block first.",
+                        timeout=3)
+            return
+        step = self.ctx.arch.crash_align
+        self.apply(plan.pinned(max(0, plan.base + steps * step), self.ctx.arch))
+
+    def action_toggle_high(self) -> None:
+        if not self.ctx.arch.high_low and self.plan.mode != "high":
+            self.notify(f"{self.ctx.arch.name} does not read crashkernel=…,high.",
+                        severity="warning")
+            return
+        self.apply(self.plan.toggled_high())
+
+    def action_toggle_cma(self) -> None:
+        plan = self.plan
+        if plan.cma:
+            self._cma_memory = plan.cma
+            self.apply(plan.with_size("cma", 0, self.ctx.arch))
+            return
+        if not self.ctx.arch.cma:
+            self.notify(f"{self.ctx.arch.name} does not read crashkernel=…,cma "
+                        "(x86_64 since 6.17, ppc64le since 6.18).", severity="warning")
+            return
+        self.apply(plan.with_size("cma", self._cma_memory, self.ctx.arch))
+        self.selected = "cma"
+
+    def action_undo(self) -> None:
+        if self.undo_stack:
+            self.redo_stack.append(self.plan)
+            self.plan = self.undo_stack.pop()
+            self.refresh_bindings()
+
+    def action_redo(self) -> None:
+        if self.redo_stack:
+            self.undo_stack.append(self.plan)
+            self.plan = self.redo_stack.pop()
+            self.refresh_bindings()
+
+    def action_zoom(self, factor: float) -> None:
+        grid = self.query_one(DetailGrid)
+        center = grid.cursor_address
+        if center is None:
+            blocks = self.evaluation.blocks_of(self.selected)
+            center = (blocks[0].start + blocks[-1].end) // 2 if blocks else None
+        self.query_one(MemoryMap).zoom(factor, center)
+
+    def action_zoom_reset(self) -> None:
+        self.query_one(MemoryMap).reset_zoom()
+
+    def action_zoom_block(self) -> None:
+        blocks = self.evaluation.blocks_of(self.selected) or list(self.evaluation.blocks)
+        if not blocks:
+            self.notify("Nothing placed to zoom to.", timeout=3)
+            return
+        start, end = min(b.start for b in blocks), max(b.end for b in blocks)
+        self.query_one(MemoryMap).zoom_to(start, end + (end - start) * 3)
+
+    def action_toggle_tree(self) -> None:
+        tree = self.query_one("#tree")
+        shown = tree.display if self._tree_shown is None else self._tree_shown
+        self._tree_shown = not shown
+        tree.set_class(self._tree_shown, "-shown")
+        tree.set_class(not self._tree_shown, "-hidden")
+        if self._tree_shown:
+            tree.focus()
+
+    def describe_plan(self) -> str:
+        """One line for notifications and the command palette."""
+        plan = self.plan
+        return f"{format_size(plan.size)} {plan.mode}, CMA {format_size(plan.cma)}"

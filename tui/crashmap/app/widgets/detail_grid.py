@@ -1,0 +1,417 @@
+"""The detail map: a zoomed window of the address space at a linear scale, in rows.
+
+Each row spans a power of two bytes, so the low/high boundary (4 GiB, or the arch's low limit)
+starts a row and is drawn as a separator line. Plan blocks can be dragged: an edge resizes, the
+body of the static block moves it (pins it at a fixed base). The widget only reports what the
+pointer did (``BlockDragged`` with a byte delta); the screen turns that into a new plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar, Literal
+
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.strip import Strip
+
+from crashmap import mapscale
+from crashmap.app.evaluation import MapContext
+from crashmap.app.widgets.map_view import MapView, runs
+from crashmap.mapscale import GLYPHS, Grid, Overlay
+from crashmap.plan import Block
+from crashmap.units import format_size
+
+Grip = Literal["start", "end", "body"]
+
+def block_of(tag: str) -> Block | None:
+    """The plan block a drawn tag belongs to (``cma2`` → ``cma``), None for anything else."""
+    for block in ("main", "low", "cma"):
+        if tag.startswith(block):
+            return block  # type: ignore[return-value]
+    return None
+
+
+@dataclass(frozen=True)
+class _Grab:
+    tag: str
+    block: Block
+    grip: Grip
+    press: int
+    """Address of the cell where the button went down."""
+
+
+@dataclass(frozen=True)
+class _Line:
+    row: int | None
+    """The grid row shown on this line, or None for the boundary separator."""
+
+
+class DetailGrid(MapView, can_focus=True):
+    """A linear window of the map; drag a block's edge to resize it, the static body to pin it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left", "cursor(-1, 0)", "Cursor left", show=False),
+        Binding("right", "cursor(1, 0)", "Cursor right", show=False),
+        Binding("up", "cursor(0, -1)", "Cursor up", show=False),
+        Binding("down", "cursor(0, 1)", "Cursor down", show=False),
+        Binding("enter", "pick", "Select block at cursor", show=False),
+    ]
+
+    class Hovered(Message):
+        """The pointer or cursor is over ``[start, end)`` (None: it left the map)."""
+
+        def __init__(self, grid: DetailGrid, span: tuple[int, int] | None) -> None:
+            super().__init__()
+            self.grid = grid
+            self.span = span
+
+        @property
+        def control(self) -> DetailGrid:
+            return self.grid
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, DetailGrid.Hovered)
+
+    class BlockPicked(Message):
+        """A plan block was pressed (or chosen with enter at the cursor)."""
+
+        def __init__(self, grid: DetailGrid, block: Block, dragging: bool) -> None:
+            super().__init__()
+            self.grid = grid
+            self.block = block
+            self.dragging = dragging
+            """True when a drag starts: the screen records one undo step for the whole drag."""
+
+        @property
+        def control(self) -> DetailGrid:
+            return self.grid
+
+    class BlockDragged(Message):
+        """A drag moved by ``delta`` bytes since the press; ``final`` on release."""
+
+        def __init__(self, grid: DetailGrid, block: Block, tag: str, grip: Grip, delta: int,
+                     final: bool) -> None:
+            super().__init__()
+            self.grid = grid
+            self.block = block
+            self.tag = tag
+            self.grip = grip
+            self.delta = delta
+            self.final = final
+
+        @property
+        def control(self) -> DetailGrid:
+            return self.grid
+
+        def can_replace(self, message: Message) -> bool:
+            # A queued drag step is stale once a newer one arrives; the release is never dropped.
+            return isinstance(message, DetailGrid.BlockDragged) and not message.final
+
+    class WindowChanged(Message):
+        """The grid now shows ``[lo, hi)`` (after a zoom or a resize)."""
+
+        def __init__(self, grid: DetailGrid, lo: int, hi: int) -> None:
+            super().__init__()
+            self.grid = grid
+            self.lo = lo
+            self.hi = hi
+
+        @property
+        def control(self) -> DetailGrid:
+            return self.grid
+
+    def __init__(self, ctx: MapContext, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.ctx = ctx
+        self.window: tuple[int, int] = ctx.ram_window
+        """The requested window; the grid shows it rounded out to whole rows."""
+        self.auto_window = True
+        """Pick the window from the plan's blocks (until the user zooms)."""
+        self.grid: Grid | None = None
+        self.gutter_width = 0
+        self.lines: list[_Line] = []
+        self.plan_overlays: tuple[Overlay, ...] = ()
+        self.selected: Block = "main"
+        self.highlight: tuple[int, int] | None = None
+        self.cursor: int | None = None
+        """Cell index of the keyboard cursor."""
+        self._base: list[str] = []
+        self._kinds: list[str] = []
+        self._owners: list[str] = []
+        self._edges: dict[int, str] = {}
+        self._labels: list[tuple[str, str]] = []
+        self._grab: _Grab | None = None
+        self._last_delta: int | None = None
+        self._shown: tuple[int, int] | None = None
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.relayout()
+
+    def show_window(self, lo: int, hi: int) -> None:
+        """Zoom to ``[lo, hi)``; the window stays until the next zoom."""
+        if hi <= lo:
+            hi = lo + 1
+        self.window = (max(0, lo), hi)
+        self.auto_window = False
+        self.relayout()
+
+    def focus_plan(self) -> None:
+        """Go back to the window chosen from the plan's blocks."""
+        self.auto_window = True
+        self.relayout()
+
+    def _plan_spans(self) -> list[tuple[int, int]]:
+        return [(o.start, o.end) for o in self.plan_overlays]
+
+    def relayout(self) -> None:
+        size: Size = self.content_size
+        if size.width <= 2 or size.height <= 0:
+            self.grid, self.lines = None, []
+            self.refresh()
+            return
+        if self.auto_window:
+            hi_guess = max(self.ctx.ram_window[1], 2)
+            cols_guess = max(1, size.width - len(f"{hi_guess * 2 - 1:#x}") - 1)
+            self.window = mapscale.focus_window(self.ctx.ram_window, self._plan_spans(),
+                                                cols_guess, size.height)
+        lo, hi = self.window
+        self.gutter_width = len(f"{max(hi, 2) * 2 - 1:#x}") + 1
+        cols = max(1, size.width - self.gutter_width)
+        grid = mapscale.grid_for(lo, hi, cols, size.height)
+        boundary = self.ctx.boundary
+        if boundary is not None and grid.lo < boundary < grid.hi and size.height > 1:
+            grid = mapscale.grid_for(lo, hi, cols, size.height - 1)
+        lines: list[_Line] = []
+        for row in range(grid.rows):
+            start = grid.row_start(row)
+            if row and boundary is not None and start == boundary:
+                lines.append(_Line(None))
+            lines.append(_Line(row))
+        self.grid, self.lines = grid, lines[: size.height]
+        self._base = mapscale.paint_base(grid.scale.spans(), self.ctx.partition)
+        self.cursor = None if self.cursor is None else min(self.cursor, len(self._base) - 1)
+        self.repaint()
+        if self._shown != (grid.lo, grid.hi):
+            self._shown = (grid.lo, grid.hi)
+            self.post_message(self.WindowChanged(self, grid.lo, grid.hi))
+
+    def set_plan(self, overlays: tuple[Overlay, ...], selected: Block,
+                 highlight: tuple[int, int] | None) -> None:
+        """Show the predicted blocks; ``selected`` gets its edges drawn; ``highlight`` is underlined."""
+        self.plan_overlays, self.selected, self.highlight = overlays, selected, highlight
+        self.repaint()
+
+    def repaint(self) -> None:
+        grid = self.grid
+        if grid is None:
+            return
+        scale = grid.scale
+        overlays = (*self.ctx.fixed_overlays, *self.plan_overlays)
+        self._kinds = mapscale.paint(self._base, scale, overlays)
+        owners = [""] * len(self._base)
+        edges: dict[int, str] = {}
+        for overlay in overlays:
+            cells = scale.cell_range(overlay.start, overlay.end)
+            if cells is None:
+                continue
+            first, last = cells
+            owners[first:last] = [overlay.tag] * (last - first)
+            if block_of(overlay.tag) == self.selected and last - first >= 3:
+                edges[first], edges[last - 1] = "[", "]"
+        self._owners, self._edges = owners, edges
+        self._labels = [self._row_label(grid, row) for row in range(grid.rows)]
+        self.refresh()
+
+    def _row_label(self, grid: Grid, row: int) -> tuple[str, str]:
+        """What a row holds, for the margin right of it: a plan block, else the main resource."""
+        lo, hi = grid.row_start(row), grid.row_start(row + 1)
+        for overlay in reversed(self.plan_overlays):
+            if overlay.start < hi and lo < overlay.end:
+                size = format_size(overlay.end - overlay.start)
+                return f"◆ {overlay.tag} {size}", overlay.kind
+        chain = mapscale.locate(self.ctx.snapshot.parsed.roots, (lo + hi) // 2)
+        return (chain[0].name if chain else ""), "gutter"
+
+    # --- drawing ----------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.content_size.width
+        grid = self.grid
+        if grid is None or y >= len(self.lines):
+            return Strip.blank(width)
+        line = self.lines[y]
+        if line.row is None:
+            return self._separator(grid, width)
+        row = line.row
+        gutter = f"{grid.row_start(row):#x}".rjust(self.gutter_width - 1) + " "
+        segments = [Segment(gutter, self.part_style("gutter"))]
+        first = row * grid.cols
+        hl = self._highlight_cells(grid)
+        cells = []
+        for index in range(first, first + grid.cols):
+            kind = self._kinds[index]
+            glyph = self._edges.get(index) or GLYPHS.get(kind, "?")
+            owner = self._owners[index]
+            selected = bool(owner) and block_of(owner) == self.selected
+            highlight = hl is not None and hl[0] <= index < hl[1]
+            style = self.cell_style(kind, selected, highlight, index == self.cursor)
+            cells.append((glyph, style))
+        segments.extend(runs(cells))
+        margin = width - self.gutter_width - grid.cols
+        if margin >= 6 and row < len(self._labels):
+            text, kind = self._labels[row]
+            style = self.part_style("gutter") if kind == "gutter" else self.cell_style(kind)
+            label = (" " + text)[: margin - 1]
+            segments.append(Segment(" ", self.part_style("gutter")))
+            segments.append(Segment(label[1:], style))
+        return Strip(segments).crop_extend(0, width, None)
+
+    def _separator(self, grid: Grid, width: int) -> Strip:
+        boundary = self.ctx.boundary or 0
+        style = self.part_style("boundary")
+        label = f" {format_size(boundary)}: low ↑ ↓ high "
+        rule = "─" * grid.cols
+        if len(label) + 4 < grid.cols:
+            rule = "──" + label + rule[len(label) + 2:]
+        head = format_size(boundary).rjust(self.gutter_width - 1) + " "
+        return Strip([Segment(head, style), Segment(rule, style)]).crop_extend(0, width, None)
+
+    def _highlight_cells(self, grid: Grid) -> tuple[int, int] | None:
+        if self.highlight is None:
+            return None
+        return grid.scale.cell_range(*self.highlight)
+
+    # --- pointer ----------------------------------------------------------------------------
+
+    def cell_at(self, x: int, y: int, *, clamp: bool = False) -> int | None:
+        """The cell index at content offset ``(x, y)``; with ``clamp``, the nearest cell."""
+        grid = self.grid
+        if grid is None or not self.lines:
+            return None
+        if clamp:
+            y = min(max(y, 0), len(self.lines) - 1)
+        elif not 0 <= y < len(self.lines):
+            return None
+        line = self.lines[y]
+        if line.row is None:
+            if not clamp:
+                return None
+            line = self.lines[min(y + 1, len(self.lines) - 1)]
+        col = x - self.gutter_width
+        if clamp:
+            col = min(max(col, 0), grid.cols - 1)
+        elif not 0 <= col < grid.cols:
+            return None
+        assert line.row is not None
+        return line.row * grid.cols + col
+
+    def span_of(self, index: int) -> tuple[int, int]:
+        assert self.grid is not None
+        start = self.grid.lo + index * self.grid.cell
+        return start, start + self.grid.cell
+
+    def block_cells(self, tag: str) -> tuple[int, int] | None:
+        cells = [i for i, owner in enumerate(self._owners) if owner == tag]
+        return (cells[0], cells[-1] + 1) if cells else None
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        offset = event.get_content_offset(self)
+        index = None if offset is None else self.cell_at(offset.x, offset.y)
+        if index is None:
+            return
+        self.focus()
+        self.cursor = index
+        self.post_message(self.Hovered(self, self.span_of(index)))
+        tag = self._owners[index]
+        block = block_of(tag)
+        if block is None:
+            self.refresh()
+            return
+        first, last = self.block_cells(tag) or (index, index + 1)
+        count = last - first
+        grip: Grip = "body"
+        if count == 1 or index == last - 1:
+            grip = "end"
+        elif index == first:
+            grip = "start"
+        self._grab = _Grab(tag, block, grip, self.span_of(index)[0])
+        self._last_delta = None
+        self.capture_mouse()
+        self.styles.pointer = "grabbing" if grip == "body" else "ew-resize"
+        self.post_message(self.BlockPicked(self, block, dragging=True))
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        # Never test event.button here: a grab is our own state (Pilot's hover sends button 0).
+        if self._grab is None:
+            offset = event.get_content_offset(self)
+            index = None if offset is None else self.cell_at(offset.x, offset.y)
+            self.post_message(self.Hovered(self, None if index is None else self.span_of(index)))
+            return
+        self._drag_to(event, final=False)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._grab is not None:
+            self._drag_to(event, final=True)
+            self._end_grab()
+
+    def on_mouse_release(self, event: events.MouseRelease) -> None:
+        if self._grab is not None:  # capture taken away: finish the drag where it is
+            grab = self._grab
+            self.post_message(self.BlockDragged(self, grab.block, grab.tag, grab.grip,
+                                                self._last_delta or 0, final=True))
+            self._end_grab()
+
+    def on_leave(self, event: events.Leave) -> None:
+        if self._grab is None:
+            self.post_message(self.Hovered(self, None))
+
+    def _drag_to(self, event: events.MouseEvent, *, final: bool) -> None:
+        grab = self._grab
+        assert grab is not None
+        offset = event.get_content_offset_capture(self)
+        index = self.cell_at(offset.x, offset.y, clamp=True)
+        if index is None:
+            return
+        delta = self.span_of(index)[0] - grab.press
+        self.cursor = index
+        if delta != self._last_delta or final:
+            self._last_delta = delta
+            self.post_message(self.BlockDragged(self, grab.block, grab.tag, grab.grip, delta, final))
+
+    def _end_grab(self) -> None:
+        self._grab = None
+        self.styles.pointer = "default"
+        if self.app.mouse_captured is self:
+            self.release_mouse()
+
+    # --- keyboard ---------------------------------------------------------------------------
+
+    def action_cursor(self, dx: int, dy: int) -> None:
+        grid = self.grid
+        if grid is None:
+            return
+        if self.cursor is None:
+            cells = self.block_cells(self.selected) or self.block_cells(f"{self.selected}0")
+            self.cursor = cells[0] if cells else 0
+        else:
+            total = grid.rows * grid.cols
+            self.cursor = min(max(self.cursor + dx + dy * grid.cols, 0), total - 1)
+        self.post_message(self.Hovered(self, self.span_of(self.cursor)))
+        self.refresh()
+
+    def action_pick(self) -> None:
+        if self.cursor is None:
+            return
+        block = block_of(self._owners[self.cursor])
+        if block is not None:
+            self.post_message(self.BlockPicked(self, block, dragging=False))
+
+    @property
+    def cursor_address(self) -> int | None:
+        return None if self.cursor is None or self.grid is None else self.span_of(self.cursor)[0]

@@ -1,0 +1,68 @@
+"""What the map widgets share: component classes for every cell kind, and cell styling."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.widget import Widget
+
+from crashmap.mapscale import GLYPHS
+
+KIND_CLASSES = {kind: f"memory-map--{kind}" for kind in GLYPHS}
+"""The component class of each cell kind (colours live in ``crashmap.tcss``)."""
+
+FLAG_CLASSES = ("memory-map--selected", "memory-map--highlight", "memory-map--cursor")
+"""Extra component classes that combine with a kind: selected block, finding range, cursor."""
+
+
+class MapView(Widget):
+    """Base of the overview bar, the detail grid and the legend: one style per cell kind.
+
+    | Component class | What it styles |
+    | --- | --- |
+    | `memory-map--<kind>` | a cell of that kind (ram, reserved, pci, kernel, crash, main, low, cma...) |
+    | `memory-map--selected` | cells of the selected plan block |
+    | `memory-map--highlight` | the address range of the selected finding |
+    | `memory-map--cursor` | the keyboard cursor cell |
+    | `memory-map--gutter` | addresses and axis labels |
+    | `memory-map--boundary` | the low/high boundary (4 GiB or the arch's low limit) |
+    | `memory-map--window` | the zoomed window drawn under the overview |
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        *KIND_CLASSES.values(), *FLAG_CLASSES,
+        "memory-map--gutter", "memory-map--boundary", "memory-map--window",
+    }
+    ALLOW_SELECT = False
+
+    def cell_style(self, kind: str, selected: bool = False, highlight: bool = False,
+                   cursor: bool = False) -> Style:
+        names = [KIND_CLASSES.get(kind, "memory-map--hole")]
+        if selected:
+            names.append("memory-map--selected")
+        if highlight:
+            names.append("memory-map--highlight")
+        if cursor:
+            names.append("memory-map--cursor")
+        return self.get_component_rich_style(*names)
+
+    def part_style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"memory-map--{name}")
+
+
+def runs(cells: list[tuple[str, Style]]) -> list[Segment]:
+    """Join neighbouring cells of one style into a segment each."""
+    out: list[Segment] = []
+    text: list[str] = []
+    style: Style | None = None
+    for char, cell_style in cells:
+        if style is not None and cell_style != style:
+            out.append(Segment("".join(text), style))
+            text = []
+        text.append(char)
+        style = cell_style
+    if text:
+        out.append(Segment("".join(text), style))
+    return out

@@ -1,0 +1,124 @@
+"""The map panel: overview bar, detail grid, legend and a status line for what is under the pointer."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from crashmap import mapscale
+from crashmap.app.evaluation import MapContext
+from crashmap.app.widgets.detail_grid import DetailGrid
+from crashmap.app.widgets.map_legend import MapLegend
+from crashmap.app.widgets.overview_bar import OverviewBar
+from crashmap.mapscale import Overlay
+from crashmap.plan import Block
+from crashmap.units import format_size
+
+MIN_WINDOW = 64 << 10
+"""The smallest zoom window (16 cells of 4 KiB)."""
+
+BLOCK_NAMES = {"main": "main (static)", "low": "low companion", "cma": "CMA", "failed": "not placed"}
+
+
+def describe_span(ctx: MapContext, span: tuple[int, int], overlays: tuple[Overlay, ...]) -> str:
+    """What a cell shows: its addresses and size, the resources there, and the plan blocks."""
+    start, end = span
+    chain = mapscale.locate(ctx.snapshot.parsed.roots, start)
+    where = " › ".join(r.name or "(no name)" for r in chain) if chain else "hole (nothing claims it)"
+    text = f"{start:#011x}–{end - 1:#011x}  {format_size(end - start)}  {where}"
+    if chain:
+        inner = chain[-1]
+        text += f"  [{inner.start:#x}–{inner.last:#x}, {format_size(inner.size)}]"
+    planned = [o for o in overlays if o.start < end and start < o.end]
+    for overlay in planned:
+        name = BLOCK_NAMES.get(overlay.kind, overlay.kind)
+        text += f"  ◆ {name} {format_size(overlay.end - overlay.start)} @ {overlay.start:#x}"
+    return text
+
+
+class MemoryMap(Vertical):
+    """Everything map-shaped on the main screen; the screen pushes the plan's blocks in."""
+
+    def __init__(self, ctx: MapContext, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.ctx = ctx
+        self.overlays: tuple[Overlay, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        yield OverviewBar(self.ctx, id="overview")
+        yield DetailGrid(self.ctx, id="detail")
+        yield MapLegend(self.ctx, id="legend")
+        yield Static("", id="map-status", markup=False)
+
+    @property
+    def grid(self) -> DetailGrid:
+        return self.query_one(DetailGrid)
+
+    @property
+    def overview(self) -> OverviewBar:
+        return self.query_one(OverviewBar)
+
+    def set_plan(self, overlays: tuple[Overlay, ...], selected: Block,
+                 highlight: tuple[int, int] | None) -> None:
+        self.overlays = overlays
+        self.grid.set_plan(overlays, selected, highlight)
+        self.overview.set_plan(overlays)
+
+    # --- zoom ---------------------------------------------------------------------------------
+
+    def zoom_to(self, start: int, end: int, *, margin: bool = True) -> None:
+        """Show ``[start, end)`` in the grid, with some room around it when ``margin``."""
+        size = max(end - start, MIN_WINDOW)
+        pad = size // 8 if margin else 0
+        self.grid.show_window(max(0, start - pad), start + size + pad)
+
+    def zoom(self, factor: float, center: int | None = None) -> None:
+        """Zoom in (factor < 1) or out around ``center`` (default: the middle of the window)."""
+        lo, hi = self.grid.window
+        if self.grid.grid is not None:
+            lo, hi = self.grid.grid.lo, self.grid.grid.hi
+        mid = (lo + hi) // 2 if center is None else center
+        half = max(int((hi - lo) * factor) // 2, MIN_WINDOW // 2)
+        limit = max(self.ctx.address_end, hi)
+        lo, hi = max(0, mid - half), min(limit, mid + half)
+        self.grid.show_window(lo, max(hi, lo + MIN_WINDOW))
+
+    def reset_zoom(self) -> None:
+        self.grid.show_window(*self.ctx.ram_window)
+
+    def ensure_visible(self, start: int, end: int) -> None:
+        """Zoom out to the RAM window, or onto the range, when ``[start, end)`` is not shown."""
+        grid = self.grid.grid
+        if grid is not None and grid.lo <= start and end <= grid.hi:
+            return
+        lo, hi = self.ctx.ram_window
+        if lo <= start and end <= hi:
+            self.reset_zoom()
+        else:
+            self.zoom_to(start, end)
+
+    # --- messages from the parts --------------------------------------------------------------
+
+    @on(DetailGrid.WindowChanged)
+    def _window_changed(self, event: DetailGrid.WindowChanged) -> None:
+        self.overview.set_window(event.lo, event.hi)
+
+    @on(OverviewBar.Picked)
+    def _picked(self, event: OverviewBar.Picked) -> None:
+        self.zoom_to(event.start, event.end)
+
+    @on(DetailGrid.Hovered)
+    @on(OverviewBar.Hovered)
+    def _hovered(self, event: DetailGrid.Hovered | OverviewBar.Hovered) -> None:
+        status = self.query_one("#map-status", Static)
+        if event.span is None:
+            status.update(self.hint())
+        else:
+            status.update(describe_span(self.ctx, event.span, self.overlays))
+
+    def hint(self) -> str:
+        grid = self.grid.grid
+        scale = f"{format_size(grid.cell)} per cell" if grid else ""
+        return f"{scale} · drag a block's edge to resize it, the main block's body to pin it"

@@ -1,0 +1,160 @@
+"""The plan as fields: static size, mode (auto / high / fixed @base), low size, CMA size.
+
+Sizes take units (``256M``, ``1.5G``, ``0x10000000``). A typed value is kept exactly as typed
+(the kernel accepts any size; a misaligned base is the checks' business, not the editor's).
+The editor never changes the plan itself: it posts :class:`PlanEditor.Edited` and the screen
+decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Input, Label, Select, Static
+
+from crashmap.app.evaluation import Evaluation
+from crashmap.arch import Arch
+from crashmap.plan import Mode, Plan
+from crashmap.units import format_mib, format_size, parse_size
+
+MODES: list[tuple[str, Mode]] = [("auto", "auto"), ("high", "high"), ("fixed @", "fixed")]
+
+
+OUTCOME_STYLE = {"reserved": ("✓", "$success"), "partially reserved": ("!", "$warning"),
+                 "nothing requested": ("·", "$text-muted")}
+
+
+def outcome_line(evaluation: Evaluation) -> Content:
+    """The simulator's verdict, e.g. ``✓ reserved``, ``✗ failed``."""
+    mark, colour = OUTCOME_STYLE.get(evaluation.outcome, ("✗", "$error"))
+    return Content.styled(f"{mark} {evaluation.outcome}", f"bold {colour}")
+
+
+def size_text(value: int | None) -> str:
+    return "" if value is None else format_mib(value)
+
+
+class PlanEditor(Vertical):
+    """Fields for every part of the plan, and where the simulator puts each block."""
+
+    class Edited(Message):
+        """The user typed or chose something: ``plan`` is what the fields now say."""
+
+        def __init__(self, editor: PlanEditor, plan: Plan) -> None:
+            super().__init__()
+            self.editor = editor
+            self.plan = plan
+
+        @property
+        def control(self) -> PlanEditor:
+            return self.editor
+
+    def __init__(self, arch: Arch, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.arch = arch
+        self.plan = Plan()
+        self.evaluation: Evaluation | None = None
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="plan-row"):
+            yield Label("Static", classes="plan-label")
+            yield Input(placeholder="256M", id="plan-size", compact=True, classes="plan-size")
+            yield Label("Mode", classes="plan-label plan-label-right")
+            yield Select(MODES, value="auto", allow_blank=False, id="plan-mode", compact=True)
+        with Horizontal(classes="plan-row"):
+            yield Label("Base", classes="plan-label")
+            yield Input(placeholder="auto", id="plan-base", compact=True, classes="plan-size")
+            yield Label("Low", classes="plan-label plan-label-right")
+            yield Input(placeholder=format_mib(self.arch.default_low) or "none", id="plan-low",
+                        compact=True, classes="plan-size")
+        with Horizontal(classes="plan-row"):
+            yield Label("CMA", classes="plan-label")
+            yield Input(placeholder="0", id="plan-cma", compact=True, classes="plan-size")
+        yield Static("", id="plan-outcome")
+        yield Static("", id="plan-placements", markup=False)
+
+    def show(self, plan: Plan, evaluation: Evaluation) -> None:
+        """Reflect ``plan`` in the fields (without echoing Changed messages back)."""
+        self.plan, self.evaluation = plan, evaluation
+        self._set("#plan-size", size_text(plan.size))
+        self._set("#plan-base", size_text(plan.base) if plan.mode == "fixed" else "")
+        self._set("#plan-low", size_text(plan.low) if plan.mode == "high" else "")
+        self._set("#plan-cma", size_text(plan.cma) if plan.cma else "")
+        select = self.query_one("#plan-mode", Select)
+        if select.value != plan.mode:
+            with select.prevent(Select.Changed):
+                select.value = plan.mode
+        self.query_one("#plan-low", Input).disabled = plan.mode != "high"
+        self.query_one("#plan-base", Input).disabled = plan.mode != "fixed"
+        self.query_one("#plan-cma", Input).disabled = not self.arch.cma and not plan.cma
+        self.query_one("#plan-outcome", Static).update(outcome_line(evaluation))
+        self.query_one("#plan-placements", Static).update(self.placements(evaluation))
+
+    def _set(self, selector: str, text: str) -> None:
+        field = self.query_one(selector, Input)
+        if field.has_focus or field.value == text:
+            return  # never overwrite what the user is typing
+        with field.prevent(Input.Changed):
+            field.value = text
+        field.remove_class("-invalid")
+
+    @staticmethod
+    def placements(evaluation: Evaluation) -> str:
+        """One line per block: what, how big, where (or where it was asked for)."""
+        lines = []
+        for block in evaluation.blocks:
+            where = f"wanted @ {block.start:#x}" if block.ghost else f"@ {block.start:#x}"
+            lines.append(f"{block.tag:<5} {format_size(block.size):>9} {where}")
+        return "\n".join(lines)
+
+    # --- edits --------------------------------------------------------------------------------
+
+    @on(Input.Submitted)
+    @on(Input.Blurred)
+    def _field_done(self, event: Input.Submitted | Input.Blurred) -> None:
+        field = event.input
+        plan = self._read(field)
+        if plan is not None and plan != self.plan:
+            self.post_message(self.Edited(self, plan))
+
+    def _read(self, field: Input) -> Plan | None:
+        text = field.value.strip()
+        try:
+            value = parse_size(text) if text else None
+        except ValueError as error:
+            field.add_class("-invalid")
+            self.notify(str(error), severity="error", title="Plan")
+            return None
+        field.remove_class("-invalid")
+        plan = self.plan
+        if field.id == "plan-size":
+            return replace(plan, size=value or 0)
+        if field.id == "plan-cma":
+            return replace(plan, cma=value or 0)
+        if field.id == "plan-low":
+            return replace(plan, low=value)
+        if field.id == "plan-base":
+            if value is None:
+                return plan.unpinned()
+            return replace(plan, mode="fixed", base=value, low=None)
+        return None
+
+    @on(Select.Changed, "#plan-mode")
+    def _mode_changed(self, event: Select.Changed) -> None:
+        mode = event.value
+        plan = self.plan
+        if mode == plan.mode:
+            return
+        if mode == "auto":
+            new = replace(plan.unpinned(), low=None)
+        elif mode == "high":
+            new = plan.unpinned().toggled_high() if plan.mode != "high" else plan
+        else:
+            main = self.evaluation.block("main") if self.evaluation else None
+            new = plan.pinned(main.start if main else plan.base or 0, self.arch)
+        self.post_message(self.Edited(self, new))
