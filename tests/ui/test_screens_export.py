@@ -1,0 +1,223 @@
+"""ExportScreen: switches formats, copies with OSC 52, saves atomically and never overwrites a file
+without asking, and shows the whole command line with only the crashkernel= words changed.
+
+The formats themselves belong to crashmap.export; these tests give the screen a stand-in exporter
+(recording its calls) so they check the screen, not the formats.
+"""
+
+from __future__ import annotations
+
+import sys
+import types
+from pathlib import Path
+
+import pytest
+from crashmap.app.screens.export import (
+    FORMATS,
+    ConfirmOverwrite,
+    ExportScreen,
+    new_cmdline,
+    word_diff,
+)
+from crashmap.snapshot import Snapshot
+from textual.app import App, ComposeResult
+from textual.widgets import Input, Static, TextArea
+
+CURRENT = "BOOT_IMAGE=/vmlinuz root=/dev/sda1 crashkernel=96M quiet"
+WORDS = "crashkernel=256M crashkernel=1G,cma"
+
+
+@pytest.fixture
+def exporter(monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, ...]]:
+    """A stand-in crashmap.export that records its calls and labels its output by format."""
+    calls: list[tuple[object, ...]] = []
+
+    def export(fmt: str, words: list[str], current: str | None, arch: str) -> str:
+        calls.append((fmt, tuple(words), current, arch))
+        if fmt == "zipl" and arch != "s390x":
+            raise ValueError("zipl is the s390x boot loader")
+        return f"<{fmt}> {' '.join(words)}\n"
+
+    module = types.ModuleType("crashmap.export")
+    module.export = export  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "crashmap.export", module)
+    return calls
+
+
+@pytest.fixture
+def no_exporter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "crashmap.export", types.ModuleType("crashmap.export"))
+
+
+class Host(App[None]):
+    def __init__(self, cmdline: str | None = CURRENT) -> None:
+        super().__init__()
+        self.export = ExportScreen(Snapshot(iomem="", cmdline=cmdline), WORDS, "x86_64")
+
+    def compose(self) -> ComposeResult:
+        yield Static("host")
+
+    def on_mount(self) -> None:
+        self.push_screen(self.export)
+
+
+def preview(screen: ExportScreen) -> str:
+    return screen.query_one("#export-preview", TextArea).text
+
+
+def test_new_cmdline_replaces_only_crashkernel_words() -> None:
+    assert new_cmdline(CURRENT, WORDS) == (
+        "BOOT_IMAGE=/vmlinuz root=/dev/sda1 crashkernel=256M crashkernel=1G,cma quiet")
+    assert new_cmdline(None, WORDS) == WORDS
+    assert word_diff(CURRENT, new_cmdline(CURRENT, WORDS)) == [
+        (" ", "BOOT_IMAGE=/vmlinuz"), (" ", "root=/dev/sda1"), ("-", "crashkernel=96M"),
+        ("+", "crashkernel=256M"), ("+", "crashkernel=1G,cma"), (" ", "quiet")]
+
+
+async def test_starts_on_cmdline_and_switches_format_with_the_list(
+        exporter: list[tuple[object, ...]]) -> None:
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.export
+        assert screen.fmt == "cmdline"
+        assert preview(screen) == f"<cmdline> {WORDS}\n"
+        assert exporter[-1] == ("cmdline", tuple(WORDS.split()), CURRENT, "x86_64")
+        await pilot.press("down")
+        await pilot.pause()
+        assert screen.fmt == "grub" and preview(screen) == f"<grub> {WORDS}\n"
+        await pilot.press("end")
+        await pilot.pause()
+        assert screen.fmt == "json" and screen.text == f"<json> {WORDS}\n"
+        assert [call[0] for call in exporter] == ["cmdline", "grub", "json"]
+
+
+async def test_every_format_is_offered_and_a_refusal_is_shown_not_raised(
+        exporter: list[tuple[object, ...]]) -> None:
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.export
+        for name, _ in FORMATS:
+            screen.fmt = name
+            await pilot.pause()
+        assert [call[0] for call in exporter][1:] == [name for name, _ in FORMATS][1:]
+        screen.fmt = "zipl"
+        await pilot.pause()
+        assert screen.text is None
+        assert "zipl is the s390x boot loader" in preview(screen)
+
+
+async def test_copy_puts_the_preview_on_the_clipboard(exporter: list[tuple[object, ...]]) -> None:
+    app = Host()
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "c")
+        await pilot.pause()
+        assert copied == [f"<grub> {WORDS}\n"]
+        assert "clipboard" in str(app.export.query_one("#export-status", Static).content)
+
+
+async def test_save_writes_a_new_file(exporter: list[tuple[object, ...]], tmp_path: Path) -> None:
+    target = tmp_path / "out.cfg"
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")  # first s: go to the file name
+        field = app.export.query_one("#export-path", Input)
+        assert app.export.focused is field and field.value == "crashkernel-cmdline.txt"
+        field.value = str(target)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert target.read_text() == f"<cmdline> {WORDS}\n"
+        assert "Saved" in str(app.export.query_one("#export-status", Static).content)
+
+
+async def test_save_never_overwrites_without_asking(exporter: list[tuple[object, ...]],
+                                                    tmp_path: Path) -> None:
+    target = tmp_path / "existing.txt"
+    target.write_text("precious\n")
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        field = app.export.query_one("#export-path", Input)
+        field.focus()
+        field.value = str(target)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmOverwrite)
+        assert target.read_text() == "precious\n"  # nothing written while asking
+        await pilot.press("n")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert target.read_text() == "precious\n"
+        assert "kept" in str(app.export.query_one("#export-status", Static).content)
+        await pilot.press("enter")  # still in the file name field: ask again
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmOverwrite)
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert target.read_text() == f"<cmdline> {WORDS}\n"
+
+
+async def test_save_into_a_missing_directory_says_why(exporter: list[tuple[object, ...]],
+                                                      tmp_path: Path) -> None:
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        field = app.export.query_one("#export-path", Input)
+        field.focus()
+        field.value = str(tmp_path / "no" / "such" / "dir.txt")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not isinstance(app.screen, ConfirmOverwrite)
+        assert "Not saved" in str(app.export.query_one("#export-status", Static).content)
+
+
+async def test_diff_shows_removed_and_added_words(exporter: list[tuple[object, ...]]) -> None:
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        diff = str(app.export.query_one("#export-diff", Static).content)
+        assert "- crashkernel=96M\n+ crashkernel=256M\n+ crashkernel=1G,cma\n" in diff
+        assert app.export.new_cmdline.endswith("crashkernel=1G,cma quiet")
+
+
+async def test_without_a_current_cmdline_the_words_are_shown_alone(
+        exporter: list[tuple[object, ...]]) -> None:
+    app = Host(cmdline=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        diff = str(app.export.query_one("#export-diff", Static).content)
+        assert "no kernel command line" in diff and WORDS in diff
+        assert exporter[-1][2] is None
+
+
+async def test_without_the_export_module_nothing_is_faked(no_exporter: None,
+                                                          tmp_path: Path) -> None:
+    app = Host()
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.export
+        assert screen.text is None
+        assert "not available yet" in preview(screen)
+        await pilot.press("c")
+        assert copied == []
+        assert screen.check_action("save", ()) is None  # dimmed in the footer
+        assert "- crashkernel=96M" in str(screen.query_one("#export-diff", Static).content)
+
+
+async def test_escape_closes(exporter: list[tuple[object, ...]]) -> None:
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ExportScreen)

@@ -1,0 +1,301 @@
+"""The export screen: pick a format, preview it, see the whole command line change, copy or save.
+
+The formats are produced by :mod:`crashmap.export` only; the new command line comes from
+:func:`crashmap.kernel.replace_crashkernel` (crashkernel words replaced, nothing else touched).
+Nothing is applied to the system: the text goes to the clipboard or to a file the user names.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+from pathlib import Path
+from types import ModuleType
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
+from textual.screen import ModalScreen
+from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from crashmap.errors import CrashmapError
+from crashmap.kernel import replace_crashkernel
+from crashmap.snapshot import Snapshot, write_atomic
+
+FORMATS: tuple[tuple[str, str], ...] = (
+    ("cmdline", "the whole kernel command line"),
+    ("grub", "/etc/default/grub.d/ snippet"),
+    ("grubby", "grubby command (Fedora, RHEL)"),
+    ("bls", "BLS entry options line"),
+    ("rpm-ostree", "rpm-ostree kargs command"),
+    ("zipl", "zipl.conf parameters (s390x)"),
+    ("kickstart", "kickstart kdump line"),
+    ("autoyast", "AutoYaST profile snippet"),
+    ("suse-sysconfig", "KDUMP_CRASHKERNEL for /etc/sysconfig/kdump"),
+    ("json", "machine-readable"),
+)
+"""The export formats of issue 4, in menu order, with what each one is."""
+
+NOTHING_APPLIED = "Nothing is applied to this system: copy or save the text, then apply it."
+
+_SUFFIX = {"json": ".json", "grub": ".cfg", "autoyast": ".xml", "kickstart": ".ks"}
+
+
+def export_module() -> ModuleType | None:
+    """:mod:`crashmap.export` when it provides ``export()`` (written separately), else None."""
+    try:
+        module = importlib.import_module("crashmap.export")
+    except ImportError:
+        return None
+    return module if callable(getattr(module, "export", None)) else None
+
+
+def produce(fmt: str, words: str, current: str | None, arch: str) -> str:
+    """The export text of one format; raises ``LookupError`` while crashmap.export is missing."""
+    module = export_module()
+    if module is None:
+        raise LookupError("crashmap.export is not available yet: no format can be produced")
+    text: str = module.export(fmt, words.split(), current, arch)
+    return text
+
+
+def new_cmdline(current: str | None, words: str) -> str:
+    """The command line after the change: the current one with its crashkernel words replaced."""
+    return replace_crashkernel(current or "", words.split())
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """The words of ``new`` with ``old``'s removed ones: ``("-"|"+"|" ", word)`` in order."""
+    before, after = old.split(), new.split()
+    out: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            out.extend((" ", w) for w in before[a1:a2])
+        else:
+            out.extend(("-", w) for w in before[a1:a2])
+            out.extend(("+", w) for w in after[b1:b2])
+    return out
+
+
+def default_filename(fmt: str) -> str:
+    """Where Save proposes to write a format (relative to the working directory)."""
+    return f"crashkernel-{fmt}{_SUFFIX.get(fmt, '.txt')}"
+
+
+class ConfirmOverwrite(ModalScreen[bool]):
+    """Asks before a file is overwritten; y/Enter says yes, n/Escape says no."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "answer(True)", "Overwrite"),
+        Binding("n,escape", "answer(False)", "Keep the file"),
+    ]
+
+    DEFAULT_CSS = """
+    ConfirmOverwrite {
+        align: center middle;
+        #confirm-box {
+            width: auto; max-width: 76; height: auto;
+            border: round $warning; background: $surface; padding: 1 2;
+        }
+    }
+    """
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box"):
+            yield Label(f"{self.path} already exists.\nOverwrite it?  y = overwrite, n = keep it")
+
+    def action_answer(self, yes: bool) -> None:
+        """Close with the answer."""
+        self.dismiss(yes)
+
+
+class ExportScreen(ModalScreen[None]):
+    """Previews the plan in each export format, with the command line before and after."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close"),
+        Binding("c", "copy", "Copy"),
+        Binding("s", "save", "Save to file"),
+    ]
+
+    DEFAULT_CSS = """
+    ExportScreen {
+        background: $background;
+        #export-title { height: 1; padding: 0 1; background: $panel; }
+        #export-formats { width: 18; height: 1fr; border: none; border-right: vkey $border; }
+        #export-right { width: 1fr; height: 1fr; padding: 0 1; }
+        #export-about { height: 1; color: $text-muted; }
+        #export-preview { height: 1fr; min-height: 3; border: none; padding: 0; }
+        #export-diff-scroll { height: auto; max-height: 8; }
+        #export-diff { height: auto; }
+        #export-save { height: 1; margin-top: 1; }
+        #export-save > Label { width: 9; }
+        #export-path { width: 1fr; }
+        #export-status { height: 1; }
+    }
+    """
+
+    AUTO_FOCUS = "#export-formats"
+
+    fmt: reactive[str] = reactive("cmdline", init=False)
+    """The format shown."""
+
+    def __init__(self, snapshot: Snapshot, plan_words: str, arch: str) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+        self.words = plan_words.strip()
+        """The plan's crashkernel= words, space-separated."""
+        self.arch = arch
+        self.current = snapshot.cmdline
+        """The snapshot's command line (None when the snapshot has none)."""
+        self.new_cmdline = new_cmdline(self.current, self.words)
+        """The whole command line after the change."""
+        self.text: str | None = None
+        """The export text of ``fmt`` (what Copy and Save use), None when it cannot be made."""
+        self.problem: str | None = None
+        """Why ``text`` is None."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"Export · {self.arch} · {self.words}", id="export-title")
+        with Horizontal():
+            yield OptionList(*(Option(name, id=name) for name, _ in FORMATS), id="export-formats")
+            with Vertical(id="export-right"):
+                yield Static(id="export-about")
+                yield TextArea(id="export-preview", read_only=True, soft_wrap=True)
+                with VerticalScroll(id="export-diff-scroll"):
+                    yield Static(self._diff_text(), id="export-diff")
+                with Horizontal(id="export-save"):
+                    yield Label("Save to")
+                    yield Input(default_filename(self.fmt), id="export-path", compact=True)
+                yield Static(id="export-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show(self.fmt)
+
+    def watch_fmt(self, fmt: str) -> None:
+        self._show(fmt)
+
+    def _show(self, fmt: str) -> None:
+        options = self.query_one("#export-formats", OptionList)
+        index = [name for name, _ in FORMATS].index(fmt)
+        if options.highlighted != index:
+            with options.prevent(OptionList.OptionHighlighted):
+                options.highlighted = index
+        self.query_one("#export-about", Static).update(f"{fmt}: {dict(FORMATS)[fmt]}")
+        try:
+            self.text, self.problem = produce(fmt, self.words, self.current, self.arch), None
+        except LookupError as error:
+            self.text, self.problem = None, str(error)
+        except Exception as error:  # the screen must survive any input the exporter refuses
+            self.text, self.problem = None, f"{fmt}: {error}"
+        preview = self.query_one("#export-preview", TextArea)
+        preview.load_text(self.text if self.text is not None else f"({self.problem})")
+        path = self.query_one("#export-path", Input)
+        if path.value in {default_filename(name) for name, _ in FORMATS}:
+            path.value = default_filename(fmt)
+        self.query_one("#export-status", Static).update(NOTHING_APPLIED)
+        self.refresh_bindings()
+
+    def _diff_text(self) -> Text:
+        text = Text()
+        if self.current is None:
+            text.append("The snapshot has no kernel command line; the new words alone are:\n")
+            text.append(self.words, style="bold")
+            return text
+        diff = word_diff(self.current, self.new_cmdline)
+        changed = [(op, word) for op, word in diff if op != " "]
+        if not changed:
+            text.append("The command line already has exactly these words: nothing changes.")
+            return text
+        text.append("Command line change (only crashkernel= words):\n")
+        for op, word in changed:
+            text.append(f"{op} {word}\n", style="red" if op == "-" else "green")
+        text.append("After: ", style="bold")
+        for i, (op, word) in enumerate(w for w in diff if w[0] != "-"):
+            text.append(" " if i else "")
+            text.append(word, style="bold green" if op == "+" else "")
+        return text
+
+    @on(OptionList.OptionHighlighted, "#export-formats")
+    def _format_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id and event.option_index == event.option_list.highlighted:
+            self.fmt = event.option.id
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("copy", "save") and self.is_mounted and self.text is None:
+            return None  # shown dimmed: there is nothing to copy or save yet
+        return True
+
+    def action_copy(self) -> None:
+        """Copy the preview to the clipboard (OSC 52)."""
+        if self.text is None:
+            self.notify(self.problem or "Nothing to copy.", severity="warning")
+            return
+        self.app.copy_to_clipboard(self.text)
+        self._status(f"Copied the {self.fmt} text to the clipboard (OSC 52: the terminal must "
+                     "allow it).")
+
+    def action_save(self) -> None:
+        """Save the preview to the file named below (asks before overwriting)."""
+        field = self.query_one("#export-path", Input)
+        if self.focused is not field:
+            field.focus()
+            self._status("Edit the file name, then Enter to save.")
+            return
+        self._save(field.value)
+
+    @on(Input.Submitted, "#export-path")
+    def _path_submitted(self, event: Input.Submitted) -> None:
+        self._save(event.value)
+
+    def _save(self, typed: str) -> None:
+        if self.text is None:
+            self.notify(self.problem or "Nothing to save.", severity="warning")
+            return
+        if not typed.strip():
+            self._status("Type a file name first.")
+            return
+        self._write(Path(typed.strip()).expanduser(), self.text)
+
+    @work(exclusive=True, group="export-save")
+    async def _write(self, path: Path, text: str) -> None:
+        try:
+            write_atomic(path, text, force=False)
+        except CrashmapError as error:
+            if not path.exists():
+                self._status(f"Not saved: {error}", error=True)
+                return
+            if not await self.app.push_screen_wait(ConfirmOverwrite(path)):
+                self._status(f"Not saved: {path} was kept as it is.")
+                return
+            try:
+                write_atomic(path, text, force=True)
+            except CrashmapError as again:
+                self._status(f"Not saved: {again}", error=True)
+                return
+        self._status(f"Saved the {self.fmt} text to {path}.")
+
+    def _status(self, message: str, *, error: bool = False) -> None:
+        self.query_one("#export-status", Static).update(
+            Text(message, style="bold red" if error else ""))
+        if error:
+            self.notify(message, severity="error")
+
+    def action_close(self) -> None:
+        """Close the export screen."""
+        self.dismiss(None)
+
+
+__all__ = ["FORMATS", "ConfirmOverwrite", "ExportScreen", "default_filename", "export_module",
+           "new_cmdline", "produce", "word_diff"]
