@@ -1,8 +1,8 @@
 """ExportScreen: switches formats, copies with OSC 52, saves atomically and never overwrites a file
 without asking, and shows the whole command line with only the crashkernel= words changed.
 
-The formats themselves belong to crashmap.export; these tests give the screen a stand-in exporter
-(recording its calls) so they check the screen, not the formats.
+The mechanics are tested with a stand-in crashmap.export that records its calls; the last tests
+check that, with the real module, what the screen shows is exactly what crashmap.export produces.
 """
 
 from __future__ import annotations
@@ -13,18 +13,33 @@ from pathlib import Path
 
 import pytest
 from crashmap.app.screens.export import (
-    FORMATS,
+    FORMAT_NAMES,
     ConfirmOverwrite,
     ExportScreen,
-    new_cmdline,
-    word_diff,
+    format_choices,
 )
+from crashmap.kernel import replace_crashkernel
 from crashmap.snapshot import Snapshot
+from crashmap.sources import load_source
 from textual.app import App, ComposeResult
-from textual.widgets import Input, Static, TextArea
+from textual.widgets import Input, OptionList, Static, TextArea
 
 CURRENT = "BOOT_IMAGE=/vmlinuz root=/dev/sda1 crashkernel=96M quiet"
 WORDS = "crashkernel=256M crashkernel=1G,cma"
+
+
+def _stand_in_result(fmt: str, words: list[str], current: str) -> types.SimpleNamespace:
+    new = replace_crashkernel(current, words)
+    added, cursor = [], 0
+    for word in words:
+        start = new.index(word, cursor)
+        added.append(types.SimpleNamespace(text=word, start=start, end=start + len(word)))
+        cursor = start + len(word)
+    removed = [types.SimpleNamespace(text=w) for w in current.split()
+               if w.startswith("crashkernel=") and w not in words]
+    return types.SimpleNamespace(
+        text=f"<{fmt}> {' '.join(words)}\n", warnings=(f"stand-in warning for {fmt}",),
+        new_cmdline=new, diff=types.SimpleNamespace(removed=removed, added=added))
 
 
 @pytest.fixture
@@ -32,14 +47,16 @@ def exporter(monkeypatch: pytest.MonkeyPatch) -> list[tuple[object, ...]]:
     """A stand-in crashmap.export that records its calls and labels its output by format."""
     calls: list[tuple[object, ...]] = []
 
-    def export(fmt: str, words: list[str], current: str | None, arch: str) -> str:
+    def export(fmt: str, words: list[str], current: str | None, arch: str,
+               *, snapshot: Snapshot) -> types.SimpleNamespace:
         calls.append((fmt, tuple(words), current, arch))
         if fmt == "zipl" and arch != "s390x":
             raise ValueError("zipl is the s390x boot loader")
-        return f"<{fmt}> {' '.join(words)}\n"
+        return _stand_in_result(fmt, words, current or "")
 
     module = types.ModuleType("crashmap.export")
     module.export = export  # type: ignore[attr-defined]
+    module.FORMATS = {name: f"about {name}" for name in FORMAT_NAMES}  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "crashmap.export", module)
     return calls
 
@@ -63,15 +80,6 @@ class Host(App[None]):
 
 def preview(screen: ExportScreen) -> str:
     return screen.query_one("#export-preview", TextArea).text
-
-
-def test_new_cmdline_replaces_only_crashkernel_words() -> None:
-    assert new_cmdline(CURRENT, WORDS) == (
-        "BOOT_IMAGE=/vmlinuz root=/dev/sda1 crashkernel=256M crashkernel=1G,cma quiet")
-    assert new_cmdline(None, WORDS) == WORDS
-    assert word_diff(CURRENT, new_cmdline(CURRENT, WORDS)) == [
-        (" ", "BOOT_IMAGE=/vmlinuz"), (" ", "root=/dev/sda1"), ("-", "crashkernel=96M"),
-        ("+", "crashkernel=256M"), ("+", "crashkernel=1G,cma"), (" ", "quiet")]
 
 
 async def test_starts_on_cmdline_and_switches_format_with_the_list(
@@ -98,10 +106,10 @@ async def test_every_format_is_offered_and_a_refusal_is_shown_not_raised(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         screen = app.export
-        for name, _ in FORMATS:
+        for name in FORMAT_NAMES:
             screen.fmt = name
             await pilot.pause()
-        assert [call[0] for call in exporter][1:] == [name for name, _ in FORMATS][1:]
+        assert [call[0] for call in exporter][1:] == list(FORMAT_NAMES)[1:]
         screen.fmt = "zipl"
         await pilot.pause()
         assert screen.text is None
@@ -184,8 +192,10 @@ async def test_diff_shows_removed_and_added_words(exporter: list[tuple[object, .
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         diff = str(app.export.query_one("#export-diff", Static).content)
+        assert diff.startswith("⚠ stand-in warning for cmdline\n")
         assert "- crashkernel=96M\n+ crashkernel=256M\n+ crashkernel=1G,cma\n" in diff
-        assert app.export.new_cmdline.endswith("crashkernel=1G,cma quiet")
+        assert diff.endswith("After: BOOT_IMAGE=/vmlinuz root=/dev/sda1 crashkernel=256M "
+                             "crashkernel=1G,cma quiet")
 
 
 async def test_without_a_current_cmdline_the_words_are_shown_alone(
@@ -194,7 +204,7 @@ async def test_without_a_current_cmdline_the_words_are_shown_alone(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         diff = str(app.export.query_one("#export-diff", Static).content)
-        assert "no kernel command line" in diff and WORDS in diff
+        assert "no kernel command line" in diff
         assert exporter[-1][2] is None
 
 
@@ -207,11 +217,11 @@ async def test_without_the_export_module_nothing_is_faked(no_exporter: None,
         await pilot.pause()
         screen = app.export
         assert screen.text is None
-        assert "not available yet" in preview(screen)
+        assert "crashmap.export is not available" in preview(screen)
         await pilot.press("c")
         assert copied == []
         assert screen.check_action("save", ()) is None  # dimmed in the footer
-        assert "- crashkernel=96M" in str(screen.query_one("#export-diff", Static).content)
+        assert [name for name, _ in format_choices()] == list(FORMAT_NAMES)
 
 
 async def test_escape_closes(exporter: list[tuple[object, ...]]) -> None:
@@ -221,3 +231,39 @@ async def test_escape_closes(exporter: list[tuple[object, ...]]) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ExportScreen)
+
+
+# --- with the real crashmap.export ---------------------------------------------------------------
+
+
+@pytest.fixture
+def real_export() -> types.ModuleType:
+    module = pytest.importorskip("crashmap.export")
+    if not callable(getattr(module, "export", None)):
+        pytest.skip("crashmap.export has no export() yet")
+    return module
+
+
+async def test_real_formats_are_shown_exactly(real_export: types.ModuleType) -> None:
+    snapshot = load_source("x86_64-laptop-zenbook")  # cmdline has crashkernel=96M
+    screen = ExportScreen(snapshot, WORDS, "x86_64")
+
+    class RealHost(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+    async with RealHost().run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        listed = screen.query_one("#export-formats", OptionList)
+        assert listed.option_count == len(real_export.FORMATS)
+        for name in real_export.FORMATS:
+            screen.fmt = name
+            await pilot.pause()
+            expected = real_export.export(name, WORDS.split(), snapshot.cmdline, "x86_64",
+                                          snapshot=snapshot)
+            assert preview(screen) == expected.text, name
+            details = str(screen.query_one("#export-diff", Static).content)
+            for warning in expected.warnings:
+                assert f"⚠ {warning}" in details
+        assert "- crashkernel=96M\n+ crashkernel=256M\n+ crashkernel=1G,cma\n" in details
+        assert details.endswith(f"After: {expected.new_cmdline}")

@@ -16,7 +16,7 @@ from textual.widgets import Footer, Static
 
 class Main(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("plus", "grow", "Grow block"),
+        Binding("plus,equals_sign", "grow", "Grow block", key_display="+/-"),
         Binding("u", "undo", "Undo", show=False),
         Binding("shift+right", "grow16", "Grow by 16 steps"),
         Binding("d", "disabled_thing", "Never shown"),
@@ -56,7 +56,7 @@ async def test_lists_screen_and_app_keys_including_hidden_ones() -> None:
         assert isinstance(app.screen, HelpScreen)
         found = rows(app.screen)
         screen_keys = found["This screen (Main)"]
-        assert screen_keys["Grow block"] == "+"
+        assert screen_keys["Grow block"] == "+ / ="  # real keys, not the footer's "+/-"
         assert screen_keys["Undo"] == "u"  # show=False bindings are listed too
         assert screen_keys["Grow by 16 steps"] == "shift+→"
         assert "Never shown" not in screen_keys  # check_action said no
@@ -76,7 +76,7 @@ async def test_keys_are_rendered_on_screen() -> None:
             console.print(section.content)
         text = console.export_text()
         assert "This screen (Main)" in text and "Everywhere" in text
-        assert any(line.split() == ["+", "Grow", "block"] for line in text.splitlines())
+        assert any(line.split() == ["+", "/", "=", "Grow", "block"] for line in text.splitlines())
         assert any(line.split() == ["x", "Do", "the", "x", "thing"] for line in text.splitlines())
 
 

@@ -1,17 +1,16 @@
 """The export screen: pick a format, preview it, see the whole command line change, copy or save.
 
-The formats are produced by :mod:`crashmap.export` only; the new command line comes from
-:func:`crashmap.kernel.replace_crashkernel` (crashkernel words replaced, nothing else touched).
-Nothing is applied to the system: the text goes to the clipboard or to a file the user names.
+Everything shown comes from :func:`crashmap.export.export` (the formats, their warnings, the new
+command line and its word diff); this screen only lays it out. Nothing is applied to the system:
+the text goes to the clipboard or to a file the user names.
 """
 
 from __future__ import annotations
 
-import difflib
 import importlib
 from pathlib import Path
 from types import ModuleType
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -24,22 +23,13 @@ from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from crashmap.errors import CrashmapError
-from crashmap.kernel import replace_crashkernel
 from crashmap.snapshot import Snapshot, write_atomic
 
-FORMATS: tuple[tuple[str, str], ...] = (
-    ("cmdline", "the whole kernel command line"),
-    ("grub", "/etc/default/grub.d/ snippet"),
-    ("grubby", "grubby command (Fedora, RHEL)"),
-    ("bls", "BLS entry options line"),
-    ("rpm-ostree", "rpm-ostree kargs command"),
-    ("zipl", "zipl.conf parameters (s390x)"),
-    ("kickstart", "kickstart kdump line"),
-    ("autoyast", "AutoYaST profile snippet"),
-    ("suse-sysconfig", "KDUMP_CRASHKERNEL for /etc/sysconfig/kdump"),
-    ("json", "machine-readable"),
+FORMAT_NAMES: tuple[str, ...] = (
+    "cmdline", "grub", "grubby", "bls", "rpm-ostree", "zipl", "kickstart", "autoyast",
+    "suse-sysconfig", "json",
 )
-"""The export formats of issue 4, in menu order, with what each one is."""
+"""The formats of issue 4, listed while crashmap.export (which describes them) is missing."""
 
 NOTHING_APPLIED = "Nothing is applied to this system: copy or save the text, then apply it."
 
@@ -55,32 +45,25 @@ def export_module() -> ModuleType | None:
     return module if callable(getattr(module, "export", None)) else None
 
 
-def produce(fmt: str, words: str, current: str | None, arch: str) -> str:
-    """The export text of one format; raises ``LookupError`` while crashmap.export is missing."""
+def format_choices() -> list[tuple[str, str]]:
+    """``(name, description)`` of every format, from crashmap.export's ``FORMATS``."""
+    module = export_module()
+    formats = getattr(module, "FORMATS", None)
+    if isinstance(formats, dict) and formats:
+        return [(str(name), str(about)) for name, about in formats.items()]
+    return [(name, "needs crashmap.export") for name in FORMAT_NAMES]
+
+
+def produce(fmt: str, words: str, snapshot: Snapshot, arch: str) -> Any:
+    """crashmap.export's ``ExportResult`` for one format (``text``, ``warnings``, ``new_cmdline``,
+    ``diff``...); ``LookupError`` while the module is missing."""
     module = export_module()
     if module is None:
-        raise LookupError("crashmap.export is not available yet: no format can be produced")
-    text: str = module.export(fmt, words.split(), current, arch)
-    return text
-
-
-def new_cmdline(current: str | None, words: str) -> str:
-    """The command line after the change: the current one with its crashkernel words replaced."""
-    return replace_crashkernel(current or "", words.split())
-
-
-def word_diff(old: str, new: str) -> list[tuple[str, str]]:
-    """The words of ``new`` with ``old``'s removed ones: ``("-"|"+"|" ", word)`` in order."""
-    before, after = old.split(), new.split()
-    out: list[tuple[str, str]] = []
-    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            out.extend((" ", w) for w in before[a1:a2])
-        else:
-            out.extend(("-", w) for w in before[a1:a2])
-            out.extend(("+", w) for w in after[b1:b2])
-    return out
+        raise LookupError("crashmap.export is not available: no format can be produced")
+    result = module.export(fmt, words.split(), snapshot.cmdline, arch, snapshot=snapshot)
+    if not isinstance(getattr(result, "text", None), str):
+        raise TypeError(f"crashmap.export returned {type(result).__name__}, not an ExportResult")
+    return result
 
 
 def default_filename(fmt: str) -> str:
@@ -156,24 +139,26 @@ class ExportScreen(ModalScreen[None]):
         self.words = plan_words.strip()
         """The plan's crashkernel= words, space-separated."""
         self.arch = arch
-        self.current = snapshot.cmdline
-        """The snapshot's command line (None when the snapshot has none)."""
-        self.new_cmdline = new_cmdline(self.current, self.words)
-        """The whole command line after the change."""
+        self.formats = format_choices()
+        """``(name, description)`` of each format, in menu order."""
+        self.result: Any = None
+        """crashmap.export's ``ExportResult`` for ``fmt``; None when it cannot be made."""
         self.text: str | None = None
         """The export text of ``fmt`` (what Copy and Save use), None when it cannot be made."""
         self.problem: str | None = None
         """Why ``text`` is None."""
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Export · {self.arch} · {self.words}", id="export-title")
+        yield Static(f"Export · {self.arch} · {self.words or 'no crashkernel= words'}",
+                     id="export-title")
         with Horizontal():
-            yield OptionList(*(Option(name, id=name) for name, _ in FORMATS), id="export-formats")
+            yield OptionList(*(Option(name, id=name) for name, _ in self.formats),
+                             id="export-formats")
             with Vertical(id="export-right"):
                 yield Static(id="export-about")
                 yield TextArea(id="export-preview", read_only=True, soft_wrap=True)
                 with VerticalScroll(id="export-diff-scroll"):
-                    yield Static(self._diff_text(), id="export-diff")
+                    yield Static(id="export-diff")
                 with Horizontal(id="export-save"):
                     yield Label("Save to")
                     yield Input(default_filename(self.fmt), id="export-path", compact=True)
@@ -187,44 +172,55 @@ class ExportScreen(ModalScreen[None]):
         self._show(fmt)
 
     def _show(self, fmt: str) -> None:
+        names = [name for name, _ in self.formats]
         options = self.query_one("#export-formats", OptionList)
-        index = [name for name, _ in FORMATS].index(fmt)
-        if options.highlighted != index:
+        if options.highlighted != names.index(fmt):
             with options.prevent(OptionList.OptionHighlighted):
-                options.highlighted = index
-        self.query_one("#export-about", Static).update(f"{fmt}: {dict(FORMATS)[fmt]}")
+                options.highlighted = names.index(fmt)
+        self.query_one("#export-about", Static).update(f"{fmt}: {dict(self.formats)[fmt]}")
         try:
-            self.text, self.problem = produce(fmt, self.words, self.current, self.arch), None
+            self.result = produce(fmt, self.words, self.snapshot, self.arch)
+            self.text, self.problem = self.result.text, None
         except LookupError as error:
-            self.text, self.problem = None, str(error)
+            self.result, self.text, self.problem = None, None, str(error)
         except Exception as error:  # the screen must survive any input the exporter refuses
-            self.text, self.problem = None, f"{fmt}: {error}"
+            self.result, self.text, self.problem = None, None, f"{fmt}: {error}"
         preview = self.query_one("#export-preview", TextArea)
         preview.load_text(self.text if self.text is not None else f"({self.problem})")
+        self.query_one("#export-diff", Static).update(self._details())
         path = self.query_one("#export-path", Input)
-        if path.value in {default_filename(name) for name, _ in FORMATS}:
+        if path.value in {default_filename(name) for name in names}:
             path.value = default_filename(fmt)
         self.query_one("#export-status", Static).update(NOTHING_APPLIED)
         self.refresh_bindings()
 
-    def _diff_text(self) -> Text:
+    def _details(self) -> Text:
+        """The exporter's warnings, then the whole command line's change (its word diff)."""
         text = Text()
-        if self.current is None:
-            text.append("The snapshot has no kernel command line; the new words alone are:\n")
-            text.append(self.words, style="bold")
+        result = self.result
+        if result is None:
             return text
-        diff = word_diff(self.current, self.new_cmdline)
-        changed = [(op, word) for op, word in diff if op != " "]
-        if not changed:
+        for warning in result.warnings:
+            text.append(f"⚠ {warning}\n", style="yellow")
+        if not self.snapshot.cmdline:
+            text.append("The source has no kernel command line: the words above stand alone.")
+            return text
+        diff = result.diff
+        if not diff.removed and not diff.added:
             text.append("The command line already has exactly these words: nothing changes.")
             return text
         text.append("Command line change (only crashkernel= words):\n")
-        for op, word in changed:
-            text.append(f"{op} {word}\n", style="red" if op == "-" else "green")
+        for word in diff.removed:
+            text.append(f"- {word.text}\n", style="red")
+        for word in diff.added:
+            text.append(f"+ {word.text}\n", style="green")
         text.append("After: ", style="bold")
-        for i, (op, word) in enumerate(w for w in diff if w[0] != "-"):
-            text.append(" " if i else "")
-            text.append(word, style="bold green" if op == "+" else "")
+        cursor, line = 0, result.new_cmdline
+        for word in diff.added:
+            text.append(line[cursor:word.start])
+            text.append(word.text, style="bold green")
+            cursor = word.end
+        text.append(line[cursor:])
         return text
 
     @on(OptionList.OptionHighlighted, "#export-formats")
@@ -297,5 +293,5 @@ class ExportScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-__all__ = ["FORMATS", "ConfirmOverwrite", "ExportScreen", "default_filename", "export_module",
-           "new_cmdline", "produce", "word_diff"]
+__all__ = ["FORMAT_NAMES", "ConfirmOverwrite", "ExportScreen", "default_filename",
+           "export_module", "format_choices", "produce"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any, ClassVar
 
 from rich.table import Table
@@ -67,7 +68,8 @@ def binding_sections(screen: Screen[Any]) -> list[tuple[str, list[tuple[str, str
         description = description[:1].upper() + description[1:]
         rows = found.setdefault(node, {})
         keys, _ = rows.setdefault(binding.action, ([], description))
-        display = app.get_key_display(binding)
+        # The real key, not the footer's shorthand (a key_display such as "+/-" covers two keys).
+        display = app.get_key_display(replace(binding, key_display=None))
         if display not in keys:
             keys.append(display)
     return [

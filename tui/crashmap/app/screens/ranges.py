@@ -258,7 +258,7 @@ class RangeTableScreen(ModalScreen[None]):
         edge = above[0]
         after = self.brackets[bracket_index(self.brackets, edge)].size
         then = format_size(after) if after else "nothing"
-        more = format_size(edge - rounded)
+        more = format_rounded(edge - rounded)
         return f" Next cliff at {format_rounded(edge)} ({more} more): {then}."
 
     def _fill_table(self) -> None:
