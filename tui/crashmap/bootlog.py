@@ -34,3 +34,44 @@ def swiotlb_size(log: str) -> int | None:
     """Bytes of the swiotlb bounce buffer, from ``software IO TLB: mapped ... (64MB)``."""
     match = _SWIOTLB.search(log)
     return int(match.group(1)) << 20 if match else None
+
+
+_ZONE = (
+    r"^\s*(?:\[[^\]]*\]\s*)?(DMA32|DMA|Normal|Movable|HighMem)\s+"
+    r"(?:\[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\]|empty)\s*$"
+)
+"""Compiled on first use (``re`` caches it): importing bootlog stays cheap for every command."""
+
+
+def zone_ranges(log: str) -> dict[str, Range | None]:
+    """The ``Zone ranges:`` block: zone name → its range, or None when printed ``empty``."""
+    zones: dict[str, Range | None] = {}
+    for line in log.splitlines():
+        match = re.match(_ZONE, line)
+        if match is None:
+            continue
+        name, start, end = match.groups()
+        zones[name] = None if start is None else Range(int(start, 16), int(end, 16) + 1)
+    return zones
+
+
+def dma_limit(log: str) -> tuple[int, str] | None:
+    """arm64/riscv ``*_dma_phys_limit``: one past the DMA zone, else the DMA32 zone.
+
+    Returns ``(limit, zone name)``, or None when the log has no (non-empty) DMA zone line.
+    """
+    zones = zone_ranges(log)
+    for name in ("DMA", "DMA32"):
+        zone = zones.get(name)
+        if zone is not None:
+            return zone.end, name
+    return None
+
+
+_PPC_PLATFORM = r"Using (\w+) machine description"
+
+
+def ppc_platform(log: str) -> str | None:
+    """powerpc's ``Using pSeries machine description`` (pSeries, PowerNV, ...), if logged."""
+    match = re.search(_PPC_PLATFORM, log)
+    return match.group(1) if match else None

@@ -1,0 +1,231 @@
+"""Everything about one map that does not depend on the plan, computed once.
+
+The TUI builds a :class:`PlacementContext` when it loads a map and then calls
+:func:`crashmap.placement.simulate` on every drag step; nothing here is recomputed per plan.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+from crashmap.arch import Arch, get_arch
+from crashmap.bootlog import dma_limit, ppc_platform, ramdisk_range
+from crashmap.memmap import FOUR_GIB, MemoryMap, Range, is_crash, is_ram, merge, subtract
+from crashmap.placement.facts import Facts
+from crashmap.placement.freelist import FreeList
+from crashmap.units import MiB, format_size
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
+
+    from crashmap.snapshot import Snapshot
+
+ARM32_LOWMEM = 768 * MiB
+"""arm32 lowmem with the default 3G/1G split and 240 MiB vmalloc: 0xf0000000 - PAGE_OFFSET."""
+ARM32_EARLY_TOP = 2 * MiB
+"""arm32 allocates its early page tables top-down below the lowmem limit before the crash
+kernel is placed; modelled as one hidden 2 MiB section at the top of lowmem."""
+PPC_LPAR_BASE = 512 * MiB
+PPC_OTHER_BASE = 128 * MiB
+
+
+class Hidden(namedtuple("Hidden", "range what")):
+    """A reservation memblock held when the crash kernel was placed that /proc/iomem omits."""
+
+    __slots__ = ()
+
+
+class PlacementContext:
+    """Per-map data for the simulator and the checks (built by :func:`build_context`).
+
+    - ``free``: free memory at reservation time on the next boot (hidden reservations removed)
+    - ``ram``: boot RAM memblock knows, including a released top-level crash area (s390)
+    - ``low_max``/``high_max``: CRASH_ADDR_LOW_MAX/HIGH_MAX resolved for this map, with
+      ``low_max_source`` saying where LOW_MAX came from
+    - ``default_low``: DEFAULT_CRASH_KERNEL_LOW_SIZE (x86: from the swiotlb size)
+    - ``hidden``: reservations modelled although /proc/iomem does not show them
+    - ``confidence``: ``exact`` or ``window``, with ``confidence_reason``
+    - ``facts``: what the snapshot knows beyond the map
+    - ``kernel_image``: the running kernel's ranges
+    - ``ppc_base``: powerpc's base without @offset, ``ppc_base_source`` the assumption
+    - ``lowmem_limit``: arm32's search limit
+    - ``configured``: the :class:`Placement` of the snapshot's own command line, cached by the
+      checks
+    """
+
+    __slots__ = ("arch", "memmap", "free", "ram", "total_ram", "end_of_ram", "low_max",
+                 "low_max_source", "high_max", "default_low", "default_low_source", "hidden",
+                 "confidence", "confidence_reason", "facts", "kernel_image", "ppc_base",
+                 "ppc_base_source", "lowmem_limit", "configured")
+
+    def __init__(self, **values: Any) -> None:
+        self.hidden: tuple[Hidden, ...] = ()
+        self.confidence = "window"
+        self.confidence_reason = ""
+        self.facts = Facts()
+        self.kernel_image: list[Range] = []
+        self.ppc_base = PPC_LPAR_BASE
+        self.ppc_base_source = ""
+        self.lowmem_limit: int | None = None
+        self.configured: Any = None
+        for key, value in values.items():
+            setattr(self, key, value)
+
+    @property
+    def page_size(self) -> int:
+        return self.arch.page_size
+
+    @property
+    def windows(self) -> tuple[Range, Range]:
+        """The low and high search windows of the generic code."""
+        return Range(0, self.low_max), Range(self.low_max, self.high_max)
+
+    def describe(self, start: int, end: int) -> str:
+        """What holds ``[start, end)`` in this map, for messages (first thing found)."""
+        for item in self.memmap.busy:
+            if item.start < end and start < item.end and item.kind != "crash":
+                return f"{item.name} ({item.start:#x}-{item.end - 1:#x})"
+        for hidden in self.hidden:
+            if hidden.range.start < end and start < hidden.range.end:
+                return hidden.what
+        for piece in subtract([Range(start, end)], self.ram):
+            return f"no System RAM at {piece.start:#x}-{piece.end - 1:#x}"
+        return "memory already taken"
+
+
+def build_context(memmap: MemoryMap, arch: str | Arch, *, facts: Facts | None = None,
+                  boot_log: str | None = None, low_max: int | None = None,
+                  ppc_lpar: bool | None = None) -> PlacementContext:
+    """The context for ``memmap`` on ``arch``.
+
+    ``boot_log`` supplies the RAMDISK line (x86) and the DMA zone (arm64/riscv); ``low_max``
+    overrides CRASH_ADDR_LOW_MAX (to model an older kernel); ``ppc_lpar`` chooses powerpc's
+    default base (None: assume an LPAR, the common case).
+    """
+    spec = arch if isinstance(arch, Arch) else get_arch(arch)
+    facts = facts or Facts()
+    released = _released_crash_in_reserved(memmap)
+    ram = merge(memmap.ram + memmap.crash_outside_ram + released)
+    end_of_ram = max(memmap.end_of_ram, ram[-1].end if ram else 0)
+    free = list(memmap.free_next_boot) + released
+    hidden: list[Hidden] = []
+
+    ramdisk = ramdisk_range(boot_log) if boot_log else None
+    if ramdisk is not None:
+        hidden.append(Hidden(ramdisk, f"the initrd ({ramdisk.start:#x}-{ramdisk.end - 1:#x}, "
+                                      f"from the boot log's RAMDISK line)"))
+
+    lowmem_limit = None
+    if spec.placement == "arm32" and ram:
+        lowmem_limit = min(ram[0].start + ARM32_LOWMEM, end_of_ram, 1 << 32)
+        top = Range(max(lowmem_limit - ARM32_EARLY_TOP, ram[0].start), lowmem_limit)
+        hidden.append(Hidden(top, f"the early page tables at the top of lowmem "
+                                  f"({top.start:#x}-{top.end - 1:#x}, assumed)"))
+
+    free_ranges = subtract(free, [h.range for h in hidden]) if hidden else merge(free)
+    low, low_source = _low_max(spec, memmap, ram, end_of_ram, boot_log)
+    if low_max is not None:
+        low, low_source = low_max, f"{low_max:#x} (given: modelling another kernel)"
+    high = end_of_ram if spec.high_max is None else spec.high_max
+    default_low, default_low_source = _default_low(spec, facts.swiotlb_size)
+    confidence, reason = _confidence(spec, memmap, ramdisk)
+
+    ppc_base, ppc_source = PPC_LPAR_BASE, ""
+    if spec.placement == "ppc":
+        platform = ppc_platform(boot_log) if boot_log else None
+        lpar = ppc_lpar if ppc_lpar is not None else (platform != "PowerNV" if platform else None)
+        if lpar is False:
+            ppc_base = PPC_OTHER_BASE
+            ppc_source = "min(RMA/2, 128 MiB) off an LPAR (PowerNV); RMA assumed >= 256 MiB"
+        else:
+            ppc_source = ("min(RMA/2, 512 MiB) on an LPAR; RMA assumed >= 1 GiB"
+                          + ("" if lpar else " (LPAR assumed: the snapshot does not say; "
+                                             "PowerNV bare metal uses 128 MiB)"))
+
+    kernel = merge(Range(k.start, k.end) for k in memmap.kernel_image)
+    free_list = FreeList(free_ranges, floor=spec.page_size)
+    for align in {spec.crash_align, spec.pageblock}:
+        free_list.fits(align)  # warm the per-alignment maxima once, not on the first drag
+    return PlacementContext(
+        arch=spec, memmap=memmap, free=free_list, ram=ram,
+        total_ram=memmap.total_ram, end_of_ram=end_of_ram, low_max=low,
+        low_max_source=low_source, high_max=high, default_low=default_low,
+        default_low_source=default_low_source, hidden=tuple(hidden), confidence=confidence,
+        confidence_reason=reason, facts=facts, kernel_image=kernel, ppc_base=ppc_base,
+        ppc_base_source=ppc_source, lowmem_limit=lowmem_limit,
+    )
+
+
+def context_from_snapshot(snapshot: Snapshot, arch: str | Arch | None = None, *,
+                          low_max: int | None = None,
+                          ppc_lpar: bool | None = None) -> PlacementContext:
+    """The context for a loaded snapshot (its arch unless ``arch`` is given)."""
+    memmap = snapshot.memmap
+    facts = Facts(
+        kernel_release=snapshot.kernel_release,
+        cmdline=snapshot.cmdline,
+        zswap_enabled=snapshot.zswap_enabled,
+        balloon_loaded=snapshot.balloon_loaded,
+        kexec_crash_size=snapshot.kexec_crash_size,
+        cma_ranges=tuple(snapshot.cma_ranges),
+        crash_ranges=tuple(Range(r.start, r.end) for r in memmap.crash_resources),
+        kernel_size=snapshot.kernel_size,
+        initrd_size=snapshot.initrd_size,
+        swiotlb_size=snapshot.swiotlb_size,
+        hidden=snapshot.hidden,
+    )
+    return build_context(memmap, arch or snapshot.arch or "x86_64", facts=facts,
+                         boot_log=snapshot.boot_log, low_max=low_max, ppc_lpar=ppc_lpar)
+
+
+def _released_crash_in_reserved(memmap: MemoryMap) -> list[Range]:
+    """A ``Crash kernel`` under a non-RAM parent of the same bounds (arm64 review-era
+    ``reserved > Crash kernel (low)``): RAM the next boot gets back."""
+    found = []
+    for r in memmap.crash_resources:
+        parent = r.parent
+        if parent is not None and parent.depth == 0 and not is_ram(parent.name) \
+                and not is_crash(parent.name) and parent.same_range(r):
+            found.append(Range(r.start, r.end))
+    return found
+
+
+def _low_max(spec: Arch, memmap: MemoryMap, ram: list[Range], end_of_ram: int,
+             boot_log: str | None) -> tuple[int, str]:
+    """CRASH_ADDR_LOW_MAX and where it came from (arm64/riscv: the DMA zone)."""
+    if spec.family in ("arm64", "riscv"):
+        zone = dma_limit(boot_log) if boot_log else None
+        if zone is not None:
+            return zone[0], f"{zone[0]:#x}: end of the {zone[1]} zone in the boot log"
+        if ram and ram[0].start >= FOUR_GIB and spec.family == "arm64":
+            return end_of_ram, "end of RAM: all RAM starts above 4 GiB (no 32-bit DMA zone)"
+        limit = min(FOUR_GIB, end_of_ram) if end_of_ram else FOUR_GIB
+        return limit, (f"{limit:#x}: assumed 4 GiB (capped at the end of RAM); the boot log "
+                       f"has no 'Zone ranges' DMA line (a Raspberry Pi 4 has 1 GiB)")
+    if spec.low_max is None:
+        return end_of_ram, "end of RAM"
+    return spec.low_max, f"{spec.low_max:#x} ({format_size(spec.low_max)}, fixed on {spec.name})"
+
+
+def _default_low(spec: Arch, swiotlb: int | None) -> tuple[int, str]:
+    if spec.swiotlb_low:
+        if swiotlb:
+            size = max(swiotlb + 8 * MiB, spec.default_low)
+            return size, f"max(swiotlb {format_size(swiotlb)} + 8 MiB, 256 MiB)"
+        return spec.default_low, "max(swiotlb + 8 MiB, 256 MiB) with the default 64 MiB swiotlb"
+    return spec.default_low, f"DEFAULT_CRASH_KERNEL_LOW_SIZE of {spec.name}"
+
+
+def _confidence(spec: Arch, memmap: MemoryMap, ramdisk: Range | None) -> tuple[str, str]:
+    """``exact`` when the map plus the boot log show what memblock held at reservation time."""
+    if spec.family == "x86":
+        if ramdisk is not None:
+            return "exact", "the boot log's RAMDISK line says where the initrd sat"
+        return "window", ("no RAMDISK line in the boot log: the initrd and the firmware "
+                          "reservations that /proc/iomem no longer shows may push it lower")
+    if spec.family == "arm64" and any(
+            b.kind == "reserved" and b.name == "reserved" for b in memmap.busy):
+        return "exact", "arm64 lists memblock's reservations (initrd included) as 'reserved'"
+    return "window", ("this map does not show the memblock reservations (initrd, firmware) "
+                      "that existed when the kernel placed the block; they may push it lower")

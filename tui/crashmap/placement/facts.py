@@ -1,0 +1,41 @@
+"""Facts about the machine that the checks read, copied once from a snapshot."""
+
+from __future__ import annotations
+
+import re
+from collections import namedtuple
+
+_VERSION = r"^(\d+)\.(\d+)"
+
+
+def kernel_version(release: str | None) -> tuple[int, int] | None:
+    """``"6.17.2-300.fc43.x86_64"`` → ``(6, 17)``; None when it does not start with N.N."""
+    match = re.match(_VERSION, release or "")
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def version_text(version: tuple[int, int]) -> str:
+    return f"{version[0]}.{version[1]}"
+
+
+class Facts(namedtuple("Facts", (
+        "kernel_release cmdline zswap_enabled balloon_loaded kexec_crash_size cma_ranges "
+        "crash_ranges kernel_size initrd_size swiotlb_size hidden"),
+        defaults=(None, None, None, None, None, (), (), None, None, None, False))):
+    """What the snapshot knows beyond the map (None = unknown).
+
+    - ``cmdline``: the command line this snapshot was booted with (``/proc/cmdline``)
+    - ``cma_ranges``: crashkernel CMA areas now (``/sys/kernel/kexec_crash_cma_ranges``)
+    - ``crash_ranges``: the non-empty ``Crash kernel`` lines now
+    - ``hidden``: the map's addresses are zeroed (read without CAP_SYS_ADMIN)
+    """
+
+    __slots__ = ()
+
+    @property
+    def version(self) -> tuple[int, int] | None:
+        return kernel_version(self.kernel_release)
+
+    @property
+    def reserved_now(self) -> int:
+        return sum(r.size for r in self.crash_ranges)

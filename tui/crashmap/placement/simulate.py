@@ -1,0 +1,87 @@
+"""``simulate()``: the static block, then the CMA areas, then the outcome and its confidence."""
+
+from __future__ import annotations
+
+from crashmap.memmap import Range
+from crashmap.placement.cma import reserve_cma
+from crashmap.placement.context import PPC_LPAR_BASE, PPC_OTHER_BASE, PlacementContext
+from crashmap.placement.result import CmaResult, Outcome, Placement, Request, StaticResult
+from crashmap.placement.static import PLACERS
+from crashmap.units import align_up, format_size
+
+
+def simulate(ctx: PlacementContext, request: Request) -> Placement:
+    """Where the next boot puts each block of ``request`` on this map, or why it will not."""
+    arch = ctx.arch
+    static = StaticResult(0)
+    if request.static_ok and request.crash_size > 0:
+        static = PLACERS[arch.placement](ctx, request)
+    cma = CmaResult()
+    if request.reserves_cma and arch.cma:
+        cma = reserve_cma(ctx, request.cma_size, [b.range for b in static.blocks])
+    outcome = _outcome(arch.placement, request, static, cma)
+    window = None
+    confidence = ctx.confidence
+    main = next((b for b in static.blocks if b.kind == "main"), None)
+    if main is not None and arch.placement == "ppc" and not request.crash_base:
+        confidence = "window"  # the base depends on the platform and the RMA size
+        low, high = sorted((PPC_OTHER_BASE, PPC_LPAR_BASE))
+        window = Range(low, high + main.size)
+    elif main is not None and (request.crash_base or static.base_used):
+        confidence = "exact"  # a fixed base leaves the kernel no choice
+    elif main is not None and confidence == "window":
+        window = _likely_window(ctx, main.range)
+    return Placement(arch.name, request, outcome, static, cma, confidence, window,
+                     tuple(_notes(ctx, request, static)))
+
+
+def _outcome(placement: str, req: Request, static: StaticResult, cma: CmaResult) -> Outcome:
+    wants_static = req.static_ok and req.crash_size > 0
+    wants_cma = req.reserves_cma
+    if not req.asked and not wants_cma:
+        return "nothing requested"
+    if placement == "none" and wants_static and static.failure == "not-modelled":
+        return "not modelled"
+    got_static = static.ok if wants_static else False
+    got_cma = bool(cma.areas)
+    if not got_static and not got_cma:
+        return "failed"
+    full = (got_static or not wants_static) and (not wants_cma or not cma.short) \
+        and req.static_ok and not req.cma_ignored
+    return "reserved" if full else "partially reserved"
+
+
+def _likely_window(ctx: PlacementContext, block: Range) -> Range:
+    """From the start of the free range holding the prediction up to the prediction's end.
+
+    The hidden reservations can only make the top-down search stop lower, so the block most
+    likely lands in here (lower still only if they fill this whole range).
+    """
+    piece = ctx.free.containing(block.start)
+    if piece is None:
+        return block
+    return Range(align_up(piece.start, ctx.arch.crash_align), block.end)
+
+
+def _notes(ctx: PlacementContext, req: Request, static: StaticResult) -> list[str]:
+    arch = ctx.arch
+    notes = [f"confidence {ctx.confidence}: {ctx.confidence_reason}"]
+    if arch.placement == "generic":
+        notes.append(f"CRASH_ADDR_LOW_MAX = {ctx.low_max_source}")
+        if static.low_size or req.high:
+            notes.append(f"default low size {format_size(ctx.default_low)}: "
+                         f"{ctx.default_low_source}")
+    elif arch.placement == "ppc":
+        notes.append(f"powerpc base without @offset: {ctx.ppc_base:#x} "
+                     f"({format_size(ctx.ppc_base)}), {ctx.ppc_base_source}")
+    elif arch.placement == "arm32":
+        notes.append(f"arm32 lowmem limit {ctx.lowmem_limit or 0:#x}: RAM start + 768 MiB "
+                     f"(3G/1G split, 240 MiB vmalloc), assumed")
+    elif arch.placement == "s390":
+        notes.append("s390: base and size rounded up to 1 MiB; no HSA and no OLDMEM assumed "
+                     "(a normal boot, not a stand-alone dump)")
+    elif arch.placement == "none":
+        notes.append(f"{arch.name}: the placement code of this arch is not modelled; only a "
+                     f"fixed base (@offset) is predictable")
+    notes.extend(h.what + " is held at reservation time" for h in ctx.hidden)
+    return notes
