@@ -158,6 +158,10 @@ async def test_save_never_overwrites_without_asking(exporter: list[tuple[object,
         await pilot.pause()
         assert isinstance(app.screen, ConfirmOverwrite)
         assert target.read_text() == "precious\n"  # nothing written while asking
+        await pilot.press("enter")  # a second Enter is not a yes
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmOverwrite)
+        assert target.read_text() == "precious\n"
         await pilot.press("n")
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -72,10 +72,12 @@ def default_filename(fmt: str) -> str:
 
 
 class ConfirmOverwrite(ModalScreen[bool]):
-    """Asks before a file is overwritten; y/Enter says yes, n/Escape says no."""
+    """Asks before a file is overwritten: only ``y`` overwrites; ``n`` and Escape keep the file.
+
+    Enter is not an answer, so a second Enter from the file name field cannot overwrite."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "answer(True)", "Overwrite"),
+        Binding("y", "answer(True)", "Overwrite"),
         Binding("n,escape", "answer(False)", "Keep the file"),
     ]
 
@@ -262,7 +264,7 @@ class ExportScreen(ModalScreen[None]):
         if not typed.strip():
             self._status("Type a file name first.")
             return
-        self._write(Path(typed.strip()).expanduser(), self.text)
+        self._write(Path(typed.strip()).expanduser().absolute(), self.text)
 
     @work(exclusive=True, group="export-save")
     async def _write(self, path: Path, text: str) -> None:
