@@ -31,7 +31,7 @@ class LearnScreen(ModalScreen[None]):
         #learn-title { height: 1; padding: 0 1; background: $panel; color: $text; }
         #learn-chapters { width: 24; height: 1fr; border: none; border-right: vkey $border; }
         #learn-scroll { width: 1fr; height: 1fr; }
-        #learn-text { margin: 0; padding: 0 1; }
+        #learn-text { margin: 0; padding: 0 1; max-width: 88; }
     }
     """
 
