@@ -1,0 +1,295 @@
+"""Export a crashkernel= plan as what a user pastes: a command line, a boot-loader or installer
+snippet, or a command. Nothing is ever applied to the system: every function returns text.
+
+Public API (used by ``crashmap export`` and the TUI's export screen):
+
+- :data:`FORMATS`: format name → one-line description, in display order
+- :func:`export` ``(fmt, words, current_cmdline, arch, *, snapshot=None, ram=None)`` →
+  :class:`ExportResult` (``text``, ``warnings``, ``new_cmdline``, and more)
+- :func:`cmdline_diff` ``(current, new)`` → a readable whole-line diff (str);
+  :func:`diff_words` ``(current, new)`` → the structured form (removed and added words)
+- :func:`plan_words` ``(cmdline)`` → the crashkernel= parameters of a command line (the plan)
+
+Each family of formats lives in its own module (``lines``, ``tools``, ``grub``, ``installer``,
+``sysconfig``); each formatter documents the source it follows and what it does with a plan its
+format cannot carry.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+from crashmap.arch import Arch, get_arch, normalize_arch
+from crashmap.errors import CrashmapError
+from crashmap.export.common import NAME, WHITESPACE, ExportInput
+from crashmap.export.diff import CmdlineDiff, DiffWord, cmdline_diff, diff_words
+from crashmap.kernel.cmdline_edit import crashkernel_spans, replace_crashkernel
+from crashmap.kernel.grammar import CrashkernelResult, find_words, parse_crashkernel
+from crashmap.units import format_size
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Any
+
+    from crashmap.snapshot import Snapshot
+
+__all__ = [
+    "FORMATS", "CmdlineDiff", "DiffWord", "ExportResult", "cmdline_diff", "diff_words",
+    "export", "plan_words",
+]
+
+FORMATS: dict[str, str] = {
+    "cmdline": "the whole new kernel command line",
+    "grub": "an /etc/default/grub.d/ snippet for update-grub (Debian, Ubuntu)",
+    "grubby": "the grubby command that edits every boot entry (Fedora, RHEL)",
+    "bls": "the options line of a Boot Loader Specification entry",
+    "rpm-ostree": "the rpm-ostree kargs command (Fedora CoreOS, Atomic desktops, RHEL for Edge)",
+    "zipl": "the parameters line of /etc/zipl.conf, then zipl (s390x)",
+    "kickstart": "the %addon com_redhat_kdump section of an Anaconda kickstart",
+    "autoyast": "the <kdump> section of an AutoYaST profile",
+    "suse-sysconfig": "KDUMP_CRASHKERNEL for /etc/sysconfig/kdump (openSUSE, SLES)",
+    "json": "all of the above with the words, both command lines and the diff, as JSON",
+}
+"""Export formats: name → one-line description, in the order to show them."""
+
+_FORMATTERS: dict[str, tuple[str, str]] = {
+    "cmdline": ("lines", "export_cmdline"),
+    "grub": ("grub", "export_grub"),
+    "grubby": ("tools", "export_grubby"),
+    "bls": ("lines", "export_bls"),
+    "rpm-ostree": ("tools", "export_rpm_ostree"),
+    "zipl": ("lines", "export_zipl"),
+    "kickstart": ("installer", "export_kickstart"),
+    "autoyast": ("installer", "export_autoyast"),
+    "suse-sysconfig": ("sysconfig", "export_suse_sysconfig"),
+}
+
+
+class ExportResult:
+    """One export. Attributes (read them by name; this is not a tuple):
+
+    - ``format``: the format name
+    - ``text``: what to paste, ending in a newline (for ``json``: the JSON document)
+    - ``warnings``: one-line messages for people: the plan's lint findings, look-alike
+      parameters the kernel still reads, and what the format cannot carry
+    - ``new_cmdline`` / ``current_cmdline``: the whole command line after and before
+    - ``words``: the plan's crashkernel= words
+    - ``diff``: :class:`CmdlineDiff` of the two command lines
+    - ``plan``: the kernel's reading of the plan words alone (:class:`CrashkernelResult`), or
+      None when RAM or the architecture is unknown
+    - ``new``: the kernel's reading of the whole new command line, or None likewise
+    - ``data``: for ``json``, the document as a dict; else None
+    """
+
+    __slots__ = ("format", "text", "warnings", "new_cmdline", "current_cmdline", "words", "diff",
+                 "plan", "new", "data")
+
+    def __init__(self, format: str, text: str, warnings: tuple[str, ...], new_cmdline: str,
+                 current_cmdline: str, words: tuple[str, ...], diff: CmdlineDiff,
+                 plan: CrashkernelResult | None, new: CrashkernelResult | None,
+                 data: dict[str, Any] | None = None) -> None:
+        self.format = format
+        self.text = text
+        self.warnings = warnings
+        self.new_cmdline = new_cmdline
+        self.current_cmdline = current_cmdline
+        self.words = words
+        self.diff = diff
+        self.plan = plan
+        self.new = new
+        self.data = data
+
+    @property
+    def rejected(self) -> bool:
+        """The kernel would reject the plan (it has words, but parse_crashkernel() fails)."""
+        return bool(self.words) and self.plan is not None and not self.plan.ok
+
+    def __repr__(self) -> str:
+        return (f"ExportResult(format={self.format!r}, words={self.words!r}, "
+                f"warnings={len(self.warnings)}, new_cmdline={self.new_cmdline!r})")
+
+
+def plan_words(cmdline: str) -> tuple[str, ...]:
+    """The crashkernel= parameters of ``cmdline``, verbatim and in order: the plan it states.
+
+    Only whole parameters count (as ``replace_crashkernel`` sees them); a look-alike such as
+    ``xcrashkernel=`` is not a plan word. ``cmdline`` may be just the words.
+    """
+    return tuple(cmdline[start:end] for start, end in crashkernel_spans(cmdline))
+
+
+def _normalize_words(words: Sequence[str] | str) -> tuple[str, ...]:
+    items = words.split() if isinstance(words, str) else list(words)
+    for word in items:
+        if not isinstance(word, str) or not word.startswith(NAME) or any(
+                c in WHITESPACE for c in word):
+            raise CrashmapError(f"not a crashkernel= word: {word!r}")
+    return tuple(items)
+
+
+def _resolve_arch(arch: str | Arch | None, snapshot: Snapshot | None) -> Arch | None:
+    if isinstance(arch, Arch):
+        return arch
+    name = arch if arch is not None else (snapshot.arch if snapshot is not None else None)
+    return get_arch(normalize_arch(name)) if name else None
+
+
+def export(fmt: str, words: Sequence[str] | str, current_cmdline: str | None,
+           arch: str | Arch | None, *, snapshot: Snapshot | None = None,
+           ram: int | None = None) -> ExportResult:
+    """Turn the plan ``words`` into format ``fmt``; print-only, nothing is applied.
+
+    ``words`` are ``crashkernel=`` words (a sequence, or one string of them; ``()`` means "no
+    reservation": every format then removes the parameters). ``current_cmdline`` is the whole
+    current kernel command line (None: the snapshot's, else ""). ``arch`` is a name or an
+    :class:`Arch` (None: the snapshot's). ``ram`` is the kernel's ``system_ram`` in bytes (None:
+    the snapshot's); with RAM and arch known, the plan and the new line are read with the
+    kernel's grammar and the result's ``warnings`` say what the kernel makes of them.
+
+    Raises :class:`CrashmapError` for an unknown format or a word that is not ``crashkernel=``.
+    A plan the kernel rejects is still exported (``result.rejected`` says so, and a warning).
+    """
+    if fmt not in FORMATS:
+        raise CrashmapError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
+    plan = _normalize_words(words)
+    if current_cmdline is None:
+        current_cmdline = (snapshot.cmdline if snapshot is not None else None) or ""
+    spec = _resolve_arch(arch, snapshot)
+    if ram is None and snapshot is not None:
+        ram = snapshot.system_ram
+    new_cmdline = replace_crashkernel(current_cmdline, plan)
+    data = ExportInput(plan, current_cmdline, new_cmdline, plan_words(current_cmdline), spec)
+    plan_result, new_result, warnings = _check(data, ram, snapshot)
+    diff = diff_words(current_cmdline, new_cmdline)
+    if fmt == "json":
+        import json
+
+        document = _json_document(data, ram, diff, warnings)
+        return ExportResult(fmt, json.dumps(document, indent=2) + "\n", tuple(warnings),
+                            new_cmdline, current_cmdline, plan, diff, plan_result, new_result,
+                            document)
+    text, format_warnings = _format(fmt, data)
+    return ExportResult(fmt, text, tuple(warnings + format_warnings), new_cmdline,
+                        current_cmdline, plan, diff, plan_result, new_result)
+
+
+def _format(fmt: str, data: ExportInput) -> tuple[str, list[str]]:
+    module, function = _FORMATTERS[fmt]
+    formatter = getattr(importlib.import_module(f"crashmap.export.{module}"), function)
+    return formatter(data)
+
+
+def _json_document(data: ExportInput, ram: int | None, diff: CmdlineDiff,
+                   warnings: list[str]) -> dict[str, Any]:
+    """``{"format", "arch", "ram", "words", "current_cmdline", "new_cmdline", "diff",
+    "outputs", "warnings", "format_warnings"}``: every other format's text and warnings."""
+    outputs: dict[str, str] = {}
+    format_warnings: dict[str, list[str]] = {}
+    for name in _FORMATTERS:
+        outputs[name], format_warnings[name] = _format(name, data)
+    return {
+        "format": "json",
+        "arch": data.arch.name if data.arch is not None else None,
+        "ram": ram,
+        "words": list(data.words),
+        "current_cmdline": data.current,
+        "new_cmdline": data.new,
+        "diff": diff.as_dict(),
+        "outputs": outputs,
+        "warnings": list(warnings),
+        "format_warnings": format_warnings,
+    }
+
+
+def _lookalikes(line: str) -> list[str]:
+    """Warnings for crashkernel= hits the kernel reads that are not whole parameters."""
+    starts = {start for start, _ in crashkernel_spans(line)}
+    found = []
+    for word in find_words(line):
+        if word.start in starts:
+            continue
+        token_start = max(line.rfind(c, 0, word.start) for c in WHITESPACE) + 1
+        token_end = min((i for i in (line.find(c, word.start) for c in WHITESPACE) if i != -1),
+                        default=len(line))
+        found.append(
+            f"{line[token_start:token_end]!r} is left as it is (it is not a crashkernel= "
+            f"parameter), but the kernel still reads {word.text!r} from it: it finds "
+            "crashkernel= by raw substring search (spec §2.2)")
+    return found
+
+
+def _summary(result: CrashkernelResult) -> str:
+    """What the kernel goes on to reserve, in a few words."""
+    if not result.ok:
+        text = "no reservation"
+        if result.cma_kept:
+            text += f" but a {format_size(result.cma_size)} CMA area"
+        return text
+    main = format_size(result.crash_size)
+    if result.crash_base:
+        main += f" at {result.crash_base:#x}"
+    parts = [main + (",high" if result.high else "")]
+    if result.high:
+        parts.append(f"{format_size(result.low_size)} low")
+    if result.cma_kept:
+        parts.append(f"{format_size(result.cma_size)} CMA")
+    return " + ".join(parts)
+
+
+def _key(result: CrashkernelResult) -> tuple[object, ...]:
+    if not result.ok:
+        return (False, result.cma_kept, result.cma_size if result.cma_kept else 0)
+    return (True, result.crash_size, result.crash_base, result.high,
+            result.low_size if result.high else 0, result.cma_kept,
+            result.cma_size if result.cma_kept else 0)
+
+
+def _release(text: str | None) -> tuple[int, ...] | None:
+    """``(6, 8)`` from ``6.8.0-45-generic``; None if it does not start with two numbers."""
+    parts = []
+    for piece in (text or "").split(".")[:2]:
+        digits = ""
+        for char in piece:
+            if not char.isdigit():
+                break
+            digits += char
+        if not digits:
+            return None
+        parts.append(int(digits))
+    return tuple(parts) if len(parts) == 2 else None
+
+
+def _check(data: ExportInput, ram: int | None,
+           snapshot: Snapshot | None) -> tuple[CrashkernelResult | None,
+                                               CrashkernelResult | None, list[str]]:
+    """The kernel's reading of the plan and of the new line, and the warnings about both."""
+    warnings = _lookalikes(data.new)
+    if not data.words:
+        warnings.append("the plan has no crashkernel= words: the kernel reserves nothing")
+    if ram is None or data.arch is None:
+        missing = "system RAM" if ram is None else "the architecture"
+        warnings.append(f"{missing} is unknown, so the plan was not checked against the "
+                        "kernel's rules")
+        return None, None, warnings
+    from crashmap.kernel.lint import lint_crashkernel
+
+    plan = parse_crashkernel(" ".join(data.words), ram, data.arch)
+    line = data.new[:-1] if data.new.endswith("\n") else data.new  # a file's newline, not the
+    new = parse_crashkernel(line, ram, data.arch)                  # kernel's (spec §2.10)
+    if data.words:
+        if not plan.ok:
+            warnings.append(f"the kernel rejects the plan: {plan.error}")
+        warnings.extend(str(finding) for finding in lint_crashkernel(plan)
+                        if finding.severity != "info")
+    if _key(plan) != _key(new):
+        warnings.append(f"on the new command line the kernel gets {_summary(new)}, not the "
+                        f"plan's {_summary(plan)}: see the look-alike parameters above")
+    release = snapshot.kernel_release if snapshot is not None else None
+    since, running = _release(data.arch.cma_since), _release(release)
+    if plan.cma_kept and since and running and running < since:
+        warnings.append(
+            f"the source runs Linux {release}, but {data.arch.name} reads ,cma only from "
+            f"{data.arch.cma_since}: an older kernel ignores the ,cma word")
+    return plan, new, warnings

@@ -1,0 +1,42 @@
+"""An ``/etc/default/grub.d/`` snippet for ``update-grub`` (Debian, Ubuntu).
+
+kdump-tools ships ``/etc/default/grub.d/kdump-tools.cfg`` holding
+``GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=384M-:128M"`` (Debian
+kdump-tools 1.8.1; the Ubuntu Server guide "Kernel crash dump" tells users to edit that line and
+run ``sudo update-grub``). ``grub-mkconfig`` sources ``/etc/default/grub`` and then every
+``/etc/default/grub.d/*.cfg`` in name order as shell, and puts
+``GRUB_CMDLINE_LINUX GRUB_CMDLINE_LINUX_DEFAULT`` on the kernel line of the normal entries. A
+plain appended line would leave kdump-tools' word in place, and two plain words (or a plain word
+next to ``,high``) do not mean what the plan means (spec §2.7: any plain word disables
+``,high``/``,low``), so the snippet first drops every ``crashkernel=`` parameter set before it.
+"""
+
+from __future__ import annotations
+
+from crashmap.export.common import ExportInput, comment_lines, sh_double
+
+FILE = "/etc/default/grub.d/zz-crashmap-crashkernel.cfg"
+"""Sorts after ``kdump-tools.cfg`` and the usual ``NN-*.cfg`` files."""
+STRIP = "sed -E 's/(^|[[:space:]])crashkernel=[^[:space:]]*//g'"
+"""Drops whole ``crashkernel=`` parameters only: a look-alike such as ``xcrashkernel=`` stays,
+as ``crashmap.kernel.cmdline_edit`` leaves it."""
+
+
+def export_grub(data: ExportInput) -> tuple[str, list[str]]:
+    """The snippet: strip crashkernel= from both GRUB variables, append the plan to
+    ``GRUB_CMDLINE_LINUX_DEFAULT`` (as kdump-tools.cfg does), then ``update-grub``."""
+    lines = [f"# {FILE}"]
+    lines += comment_lines(
+        "crashkernel= for GRUB on Debian/Ubuntu. update-grub reads /etc/default/grub, then the "
+        "files here in name order (kdump-tools.cfg among them), so this file drops the "
+        "crashkernel= words set before it and adds the plan. On Fedora/RHEL (BLS entries) use "
+        "the grubby output instead.")
+    for name in ("GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT"):
+        lines.append(f"{name}=$(printf '%s\\n' \"${name}\" | {STRIP})")
+    if data.words:
+        escaped = sh_double(" ".join(data.words))[1:-1]
+        lines.append(f'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT {escaped}"')
+    else:
+        lines.append("# the plan has no crashkernel= words: nothing is added")
+    lines.append("# then run: sudo update-grub")
+    return "\n".join(lines) + "\n", []

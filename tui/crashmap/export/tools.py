@@ -1,0 +1,77 @@
+"""Commands that edit the boot entries: ``grubby`` (BLS/GRUB systems) and ``rpm-ostree kargs``.
+
+Printed, never run.
+"""
+
+from __future__ import annotations
+
+from crashmap.export.common import (
+    KDUMP_CONF_NOTE,
+    ExportInput,
+    comment_lines,
+    option_value,
+    sh_quote,
+)
+
+_GRUBBY_MULTI = (
+    "grubby versions differ in how they add several parameters of one name: the rhboot/grubby "
+    "grubby-bls script (update_args) replaces the first crashkernel= for each added word, so "
+    "only the last of the {n} words may survive. Check with 'grubby --info=ALL' that args= "
+    "holds all of them, and fix the entries by hand if not")
+
+
+def export_grubby(data: ExportInput) -> tuple[str, list[str]]:
+    """``grubby --update-kernel=ALL --args="<plan words>" --remove-args="<old words>"``.
+
+    The form kdump-utils uses (``grubby --args crashkernel=... --update-kernel ALL``; with
+    ``ALL`` as ``kdumpctl reset-crashkernel --kernel=ALL`` does). ``--args`` carries every plan
+    word, so C grubby (``grubby.c``, ``updateActualImage``) replaces the existing crashkernel=
+    parameters one for one and appends the rest; ``--remove-args`` names each current word the
+    plan drops by its full text, so it never matches a plan word (C grubby removes after it
+    adds; grubby-bls removes first). On s390x ``zipl`` must run afterwards, as kdump-utils does.
+    """
+    warnings: list[str] = []
+    lines = comment_lines(
+        "grubby edits every boot entry (BLS entries on Fedora/RHEL). The words to remove are "
+        "those of the running kernel; 'grubby --info=ALL' shows what the entries hold.")
+    args: list[str] = []
+    if data.words:
+        args.append(option_value("--args", " ".join(data.words)))
+    if data.removed:
+        args.append(option_value("--remove-args", " ".join(data.removed)))
+    if len(data.words) > 1:
+        message = _GRUBBY_MULTI.format(n=len(data.words))
+        warnings.append(message)
+        lines += comment_lines(f"Warning: {message}.")
+    lines += comment_lines(KDUMP_CONF_NOTE)
+    if args:
+        lines.append(" ".join(["grubby", "--update-kernel=ALL", *args]))
+        if data.is_s390:
+            lines.append("zipl")
+    else:
+        lines.append("# nothing to change: no crashkernel= words before or after")
+    return "\n".join(lines) + "\n", warnings
+
+
+def export_rpm_ostree(data: ExportInput) -> tuple[str, list[str]]:
+    """``rpm-ostree kargs --delete-if-present=<old word> ... --append=<new word> ...``.
+
+    ``--append-if-missing`` would be wrong here: it does nothing when the key is present
+    (rpm-ostree ``rpmostree-builtin-kargs.cxx``: "Like --append, but does nothing if the key is
+    already present"; libostree ``ostree_kernel_args_append_if_missing`` tests the key only), so
+    the second crashkernel= word of a plan would be dropped. ``--append`` adds each word;
+    ``--delete-if-present=KEY=VALUE`` removes that exact value and fails the whole command if the
+    deployment holds another one (``ostree_kernel_args_delete``), so nothing half-changes. Words
+    the plan keeps are left alone. Takes effect on the next boot.
+    """
+    lines = comment_lines(
+        "rpm-ostree (Fedora CoreOS, Atomic desktops, RHEL for Edge) stages the change for the "
+        "next boot. The values to delete are those of the running kernel; if 'rpm-ostree kargs' "
+        "shows others, adjust the --delete-if-present options.")
+    args = [f"--delete-if-present={sh_quote(word)}" for word in data.removed]
+    args += [f"--append={sh_quote(word)}" for word in data.appended]
+    if args:
+        lines.append(" ".join(["rpm-ostree", "kargs", *args]))
+    else:
+        lines.append("# nothing to change: the deployment already has these crashkernel= words")
+    return "\n".join(lines) + "\n", []
