@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "show": "print the memory map as a tree with totals",
     "snapshot": "save the live machine (or any SOURCE) as a snapshot YAML",
     "cmdline": "read crashkernel= words exactly as the kernel does, and lint them",
+    "export": "print a crashkernel= plan as a command line, snippet or command",
 }
 """Subcommand modules in ``crashmap.cli`` and their one-line help. Each module has
 ``register(subparsers)``; only the module of the command being run is imported, so a headless
