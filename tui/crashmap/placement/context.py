@@ -144,7 +144,7 @@ def build_context(memmap: MemoryMap, arch: str | Arch, *, facts: Facts | None = 
                                              "PowerNV bare metal uses 128 MiB)"))
 
     kernel = merge(Range(k.start, k.end) for k in memmap.kernel_image)
-    free_list = FreeList(free_ranges, floor=spec.page_size)
+    free_list = FreeList(free_ranges, floor=spec.page_size, merged=True)
     for align in {spec.crash_align, spec.pageblock}:
         free_list.fits(align)  # warm the per-alignment maxima once, not on the first drag
     return PlacementContext(

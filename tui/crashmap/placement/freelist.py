@@ -36,12 +36,14 @@ def _split(start: int, end: int, taken: Sequence[Range]) -> list[tuple[int, int]
 class FreeList:
     """Sorted, disjoint free ranges with per-alignment chunk maxima for quick rejection."""
 
-    def __init__(self, ranges: Iterable[Range], floor: int = 4096) -> None:
-        merged = merge(ranges)
-        self.ranges = merged
-        self.starts = [r.start for r in merged]
-        self.ends = [r.end for r in merged]
-        self.sizes = [r.end - r.start for r in merged]
+    def __init__(self, ranges: Iterable[Range], floor: int = 4096, *,
+                 merged: bool = False) -> None:
+        """``merged``: ``ranges`` are already sorted, disjoint and not touching."""
+        pieces = list(ranges) if merged else merge(ranges)
+        self.ranges = pieces
+        self.starts = [r.start for r in pieces]
+        self.ends = [r.end for r in pieces]
+        self.sizes = [r.end - r.start for r in pieces]
         self.floor = floor
         """memblock never allocates the first page (``start = max(start, PAGE_SIZE)``)."""
         self._fit_cache: dict[tuple[int, int, int], Range | None] = {}

@@ -1,0 +1,264 @@
+"""The estimates screen: every sizing model side by side, the spread, a suggested plan, what-ifs.
+
+All numbers come from :mod:`crashmap.estimate`; this screen only reads the what-if fields,
+rebuilds the estimate on every change, and shows it. ``a`` dismisses the screen with the
+suggested :class:`~crashmap.plan.Plan` (the caller loads it into the plan editor); Escape
+dismisses with None.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.markup import escape
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select, Static
+
+from crashmap.arch import ARCHES, Arch, normalize_arch
+from crashmap.errors import CrashmapError
+from crashmap.estimate.inputs import Inputs, gather
+from crashmap.estimate.models import ModelResult
+from crashmap.estimate.report import Estimate, build
+from crashmap.estimate.whatif import PAGE_SIZES, WhatIf
+from crashmap.plan import Plan
+from crashmap.snapshot import Snapshot
+from crashmap.units import KiB, format_size, parse_size
+
+MACHINE = "machine"
+"""Select value meaning "as the machine has it"."""
+
+
+def model_panel(model: ModelResult) -> str:
+    """One model as Rich markup: title, value (or what it needs), breakdown, notes."""
+    lines = [f"[b]{escape(model.title)}[/b]"]
+    if model.bytes is None:
+        lines.append(f"[$warning]{escape(model.unknown_text)}[/]")
+        lines.extend(f"[dim]{escape(n)}[/dim]" for n in model.notes)
+        return "\n".join(lines)
+    lines.append(f"[b $accent]{format_size(model.bytes)}[/]")
+    for label, value, _ in model.breakdown:
+        lines.append(f"{escape(label):<24} {format_size(value):>11}")
+    lines.extend(f"[dim]{escape(n)}[/dim]" for n in model.notes)
+    return "\n".join(lines)
+
+
+def suggestion_text(est: Estimate) -> str:
+    """The suggestion as Rich markup."""
+    s = est.suggestion
+    if s.plan is None:
+        return "[b]No suggestion[/b]\n" + escape("; ".join(s.rationale))
+    if s.placed is True:
+        state = f"[$success]{escape(s.outcome)} on this map[/]"
+    elif s.placed is False:
+        state = f"[$error]does not fit this map ({escape(s.outcome)})[/]"
+    else:
+        state = f"[$warning]{escape(s.outcome)}[/]"
+    head = f"[b]{escape(' '.join(s.words))}[/b]  {state}"
+    parts = [head, f"static {format_size(s.static)}"
+             + (f" + CMA {format_size(s.cma)}" if s.cma else " (all static)")]
+    parts.extend(f"• {escape(line)}" for line in s.rationale)
+    if s.vmcore_loss:
+        parts.append(f"[$warning]vmcore loses:[/] {escape(s.vmcore_loss)}")
+    if s.verdict is not None:
+        parts.extend(f"[$warning]{f.severity}:[/] {escape(f.message)}"
+                     for f in s.verdict.findings if f.severity != "info")
+    if est.fleet.table:
+        parts.append(f"Fleet: [b]crashkernel={escape(est.fleet.table)}[/b]")
+    return "\n".join(parts)
+
+
+class EstimatesScreen(ModalScreen[Plan | None]):
+    """Estimates for ``snapshot`` on ``arch``, with what-if fields that recompute at once."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("a", "apply", "Apply suggestion"),
+        Binding("escape", "close", "Close"),
+    ]
+
+    DEFAULT_CSS = """
+    EstimatesScreen {
+        background: $background;
+        #est-title { height: 1; padding: 0 1; background: $panel; }
+        #est-whatif { height: auto; padding: 0 1; }
+        .est-row { height: 1; margin-bottom: 0; }
+        .est-row > Label { width: 14; }
+        .est-row > Input { width: 16; }
+        .est-row > Select { width: 16; }
+        .est-row > Checkbox { width: auto; margin-right: 2; }
+        #est-status { height: auto; padding: 0 1; color: $error; }
+        #est-body { height: 1fr; }
+        #est-models { height: auto; }
+        .est-model { width: 1fr; height: auto; padding: 0 1; border: round $border; }
+        #est-defaults { height: auto; max-height: 10; margin: 0 1; }
+        #est-spread { height: auto; padding: 0 1; }
+        #est-suggestion { height: auto; padding: 0 1; border: round $accent; }
+    }
+    """
+
+    AUTO_FOCUS = "#est-body"
+    """Keys (a, Escape) work at once; Tab moves into the what-if fields."""
+
+    def __init__(self, snapshot: Snapshot, arch: str | Arch | None = None, *,
+                 inputs: Inputs | None = None) -> None:
+        super().__init__()
+        self.snapshot = snapshot
+        name = arch.name if isinstance(arch, Arch) else arch
+        self.arch = normalize_arch(name or snapshot.arch or "x86_64")
+        """The arch of the map being edited (a plan is only applied for this arch)."""
+        self.base_inputs = inputs or gather(snapshot, self.arch)
+        """The machine's inputs before any what-if."""
+        self.whatif = WhatIf()
+        self.estimate: Estimate = build(snapshot, inputs=self.base_inputs)
+        """The estimate on screen."""
+        self.error: str | None = None
+        """Why the last what-if could not be applied (the previous estimate stays shown)."""
+
+    # --- layout --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        base = self.base_inputs
+        with Vertical():
+            yield Static(id="est-title")
+            with Vertical(id="est-whatif"):
+                with Horizontal(classes="est-row"):
+                    yield Label("RAM")
+                    yield Input(placeholder=format_size(base.ram) if base.ram else "e.g. 64G",
+                                compact=True, id="est-ram")
+                    yield Label("Capture CPUs")
+                    yield Input(placeholder="tool default", compact=True, type="integer",
+                                id="est-cpus")
+                    yield Label("Arch")
+                    yield Select([(name, name) for name in ARCHES], value=self.arch,
+                                 allow_blank=False, compact=True, id="est-arch")
+                with Horizontal(classes="est-row"):
+                    yield Label("Page size")
+                    yield Select(self._page_options(self.arch), value=MACHINE,
+                                 allow_blank=False, compact=True, id="est-page")
+                    yield Label("LUKS keyslot")
+                    yield Input(placeholder="e.g. 1G", compact=True, id="est-luks-memory")
+                    yield Checkbox("LUKS target", bool(base.luks), compact=True, id="est-luks")
+                    yield Checkbox("Network target", bool(base.network), compact=True,
+                                   id="est-network")
+                    yield Checkbox("Use CMA", True, compact=True, id="est-cma")
+            yield Static(id="est-status")
+            with VerticalScroll(id="est-body"):
+                with Horizontal(id="est-models"):
+                    for model in self.estimate.models:
+                        yield Static(classes="est-model", id=f"est-model-{model.key}")
+                yield DataTable(id="est-defaults", cursor_type="row", zebra_stripes=True)
+                yield Static(id="est-spread")
+                yield Static(id="est-suggestion")
+        yield Footer()
+
+    def _page_options(self, arch: str) -> list[tuple[str, object]]:
+        return [("machine's", MACHINE)] + [
+            (format_size(p).replace(" KiB", "K"), p) for p in PAGE_SIZES.get(arch, (4 * KiB,))]
+
+    def on_mount(self) -> None:
+        table = self.query_one("#est-defaults", DataTable)
+        table.add_columns("Default table", "Value here", "crashkernel=", "Notes")
+        self._show()
+
+    # --- what-if -------------------------------------------------------------------------
+
+    def read_whatif(self) -> WhatIf:
+        """The what-if fields as a :class:`WhatIf` (raises CrashmapError for bad input)."""
+        ram_text = self.query_one("#est-ram", Input).value.strip()
+        cpus_text = self.query_one("#est-cpus", Input).value.strip()
+        luks_text = self.query_one("#est-luks-memory", Input).value.strip()
+        try:
+            ram = parse_size(ram_text) if ram_text else None
+            luks_memory = parse_size(luks_text) if luks_text else None
+        except ValueError as error:
+            raise CrashmapError(str(error)) from None
+        cpus = int(cpus_text) if cpus_text.lstrip("-").isdigit() else None
+        page = self.query_one("#est-page", Select).value
+        arch = str(self.query_one("#est-arch", Select).value)
+        luks = self.query_one("#est-luks", Checkbox).value
+        network = self.query_one("#est-network", Checkbox).value
+        base = self.base_inputs
+        return WhatIf(  # only what differs from the machine counts as a what-if
+            ram=ram, arch=arch if arch != base.arch else None,
+            page_size=page if isinstance(page, int) else None, capture_cpus=cpus,
+            luks=luks if luks != bool(base.luks) else None,
+            luks_memory=luks_memory if luks else None,
+            network=network if network != bool(base.network) else None,
+            accept_cma=self.query_one("#est-cma", Checkbox).value)
+
+    def recompute(self) -> None:
+        """Rebuild the estimate from the fields; a bad field keeps the last estimate shown."""
+        try:
+            whatif = self.read_whatif()
+            estimate = build(self.snapshot, inputs=self.base_inputs, whatif=whatif)
+        except CrashmapError as error:
+            self.error = str(error)
+        else:
+            self.error = None
+            self.whatif = whatif
+            self.estimate = estimate
+        self._show()
+
+    @on(Input.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self) -> None:
+        self.recompute()
+
+    @on(Select.Changed, "#est-page")
+    def _page_changed(self) -> None:
+        self.recompute()
+
+    @on(Select.Changed, "#est-arch")
+    def _arch_changed(self, event: Select.Changed) -> None:
+        page = self.query_one("#est-page", Select)
+        arch = str(event.value)
+        with page.prevent(Select.Changed):
+            page.set_options(self._page_options(arch))
+            page.value = MACHINE
+        self.recompute()
+
+    # --- showing -------------------------------------------------------------------------
+
+    def _show(self) -> None:
+        est = self.estimate
+        inp = est.inputs
+        title = (f"Estimates · {self.snapshot.source} · {inp.arch} · RAM "
+                 f"{format_size(inp.ram) if inp.ram else 'unknown'}")
+        changes = self.whatif.changes()
+        if changes:
+            title += " · what-if: " + ", ".join(sorted(changes))
+        self.query_one("#est-title", Static).update(escape(title))
+        self.query_one("#est-status", Static).update(escape(self.error or ""))
+        for model in est.models:
+            self.query_one(f"#est-model-{model.key}", Static).update(model_panel(model))
+        table = self.query_one("#est-defaults", DataTable)
+        table.clear()
+        for d in est.defaults:
+            mark = "* " if d.key == est.machine_key else "  "
+            table.add_row(mark + d.title, format_size(d.bytes) if d.bytes is not None
+                          else "unknown", d.table, "; ".join(d.notes), key=d.key)
+        spread = "\n".join(escape(line) for line in est.spread["explanation"])
+        self.query_one("#est-spread", Static).update(f"[b]Spread[/b]\n{spread}")
+        self.query_one("#est-suggestion", Static).update(suggestion_text(est))
+
+    # --- actions -------------------------------------------------------------------------
+
+    def action_apply(self) -> None:
+        s = self.estimate.suggestion
+        if s.plan is None:
+            self.notify("No suggestion to apply: " + "; ".join(s.rationale), severity="warning")
+            return
+        if self.estimate.inputs.arch != self.arch:
+            self.notify(f"The suggestion is for {self.estimate.inputs.arch}; set Arch back to "
+                        f"{self.arch} to apply it to this map.", severity="warning")
+            return
+        if s.placed is False:
+            self.notify("The suggestion does not fit this map; applied so you can adjust it.",
+                        severity="warning")
+        self.dismiss(s.plan)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

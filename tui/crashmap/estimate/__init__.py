@@ -1,0 +1,1 @@
+"""Capture-kernel sizing: distro tables, estimator models, a suggested plan and what-ifs."""
