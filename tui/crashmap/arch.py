@@ -78,7 +78,7 @@ ARCHES: dict[str, Arch] = {
         Arch("i386", 16 * MiB, 512 * MiB, 512 * MiB, 0, True, False, None,
              4 * MiB, 4 * KiB, "generic", "nested", "x86"),
         Arch("arm64", 2 * MiB, 4 * GiB, 1 << 48, 128 * MiB, True, False, None,
-             4 * MiB, 4 * KiB, "generic", "nested", "arm64"),
+             2 * MiB, 4 * KiB, "generic", "nested", "arm64"),
         Arch("riscv64", 2 * MiB, 4 * GiB, None, 128 * MiB, True, False, None,
              2 * MiB, 4 * KiB, "generic", "nested", "riscv"),
         Arch("loongarch64", 2 * MiB, 4 * GiB, None, 128 * MiB, True, False, None,

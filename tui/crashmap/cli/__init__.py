@@ -20,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "show": "print the memory map as a tree with totals",
     "snapshot": "save the live machine (or any SOURCE) as a snapshot YAML",
     "cmdline": "read crashkernel= words exactly as the kernel does, and lint them",
+    "check": "predict where the kernel puts the reservation, and check the plan",
     "export": "print a crashkernel= plan as a command line, snippet or command",
 }
 """Subcommand modules in ``crashmap.cli`` and their one-line help. Each module has

@@ -6,8 +6,9 @@ substring search, only an ASCII space ends a word, and the end of the string is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from collections import namedtuple
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 
 from crashmap.arch import Arch, get_arch
 from crashmap.errors import CrashmapError
@@ -20,14 +21,20 @@ ENOENT = -2
 RANGE_ROUNDING = 128 * MiB
 """``roundup(system_ram, SZ_128M)``: used only to match range entries (spec §2.5)."""
 
-WordKind = Literal["plain", "high", "low", "cma"]
-WordStatus = Literal["used", "overridden", "ignored"]
+if TYPE_CHECKING:
+    from typing import Literal
+
+    WordKind = Literal["plain", "high", "low", "cma"]
+    WordStatus = Literal["used", "overridden", "ignored"]
+else:
+    WordKind = WordStatus = str
 _SUFFIX_OF: dict[str, str] = {"high": ",high", "low": ",low", "cma": ",cma"}
 
 
-@dataclass(frozen=True)
-class Word:
+class Word(namedtuple("Word", "start text kind")):
     """One ``crashkernel=`` hit: from the hit to the next space or the end (spec §2.2)."""
+
+    __slots__ = ()
 
     start: int
     """Index of ``crashkernel=`` in the command line."""
@@ -45,39 +52,45 @@ class Word:
         return self.start + len(self.text)
 
 
-@dataclass(frozen=True)
-class WordUse:
+class WordUse(namedtuple("WordUse", "word status reason")):
     """What the kernel did with one word, and why."""
+
+    __slots__ = ()
 
     word: Word
     status: WordStatus
     reason: str
 
 
-@dataclass(frozen=True)
-class SubParse:
+_SUBPARSE_FIELDS = "ret size base message syntax total_mem matched_entry"
+
+
+class SubParse(namedtuple("SubParse", _SUBPARSE_FIELDS, defaults=(0, 0, None, None, None, None))):
     """The outcome of one ``__parse_crashkernel()`` call (one word class)."""
 
+    __slots__ = ()
+
     ret: int
-    size: int = 0
-    base: int = 0
-    message: str | None = None
+    size: int
+    base: int
+    message: str | None
     """The ``pr_warn``/``pr_info`` line it printed, if any."""
-    syntax: Literal["simple", "range", "suffix"] | None = None
-    total_mem: int | None = None
+    syntax: Literal["simple", "range", "suffix"] | None
+    total_mem: int | None
     """Range syntax only: the 128 MiB-rounded RAM used for matching."""
-    matched_entry: int | None = None
+    matched_entry: int | None
     """Range syntax only: index of the entry that matched (first match wins)."""
 
 
-@dataclass(frozen=True)
-class CrashkernelResult:
+class CrashkernelResult(namedtuple("CrashkernelResult", "cmdline arch system_ram ret crash_size crash_base low_size cma_size high cma_kept messages error error_code words plain")):
     """What ``parse_crashkernel()`` leaves in its outputs for one command line on one arch.
 
     ``crash_size``/``crash_base``/``low_size`` are the kernel's variables, meaningful only when
     ``ok``; ``cma_size`` is meaningful when ``cma_kept``. ``error`` is the kernel's own message
     when it printed one that explains the failure, else a description of the silent failure.
     """
+
+    __slots__ = ()
 
     cmdline: str
     arch: str

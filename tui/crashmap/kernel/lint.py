@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from collections import namedtuple
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 
 from crashmap.arch import Arch, get_arch
 from crashmap.kernel.grammar import CrashkernelResult, WordUse
@@ -12,21 +13,27 @@ from crashmap.kernel.memparse import memparse
 from crashmap.kernel.ranges import RangeEntry, explain_table
 from crashmap.units import format_size
 
-Severity = Literal["error", "warning", "info"]
+if TYPE_CHECKING:
+    from typing import Literal
+
+    Severity = Literal["error", "warning", "info"]
+else:
+    Severity = str
 WHITESPACE = " \t\n\r\v\f"
 _UNIT_WORD = re.compile(r"[0-9][KMGTPEkmgtpe](?:i?[Bb]|i)")
 _FRACTION = re.compile(r"[0-9]\.[0-9]")
 
 
-@dataclass(frozen=True)
-class Lint:
+class Lint(namedtuple("Lint", "code severity message reason word_start", defaults=(None,))):
     """One finding: what is wrong (``message``) and why it matters (``reason``)."""
+
+    __slots__ = ()
 
     code: str
     severity: Severity
     message: str
     reason: str
-    word_start: int | None = None
+    word_start: int | None
     """Index in the command line of the word concerned, if one."""
 
     def __str__(self) -> str:

@@ -7,7 +7,7 @@ rounded RAM, and finally rejects any size not below the unrounded RAM (§2.7 ste
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import namedtuple
 from functools import lru_cache
 
 from crashmap.errors import CrashmapError
@@ -18,18 +18,20 @@ RAM_LIMIT = 1 << 64
 """Exclusive upper bound of ``system_ram`` (an unsigned 64-bit value)."""
 
 
-@dataclass(frozen=True)
-class RangeEntry:
+class RangeEntry(namedtuple("RangeEntry", "start end size")):
     """One ``start-[end]:size`` entry; ``end`` None means open (ULLONG_MAX)."""
+
+    __slots__ = ()
 
     start: int
     end: int | None
     size: int
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(namedtuple("Step", "ram_from ram_to size entry reason")):
     """For every ``system_ram`` in ``[ram_from, ram_to)`` the kernel reserves ``size``."""
+
+    __slots__ = ()
 
     ram_from: int
     ram_to: int
@@ -40,9 +42,10 @@ class Step:
     """Why nothing is reserved (the kernel's message or the silent rule), None when reserving."""
 
 
-@dataclass(frozen=True)
-class RangeTable:
+class RangeTable(namedtuple("RangeTable", "value entries steps problem")):
     """A range string explained: its entries, the steps of size over RAM and the breakpoints."""
+
+    __slots__ = ()
 
     value: str
     entries: tuple[RangeEntry, ...]

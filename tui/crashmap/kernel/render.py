@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from collections import namedtuple
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+
+if TYPE_CHECKING:
+    from typing import Any
 
 from crashmap.arch import Arch, get_arch
 from crashmap.errors import CrashmapError
@@ -13,19 +17,20 @@ from crashmap.units import format_size
 _UNITS = (("E", 60), ("P", 50), ("T", 40), ("G", 30), ("M", 20), ("K", 10))
 
 
-@dataclass(frozen=True)
-class CrashkernelRequest:
+class CrashkernelRequest(namedtuple("CrashkernelRequest", "size base high low cma", defaults=(None, False, None, 0,))):
     """What to ask the kernel for (bytes); the shape of ``crashmap.plan.Plan`` without modes."""
+
+    __slots__ = ()
 
     size: int
     """Static reservation (the plain or ``,high`` size); 0 with cma 0 means no reservation."""
-    base: int | None = None
+    base: int | None
     """Fixed base (``@offset``); None or 0 means automatic placement."""
-    high: bool = False
+    high: bool
     """Use ``,high`` (needs an arch that reads it)."""
-    low: int | None = None
+    low: int | None
     """``,low`` size with ``high``; None means the arch's default low size."""
-    cma: int = 0
+    cma: int
     """``,cma`` size; 0 means none."""
 
 
