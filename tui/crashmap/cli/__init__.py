@@ -22,6 +22,7 @@ COMMANDS: dict[str, str] = {
     "cmdline": "read crashkernel= words exactly as the kernel does, and lint them",
     "check": "predict where the kernel puts the reservation, and check the plan",
     "export": "print a crashkernel= plan as a command line, snippet or command",
+    "estimate": "how much memory the capture kernel needs: every model, and a suggested plan",
 }
 """Subcommand modules in ``crashmap.cli`` and their one-line help. Each module has
 ``register(subparsers)``; only the module of the command being run is imported, so a headless
