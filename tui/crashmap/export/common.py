@@ -51,30 +51,28 @@ class ExportInput:
     @property
     def removed(self) -> tuple[str, ...]:
         """Current words the plan does not keep (each occurrence not matched by a plan word)."""
-        left = list(self.words)
-        out = []
-        for word in self.old_words:
-            if word in left:
-                left.remove(word)
-            else:
-                out.append(word)
-        return tuple(out)
+        return _unmatched(self.old_words, self.words)
 
     @property
     def appended(self) -> tuple[str, ...]:
         """Plan words that are not already among the current words."""
-        left = list(self.old_words)
-        out = []
-        for word in self.words:
-            if word in left:
-                left.remove(word)
-            else:
-                out.append(word)
-        return tuple(out)
+        return _unmatched(self.words, self.old_words)
 
     @property
     def is_s390(self) -> bool:
         return self.arch is not None and self.arch.name == "s390x"
+
+
+def _unmatched(words: tuple[str, ...], others: tuple[str, ...]) -> tuple[str, ...]:
+    """``words`` minus ``others`` as multisets, keeping the order of ``words``."""
+    left = list(others)
+    out = []
+    for word in words:
+        if word in left:
+            left.remove(word)
+        else:
+            out.append(word)
+    return tuple(out)
 
 
 def sh_quote(text: str) -> str:
