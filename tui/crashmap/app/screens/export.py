@@ -126,7 +126,7 @@ class ExportScreen(ModalScreen[None]):
         #export-save { height: 1; margin-top: 1; }
         #export-save > Label { width: 9; }
         #export-path { width: 1fr; }
-        #export-status { height: 1; }
+        #export-status { height: auto; }
     }
     """
 
