@@ -53,7 +53,8 @@ async def test_without_a_value_the_arch_default_is_shown() -> None:
         assert screen.value == "2G-4G:256M,4G-64G:320M,64G-:576M"
         assert screen.machine_size == 256 * M
         pick = screen.query_one("#ranges-pick", Select)
-        assert pick.value == "preset:2"
+        index = [v for _, v, _ in DISTRO_TABLES].index("2G-4G:256M,4G-64G:320M,64G-:576M")
+        assert pick.value == f"preset:{index}"
 
 
 async def test_picking_a_distro_table_explains_it() -> None:
@@ -61,7 +62,8 @@ async def test_picking_a_distro_table_explains_it() -> None:
     async with Host(screen).run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert screen.query_one("#ranges-pick", Select).value == "cmdline"
-        screen.query_one("#ranges-pick", Select).value = "preset:1"  # old RHEL
+        old = [v for _, v, _ in DISTRO_TABLES].index(OLD_RHEL)
+        screen.query_one("#ranges-pick", Select).value = f"preset:{old}"
         await pilot.pause()
         assert screen.value == OLD_RHEL
         assert screen.query_one("#ranges-value", Input).value == OLD_RHEL

@@ -10,31 +10,43 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from crashmap.estimate.tables import TABLES
 from crashmap.kernel.grammar import RANGE_ROUNDING
 from crashmap.kernel.ranges import RAM_LIMIT, RangeTable, evaluate_table
 from crashmap.units import GiB, MiB, TiB, align_up, format_mib, format_size
 
-DISTRO_TABLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("Fedora/RHEL x86_64, s390x", "2G-64G:256M,64G-:512M", ("x86_64", "s390x")),
-    ("old RHEL x86_64", "1G-4G:192M,4G-64G:256M,64G-:512M", ()),
-    ("Fedora/RHEL aarch64", "2G-4G:256M,4G-64G:320M,64G-:576M", ("arm64",)),
-    ("Fedora/RHEL ppc64le", "2G-4G:384M,4G-16G:512M,16G-64G:1G,64G-128G:2G,128G-:4G",
-     ("ppc64le",)),
-    ("Debian bookworm", "384M-:128M", ()),
-    ("Debian trixie amd64", "512M-:192M", ()),
-    ("Debian/Ubuntu arm64, ppc64el",
-     "2G-4G:320M,4G-32G:512M,32G-64G:1024M,64G-128G:2048M,128G-:4096M", ()),
-)
-"""Distro default tables: (name, value, arches it is the default for); research anchors §1, §3."""
+_SHORT = {"fedora": "Fedora/RHEL", "fedora-fadump": "Fedora/RHEL fadump", "rhel-old": "RHEL ≤ 9",
+          "debian-bookworm": "Debian 12", "debian-trixie": "Debian 13", "ubuntu": "Ubuntu"}
+
+
+def _distro_tables() -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """The range tables of ``crashmap.estimate.tables`` (the one list of distribution defaults),
+    one row per distinct table: (names of who ships it, value, arches)."""
+    rows: dict[str, tuple[list[str], list[str]]] = {}
+    for key, (_, per_arch, _) in TABLES.items():
+        title = _SHORT.get(key, key)
+        by_value: dict[str, list[str]] = {}
+        for arch, value in per_arch.items():
+            if ":" in value:  # a range table, not a fixed size
+                by_value.setdefault(value, []).append(arch)
+        for value, arches in by_value.items():
+            names, all_arches = rows.setdefault(value, ([], []))
+            names.append(title if len(by_value) == 1 else f"{title} {'/'.join(arches)}")
+    # one row per distinct table; the names say who ships it
+            all_arches.extend(a for a in arches if a not in all_arches)
+    return tuple((", ".join(names), value, tuple(arches))
+                 for value, (names, arches) in rows.items())
+
+
+DISTRO_TABLES = _distro_tables()
+"""Distro default tables: (name, value, arches); research anchors §1, §3 via estimate.tables."""
 
 
 def default_table(arch: str) -> tuple[str, str]:
-    """The distribution table most likely used on ``arch`` (Fedora/RHEL's), as (name, value)."""
-    for name, value, arches in DISTRO_TABLES:
-        if arch in arches:
-            return name, value
-    name, value, _ = DISTRO_TABLES[0]
-    return name, value
+    """The Fedora/RHEL kdump-utils table for ``arch`` (its x86_64 one when it has none)."""
+    _, per_arch, _ = TABLES["fedora"]
+    value = per_arch.get(arch, per_arch["x86_64"])
+    return f"Fedora/RHEL {arch if arch in per_arch else 'x86_64'}", value
 
 
 def rounded_ram(ram: int) -> int:
