@@ -120,7 +120,7 @@ class Scale:
             start, size = self.starts[i], self.starts[i + 1] - self.starts[i]
             count = self.firsts[i + 1] - self.firsts[i]
             edges = [start + -(-k * size // count) for k in range(count + 1)]
-            out.extend(zip(edges, edges[1:]))
+            out.extend(zip(edges, edges[1:], strict=False))
         return out
 
 

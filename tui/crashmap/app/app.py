@@ -32,7 +32,7 @@ from crashmap.snapshot import Snapshot
 class CrashmapApp(App[int]):
     """A terminal map of physical memory for planning ``crashkernel=`` reservations."""
 
-    CSS_PATH = "crashmap.tcss"
+    CSS_PATH = Path(__file__).with_name("crashmap.tcss")
     TITLE = "crashmap"
     COMMANDS = App.COMMANDS | {CrashmapCommands}
     BINDINGS: ClassVar[list[BindingType]] = [

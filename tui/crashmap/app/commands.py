@@ -35,7 +35,8 @@ class CrashmapCommands(Provider):
                 help_text = f"key {key}"
                 yield binding.description, help_text, partial(app.run_action, binding.action, owner)
         for name in bundled_maps():
-            yield f"Open map {name}", "a real machine bundled with crashmap", partial(app.load, name)
+            yield f"Open map {name}", "a real machine bundled with crashmap", \
+                partial(app.load, name)
         yield "Open the live machine", "reads /proc/iomem (needs root)", partial(app.load, "live")
 
     async def discover(self) -> Hits:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Literal
+from typing import TYPE_CHECKING
 
 from crashmap import mapscale
 from crashmap.arch import Arch, get_arch
 from crashmap.errors import CrashmapError
-from crashmap.kernel import lint_crashkernel, parse_crashkernel, render_words
+from crashmap.kernel import parse_crashkernel, render_words
 from crashmap.placement import (
     Placement,
     PlacementContext,
@@ -26,7 +26,8 @@ from crashmap.plan import Block, Plan
 from crashmap.snapshot import Snapshot
 from crashmap.units import GiB, MiB
 
-Severity = Literal["error", "warning", "info"]
+if TYPE_CHECKING:
+    from crashmap.checks import Finding
 
 DEFAULT_PLAN = Plan(size=256 * MiB)
 """Where a plan starts when the command line asks for nothing: 256 MiB, placed by the kernel."""
@@ -50,20 +51,6 @@ class PlacedBlock:
 
 
 @dataclass(frozen=True)
-class Finding:
-    """A check result as the findings panel shows it."""
-
-    code: str
-    severity: Severity
-    message: str
-    explain: str = ""
-    fix: str = ""
-    chapter: str = "kdump"
-    start: int | None = None
-    end: int | None = None
-
-
-@dataclass(frozen=True)
 class Evaluation:
     """Everything the screen shows about one plan."""
 
@@ -82,6 +69,8 @@ class Evaluation:
     """Bytes of CMA reserved: usable by the running system until a crash."""
     placement: Placement | None = None
     """The simulator's full answer (None when the plan cannot be written as words)."""
+    checked: bool = True
+    """False for the first frame's quick evaluation: placement only, findings still to come."""
 
     @property
     def cmdline(self) -> str:
@@ -155,7 +144,7 @@ def context_for(snapshot: Snapshot) -> MapContext:
 
 
 def initial_plan(ctx: MapContext, cmdline: str | None) -> Plan:
-    """The plan the command line asks for, as the kernel grammar reads it; else :data:`DEFAULT_PLAN`."""
+    """The plan ``cmdline`` asks for, as the kernel grammar reads it; else :data:`DEFAULT_PLAN`."""
     if not cmdline or "crashkernel=" not in cmdline:
         return DEFAULT_PLAN
     result = parse_crashkernel(cmdline, ctx.ram, ctx.arch)
@@ -178,38 +167,48 @@ def render_plan(ctx: MapContext, plan: Plan) -> tuple[tuple[str, ...], str | Non
         return (), str(error)
 
 
-def evaluate(ctx: MapContext, plan: Plan) -> Evaluation:
-    """Render the plan's words, read them back with the kernel grammar, simulate, check."""
+def evaluate(ctx: MapContext, plan: Plan, *, check: bool = True) -> Evaluation:
+    """Render the plan's words, read them back with the kernel grammar, simulate, check.
+
+    ``check=False`` skips the checks (and their import): the first frame needs only where the
+    blocks go; the findings follow a moment later.
+    """
     words, words_error = render_plan(ctx, plan)
-    findings: list[Finding] = []
-    blocks: list[PlacedBlock] = []
-    log: tuple[str, ...] = ()
-    placement: Placement | None = None
     if words_error:
-        findings.append(Finding("plan-not-expressible", "error", words_error, chapter="syntax"))
-        outcome = "cannot be written"
+        from crashmap.checks import Finding
+
+        finding = Finding("plan-not-expressible", "error", words_error,
+                          "crashkernel= can only say what its grammar has words for.",
+                          "Change the plan (mode, sizes) until it can be written.", "syntax")
+        return Evaluation(plan=plan, words=(), words_error=words_error,
+                          outcome="cannot be written", blocks=(), findings=(finding,),
+                          ram=ctx.ram)
+    cmdline = " ".join(words)
+    result = parse_crashkernel(cmdline, ctx.ram, ctx.arch)
+    request = request_from_grammar(result)
+    findings: tuple[Finding, ...] = ()
+    if check:
+        from crashmap import checks
+        from crashmap.kernel import lint_crashkernel
+
+        verdict = checks.evaluate(ctx.placement, request, cmdline=cmdline, grammar=result,
+                                  lints=lint_crashkernel(result))
+        placement, findings = verdict.placement, verdict.findings
     else:
-        result = parse_crashkernel(" ".join(words), ctx.ram, ctx.arch)
-        placement = simulate(ctx.placement, request_from_grammar(result))
-        outcome, log = placement.outcome, placement.kernel_log
-        blocks = placed_blocks(plan, placement)
-        findings.extend(
-            Finding(lint.code, lint.severity, lint.message, explain=lint.reason, chapter="syntax")
-            for lint in lint_crashkernel(result)
-        )
-    static = placement.static_total if placement else 0
-    cma = placement.cma.placed if placement else 0
+        placement = simulate(ctx.placement, request)
     return Evaluation(
-        plan=plan, words=words, words_error=words_error, outcome=outcome, blocks=tuple(blocks),
-        findings=tuple(findings), log=log, ram=ctx.ram, static_taken=static, cma_reserved=cma,
-        placement=placement,
+        plan=plan, words=words, words_error=None, outcome=placement.outcome,
+        blocks=tuple(placed_blocks(plan, placement)), findings=findings,
+        log=placement.kernel_log, ram=ctx.ram, static_taken=placement.static_total,
+        cma_reserved=placement.cma.placed, placement=placement, checked=check,
     )
 
 
 def placed_blocks(plan: Plan, placement: Placement) -> list[PlacedBlock]:
     """The simulator's blocks, tagged for the map; a fixed base that fails is drawn as a ghost."""
     blocks = [PlacedBlock(b.kind, b.kind, b.start, b.end) for b in placement.static.blocks]
-    blocks += [PlacedBlock(f"cma{i}", "cma", a.start, a.end) for i, a in enumerate(placement.cma.areas)]
+    areas = enumerate(placement.cma.areas)
+    blocks += [PlacedBlock(f"cma{i}", "cma", a.start, a.end) for i, a in areas]
     if plan.mode == "fixed" and plan.base is not None and placement.main is None and plan.size:
         blocks.insert(0, PlacedBlock("main", "main", plan.base, plan.base + plan.size, ghost=True))
     return blocks
@@ -219,7 +218,7 @@ def placed_blocks(plan: Plan, placement: Placement) -> list[PlacedBlock]:
 
 
 def nearest_step(value: int, step: int) -> int:
-    """``value`` rounded to the nearest multiple of ``step`` (so a drag shrinks as easily as it grows)."""
+    """``value`` rounded to the nearest ``step``: a drag shrinks as easily as it grows."""
     return (value + step // 2) // step * step
 
 

@@ -8,35 +8,33 @@ the result down to the widgets.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static, Tree
+from textual.widgets import Footer, Static
 
-from crashmap.app.evaluation import (
-    DEFAULT_PLAN,
-    Evaluation,
-    Finding,
-    MapContext,
-    dragged_plan,
-    evaluate,
-)
+from crashmap.app.evaluation import DEFAULT_PLAN, Evaluation, MapContext, dragged_plan, evaluate
 from crashmap.app.widgets.detail_grid import DetailGrid
-from crashmap.app.widgets.findings_panel import FindingsPanel
 from crashmap.app.widgets.header_bar import HeaderBar
 from crashmap.app.widgets.memory_map import MemoryMap
-from crashmap.app.widgets.plan_editor import PlanEditor
-from crashmap.app.widgets.resource_tree import ResourceTree
+from crashmap.app.widgets.panel import PanelReady
 from crashmap.app.widgets.summary_bar import SummaryBar
 from crashmap.iomem import Resource
 from crashmap.mapscale import Overlay
 from crashmap.plan import Block, Plan
 from crashmap.units import MiB, format_size
+
+if TYPE_CHECKING:
+    from textual.widgets import OptionList, Tree
+
+    from crashmap.app.widgets.findings_panel import FindingsPanel
+    from crashmap.app.widgets.plan_editor import PlanEditor
+    from crashmap.checks import Finding
 
 BLOCKS: tuple[Block, ...] = ("main", "low", "cma")
 DEFAULT_CMA = 512 * MiB
@@ -45,7 +43,7 @@ UNDO_LIMIT = 200
 
 
 def overlays_of(evaluation: Evaluation) -> tuple[Overlay, ...]:
-    """The predicted blocks as map overlays (a block that cannot be placed is drawn as ``failed``)."""
+    """The predicted blocks as map overlays (one that cannot be placed is drawn ``failed``)."""
     return tuple(
         Overlay(b.start, b.end, "failed" if b.ghost else b.block, b.tag) for b in evaluation.blocks
     )
@@ -80,11 +78,16 @@ class MainScreen(Screen[None]):
     ]
     """Plan editing and map keys; app-wide keys (help, open, export...) are on the app."""
 
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [(0, "-narrow"), (120, "-wide")]
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
+        (0, "-narrow"), (120, "-wide")]
+    """Below 120 columns the resource tree hides (``t`` shows it)."""
 
-    plan: reactive[Plan] = reactive(DEFAULT_PLAN, init=False, always_update=False)
-    """The single editable state. Every change re-runs the simulator and the checks."""
-    selected: reactive[Block] = reactive("main", init=False)
+    plan: var[Plan] = var(DEFAULT_PLAN, init=False)
+    """The single editable state. Every change re-runs the simulator and the checks.
+
+    A ``var``: the watcher pushes the result into the widgets, which repaint only what changed
+    (a repainting reactive would redraw the whole screen on every drag step)."""
+    selected: var[Block] = var("main", init=False)
     """The block that keys resize and whose edges the map draws."""
 
     def __init__(self, ctx: MapContext, plan: Plan, *, banner: str | None = None) -> None:
@@ -92,8 +95,9 @@ class MainScreen(Screen[None]):
         self.ctx = ctx
         self.banner = banner
         self.set_reactive(MainScreen.plan, plan)
-        self.evaluation: Evaluation = evaluate(ctx, plan)
-        """What the domain says about :attr:`plan` (kept in step by :meth:`watch_plan`)."""
+        self.evaluation: Evaluation = evaluate(ctx, plan, check=False)
+        """What the domain says about :attr:`plan` (kept in step by :meth:`watch_plan`; the
+        checks join once the first frame is out)."""
         self.undo_stack: list[Plan] = []
         self.redo_stack: list[Plan] = []
         self.finding: Finding | None = None
@@ -107,20 +111,36 @@ class MainScreen(Screen[None]):
         if self.banner:
             yield Static(self.banner, id="banner", markup=False)
         yield MemoryMap(self.ctx, id="map")
-        with Horizontal(id="panels"):
-            yield ResourceTree(self.ctx.snapshot.parsed, id="tree")
-            yield PlanEditor(self.ctx.arch, id="plan")
-            yield FindingsPanel(id="findings")
+        yield Horizontal(id="panels")  # filled after the first frame: the map shows at once
         yield SummaryBar(id="summary")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#map").border_title = "Map"
-        self.query_one("#tree").border_title = "Resources"
-        self.query_one("#plan").border_title = "Plan"
-        self.query_one("#findings").border_title = "Findings"
         self.refresh_views()
         self.query_one(DetailGrid).focus()
+        self.call_after_refresh(self._mount_panels)
+
+    async def _mount_panels(self) -> None:
+        """The tree, the plan fields and the findings, mounted once the first frame is out."""
+        panels = self.query_one("#panels")
+        if not panels.is_attached or self.app._exit:  # quitting before the first frame
+            return
+        from crashmap.app.widgets.findings_panel import FindingsPanel
+        from crashmap.app.widgets.plan_editor import PlanEditor
+        from crashmap.app.widgets.resource_tree import ResourceTree
+
+        if not self.evaluation.checked:
+            self.evaluation = evaluate(self.ctx, self.plan)
+        await panels.mount_all([
+            ResourceTree(self.ctx.snapshot.parsed, id="tree"),
+            PlanEditor(self.ctx.arch, id="plan"),
+            FindingsPanel(id="findings"),
+        ])
+
+    @on(PanelReady)
+    def _panel_ready(self) -> None:
+        self.refresh_views()
 
     # --- state --------------------------------------------------------------------------------
 
@@ -140,24 +160,30 @@ class MainScreen(Screen[None]):
 
     def watch_plan(self, plan: Plan) -> None:
         self.evaluation = evaluate(self.ctx, plan)
-        self.refresh_views()
+        self.refresh_views(light=self._drag_origin is not None)
 
     def watch_selected(self) -> None:
         self.refresh_map()
 
-    def refresh_views(self) -> None:
-        """Push the current evaluation into every widget."""
+    def refresh_views(self, *, light: bool = False) -> None:
+        """Push the current evaluation into every widget.
+
+        ``light`` (drag steps): only what repaints without a relayout — the map, the words, the
+        placements and findings text in place; the fields and the explanation follow on release.
+        """
         evaluation = self.evaluation
-        self.query_one(PlanEditor).show(self.plan, evaluation)
-        self.query_one(FindingsPanel).show(evaluation.findings)
+        for editor in self.query("PlanEditor"):  # the panels may not be mounted yet
+            editor.show(self.plan, evaluation, light=light)  # type: ignore[attr-defined]
+        for panel in self.query("FindingsPanel"):
+            panel.show(evaluation.findings, light=light)  # type: ignore[attr-defined]
         self.query_one(SummaryBar).show(evaluation)
         self.refresh_map()
 
     def refresh_map(self) -> None:
         finding = self.finding
         highlight = None
-        if finding is not None and finding.start is not None and finding.end is not None:
-            highlight = (finding.start, finding.end)
+        if finding is not None and finding.range is not None:
+            highlight = (finding.range.start, finding.range.end)
         self.query_one(MemoryMap).set_plan(overlays_of(self.evaluation), self.selected, highlight)
 
     # --- messages from the widgets ------------------------------------------------------------
@@ -182,6 +208,7 @@ class MainScreen(Screen[None]):
             self._drag_origin = None
             if self.plan != origin_plan:
                 self._push_undo(origin_plan)
+            self.refresh_views()
 
     def _explain_fixed_block(self, block: Block, grip: str) -> None:
         if block == "low" and self.plan.mode != "high":
@@ -191,28 +218,27 @@ class MainScreen(Screen[None]):
             self.notify("The kernel places low and CMA blocks itself: drag an edge to resize.",
                         title="Move")
 
-    @on(PlanEditor.Edited)
-    def _edited(self, event: PlanEditor.Edited) -> None:
+    # The panels' modules load after the first frame: their messages are handled by name.
+
+    def on_plan_editor_edited(self, event: PlanEditor.Edited) -> None:
         self.apply(event.plan)
 
-    @on(FindingsPanel.Selected)
-    def _finding_selected(self, event: FindingsPanel.Selected) -> None:
+    def on_findings_panel_selected(self, event: FindingsPanel.Selected) -> None:
         self.finding = event.finding
         self.refresh_map()
         finding = event.finding
-        panel = self.query_one(FindingsPanel)
-        if finding is not None and finding.start is not None and finding.end is not None \
-                and panel.has_focus_within:
-            self.query_one(MemoryMap).ensure_visible(finding.start, finding.end)
+        panel = self.query_one("#findings")
+        if finding is not None and finding.range is not None and panel.has_focus_within:
+            self.query_one(MemoryMap).ensure_visible(finding.range.start, finding.range.end)
 
-    @on(OptionList.OptionSelected, "#finding-list")
-    def _finding_chosen(self, event: OptionList.OptionSelected) -> None:
-        finding = self.query_one(FindingsPanel).current
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id != "finding-list":
+            return
+        finding = self.finding
         if finding is not None:
             self.app.run_action(f"learn({finding.chapter!r})")
 
-    @on(Tree.NodeSelected, "#tree")
-    def _node_selected(self, event: Tree.NodeSelected[Resource]) -> None:
+    def on_tree_node_selected(self, event: Tree.NodeSelected[Resource]) -> None:
         resource = event.node.data
         if resource is not None:
             self.query_one(MemoryMap).zoom_to(resource.start, resource.end)

@@ -9,18 +9,20 @@ pointer did (``BlockDragged`` with a byte delta); the screen turns that into a n
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
+from operator import itemgetter
 from typing import ClassVar, Literal
 
 from rich.segment import Segment
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.strip import Strip
 
 from crashmap import mapscale
 from crashmap.app.evaluation import MapContext
-from crashmap.app.widgets.map_view import MapView, runs
+from crashmap.app.widgets.map_view import MapView
 from crashmap.mapscale import GLYPHS, Grid, Overlay
 from crashmap.plan import Block
 from crashmap.units import format_size
@@ -142,8 +144,12 @@ class DetailGrid(MapView, can_focus=True):
         self._base: list[str] = []
         self._kinds: list[str] = []
         self._owners: list[str] = []
-        self._edges: dict[int, str] = {}
-        self._labels: list[tuple[str, str]] = []
+        self._row_keys: list[tuple[tuple[tuple[str, str, bool, bool, bool], ...],
+                                   tuple[str, str]]] = []
+        """What each row shows (cell looks and margin label): rows redraw only when it changes."""
+        self._strips: dict[int, Strip] = {}
+        self._touched: list[tuple[int, int]] = []
+        """Cell ranges the last repaint drew plan blocks, highlight and cursor in."""
         self._grab: _Grab | None = None
         self._last_delta: int | None = None
         self._shown: tuple[int, int] | None = None
@@ -183,10 +189,10 @@ class DetailGrid(MapView, can_focus=True):
         lo, hi = self.window
         self.gutter_width = len(f"{max(hi, 2) * 2 - 1:#x}") + 1
         cols = max(1, size.width - self.gutter_width)
-        grid = mapscale.grid_for(lo, hi, cols, size.height)
+        grid = self._filled(mapscale.grid_for(lo, hi, cols, size.height), size.height)
         boundary = self.ctx.boundary
         if boundary is not None and grid.lo < boundary < grid.hi and size.height > 1:
-            grid = mapscale.grid_for(lo, hi, cols, size.height - 1)
+            grid = self._filled(mapscale.grid_for(lo, hi, cols, size.height - 1), size.height - 1)
         lines: list[_Line] = []
         for row in range(grid.rows):
             start = grid.row_start(row)
@@ -195,38 +201,84 @@ class DetailGrid(MapView, can_focus=True):
             lines.append(_Line(row))
         self.grid, self.lines = grid, lines[: size.height]
         self._base = mapscale.paint_base(grid.scale.spans(), self.ctx.partition)
+        self._row_keys, self._strips = [], {}
+        self.refresh()
         self.cursor = None if self.cursor is None else min(self.cursor, len(self._base) - 1)
         self.repaint()
         if self._shown != (grid.lo, grid.hi):
             self._shown = (grid.lo, grid.hi)
             self.post_message(self.WindowChanged(self, grid.lo, grid.hi))
 
+    def _filled(self, grid: Grid, rows: int) -> Grid:
+        """The grid with more rows of the same cells when the window leaves some unused."""
+        end = max(self.ctx.address_end, grid.hi)
+        available = -(-(end - grid.lo) // grid.row_bytes)
+        return Grid(grid.lo, grid.cell, grid.cols, max(grid.rows, min(rows, available)))
+
     def set_plan(self, overlays: tuple[Overlay, ...], selected: Block,
                  highlight: tuple[int, int] | None) -> None:
-        """Show the predicted blocks; ``selected`` gets its edges drawn; ``highlight`` is underlined."""
+        """Show the predicted blocks; ``selected`` gets edges; ``highlight`` is marked."""
         self.plan_overlays, self.selected, self.highlight = overlays, selected, highlight
         self.repaint()
 
     def repaint(self) -> None:
+        """Paint the plan over the base; redraw only the rows whose cells or label changed.
+
+        Only rows touched by the plan's blocks, the highlight or the cursor (before or now) can
+        change between two repaints: the others keep their key and their cached strip.
+        """
         grid = self.grid
         if grid is None:
             return
         scale = grid.scale
         overlays = (*self.ctx.fixed_overlays, *self.plan_overlays)
-        self._kinds = mapscale.paint(self._base, scale, overlays)
+        kinds = mapscale.paint(self._base, scale, overlays)
         owners = [""] * len(self._base)
         edges: dict[int, str] = {}
+        touched: list[tuple[int, int]] = []
         for overlay in overlays:
             cells = scale.cell_range(overlay.start, overlay.end)
             if cells is None:
                 continue
             first, last = cells
             owners[first:last] = [overlay.tag] * (last - first)
-            if block_of(overlay.tag) == self.selected and last - first >= 3:
-                edges[first], edges[last - 1] = "[", "]"
-        self._owners, self._edges = owners, edges
-        self._labels = [self._row_label(grid, row) for row in range(grid.rows)]
-        self.refresh()
+            if block_of(overlay.tag) is not None:
+                touched.append(cells)
+                if block_of(overlay.tag) == self.selected and last - first >= 3:
+                    edges[first], edges[last - 1] = "[", "]"
+        self._kinds, self._owners = kinds, owners
+        hl = self._highlight_cells(grid) or (0, 0)
+        if hl[1] > hl[0]:
+            touched.append(hl)
+        if self.cursor is not None:
+            touched.append((self.cursor, self.cursor + 1))
+        if len(self._row_keys) != grid.rows:
+            rows = set(range(grid.rows))
+            self._row_keys = [((), ("", ""))] * grid.rows
+        else:
+            rows = {r for first, last in (*touched, *self._touched)
+                    for r in range(first // grid.cols, (last - 1) // grid.cols + 1)}
+        self._touched = touched
+        selected, cursor, cols = self.selected, self.cursor, grid.cols
+        width = self.content_size.width
+        changed = set()
+        for row in rows:
+            if not 0 <= row < grid.rows:
+                continue
+            looks = tuple(
+                (edges.get(i) or GLYPHS.get(kinds[i], "?"), kinds[i],
+                 bool(owners[i]) and block_of(owners[i]) == selected, hl[0] <= i < hl[1],
+                 i == cursor)
+                for i in range(row * cols, (row + 1) * cols)
+            )
+            key = (looks, self._row_label(grid, row))
+            if self._row_keys[row] != key:
+                self._row_keys[row] = key
+                self._strips.pop(row, None)
+                changed.add(row)
+        for y, line in enumerate(self.lines):
+            if line.row in changed:
+                self.refresh(Region(0, y, width, 1))
 
     def _row_label(self, grid: Grid, row: int) -> tuple[str, str]:
         """What a row holds, for the margin right of it: a plan block, else the main resource."""
@@ -245,31 +297,27 @@ class DetailGrid(MapView, can_focus=True):
         grid = self.grid
         if grid is None or y >= len(self.lines):
             return Strip.blank(width)
-        line = self.lines[y]
-        if line.row is None:
+        row = self.lines[y].row
+        if row is None:
             return self._separator(grid, width)
-        row = line.row
+        strip = self._strips.get(row)
+        if strip is None:
+            strip = self._strips[row] = self._render_row(grid, row, width)
+        return strip
+
+    def _render_row(self, grid: Grid, row: int, width: int) -> Strip:
+        looks, (text, kind) = self._row_keys[row]
+        gutter_style = self.part_style("gutter")
         gutter = f"{grid.row_start(row):#x}".rjust(self.gutter_width - 1) + " "
-        segments = [Segment(gutter, self.part_style("gutter"))]
-        first = row * grid.cols
-        hl = self._highlight_cells(grid)
-        cells = []
-        for index in range(first, first + grid.cols):
-            kind = self._kinds[index]
-            glyph = self._edges.get(index) or GLYPHS.get(kind, "?")
-            owner = self._owners[index]
-            selected = bool(owner) and block_of(owner) == self.selected
-            highlight = hl is not None and hl[0] <= index < hl[1]
-            style = self.cell_style(kind, selected, highlight, index == self.cursor)
-            cells.append((glyph, style))
-        segments.extend(runs(cells))
+        segments = [Segment(gutter, gutter_style)]
+        for style_key, cells in groupby(looks, key=itemgetter(slice(1, None))):
+            glyphs = "".join(look[0] for look in cells)
+            segments.append(Segment(glyphs, self.cell_style(*style_key)))
         margin = width - self.gutter_width - grid.cols
-        if margin >= 6 and row < len(self._labels):
-            text, kind = self._labels[row]
-            style = self.part_style("gutter") if kind == "gutter" else self.cell_style(kind)
-            label = (" " + text)[: margin - 1]
-            segments.append(Segment(" ", self.part_style("gutter")))
-            segments.append(Segment(label[1:], style))
+        if margin >= 6:
+            style = gutter_style if kind == "gutter" else self.cell_style(kind)
+            segments.append(Segment(" ", gutter_style))
+            segments.append(Segment(text[: margin - 2], style))
         return Strip(segments).crop_extend(0, width, None)
 
     def _separator(self, grid: Grid, width: int) -> Strip:
@@ -331,7 +379,7 @@ class DetailGrid(MapView, can_focus=True):
         tag = self._owners[index]
         block = block_of(tag)
         if block is None:
-            self.refresh()
+            self.repaint()
             return
         first, last = self.block_cells(tag) or (index, index + 1)
         count = last - first
@@ -382,7 +430,8 @@ class DetailGrid(MapView, can_focus=True):
         self.cursor = index
         if delta != self._last_delta or final:
             self._last_delta = delta
-            self.post_message(self.BlockDragged(self, grab.block, grab.tag, grab.grip, delta, final))
+            self.post_message(
+                self.BlockDragged(self, grab.block, grab.tag, grab.grip, delta, final))
 
     def _end_grab(self) -> None:
         self._grab = None
@@ -403,7 +452,7 @@ class DetailGrid(MapView, can_focus=True):
             total = grid.rows * grid.cols
             self.cursor = min(max(self.cursor + dx + dy * grid.cols, 0), total - 1)
         self.post_message(self.Hovered(self, self.span_of(self.cursor)))
-        self.refresh()
+        self.repaint()
 
     def action_pick(self) -> None:
         if self.cursor is None:

@@ -10,7 +10,8 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from crashmap.app.evaluation import Finding
+from crashmap.app.widgets.panel import PanelReady
+from crashmap.checks import Finding
 
 ICONS = {"error": ("✗", "$error"), "warning": ("!", "$warning"), "info": ("i", "$primary")}
 """Severity marks: distinct characters, so they read without colour too."""
@@ -29,9 +30,10 @@ def finding_detail(finding: Finding) -> Content:
         parts.append(Content(finding.explain))
     if finding.fix:
         parts.append(Content.from_markup("[b]Fix:[/b] $fix", fix=finding.fix))
-    if finding.start is not None and finding.end is not None:
+    if finding.range is not None:
         parts.append(Content.from_markup("[dim]at $start–$end (highlighted on the map)[/]",
-                                         start=f"{finding.start:#x}", end=f"{finding.end - 1:#x}"))
+                                         start=f"{finding.range.start:#x}",
+                                         end=f"{finding.range.end - 1:#x}"))
     parts.append(Content.from_markup("[dim]L: learn more ($chapter)[/]", chapter=finding.chapter))
     return Content("\n").join(parts)
 
@@ -54,11 +56,16 @@ class FindingsPanel(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.findings: tuple[Finding, ...] = ()
+        self._detail_of: Finding | None = None
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="finding-list", compact=True)
         with VerticalScroll(id="finding-detail-scroll"):
             yield Static("", id="finding-detail")
+
+    def on_mount(self) -> None:
+        self.border_title = "Findings"
+        self.post_message(PanelReady())
 
     @property
     def current(self) -> Finding | None:
@@ -67,20 +74,33 @@ class FindingsPanel(Vertical):
             return None
         return self.findings[highlighted]
 
-    def show(self, findings: tuple[Finding, ...]) -> None:
-        """Replace the list when the findings changed, keeping the highlighted code if it stays."""
+    def show(self, findings: tuple[Finding, ...], *, light: bool = False) -> None:
+        """Show ``findings``, keeping the highlighted code if it stays.
+
+        The same codes in the same order (a drag step changing numbers in the messages) update
+        the prompts in place, without a relayout. ``light`` (drag steps) stops there: a changed
+        list and the explanation follow on release.
+        """
         if findings == self.findings:
+            return
+        options = self.query_one(OptionList)
+        old_codes = [f.code for f in self.findings]
+        codes = [f.code for f in findings]
+        if light and codes != old_codes:
             return
         keep = self.current.code if self.current else None
         self.findings = findings
-        options = self.query_one(OptionList)
         with options.prevent(OptionList.OptionHighlighted):
-            options.set_options([Option(finding_prompt(f)) for f in findings])
-            codes = [f.code for f in findings]
-            if findings:
-                options.highlighted = codes.index(keep) if keep in codes else 0
+            if codes == old_codes:
+                for index, finding in enumerate(findings):
+                    options.replace_option_prompt_at_index(index, finding_prompt(finding))
+            else:
+                options.set_options([Option(finding_prompt(f)) for f in findings])
+                if findings:
+                    options.highlighted = codes.index(keep) if keep in codes else 0
         self.border_title = self._title()
-        self._show_detail()
+        if not light:
+            self._show_detail()
 
     def _title(self) -> str:
         counts = {s: sum(f.severity == s for f in self.findings) for s in ICONS}
@@ -92,6 +112,9 @@ class FindingsPanel(Vertical):
 
     def _show_detail(self) -> None:
         finding = self.current
+        if finding == self._detail_of and self._detail_of is not None:
+            return
+        self._detail_of = finding
         detail = self.query_one("#finding-detail", Static)
         detail.update(finding_detail(finding) if finding else "Nothing to report.")
         self.post_message(self.Selected(self, finding))

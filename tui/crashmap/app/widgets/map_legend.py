@@ -23,7 +23,7 @@ class MapLegend(MapView):
     def __init__(self, ctx: MapContext, *, id: str | None = None) -> None:
         super().__init__(id=id)
         present = set(ctx.partition.kinds) | {o.kind for o in ctx.fixed_overlays}
-        present |= {"main", "low", "cma", "failed"}
+        present |= {"main", "low"} | ({"cma"} if ctx.arch.cma else set())
         labels = dict(LEGEND)
         self.items = [(kind, labels[kind]) for kind in PRIORITY if kind in present]
 

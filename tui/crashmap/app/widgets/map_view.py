@@ -17,12 +17,14 @@ FLAG_CLASSES = ("memory-map--selected", "memory-map--highlight", "memory-map--cu
 """Extra component classes that combine with a kind: selected block, finding range, cursor."""
 
 
-class MapView(Widget):
-    """Base of the overview bar, the detail grid and the legend: one style per cell kind.
+class MapPalette(Widget):
+    """Owner of the map's cell styles (component classes), shared by the map's views.
+
+    One owner keeps the styles in one place and makes Textual resolve them once, not per view.
 
     | Component class | What it styles |
     | --- | --- |
-    | `memory-map--<kind>` | a cell of that kind (ram, reserved, pci, kernel, crash, main, low, cma...) |
+    | `memory-map--<kind>` | a cell of that kind (ram, reserved, pci, kernel, crash, main...) |
     | `memory-map--selected` | cells of the selected plan block |
     | `memory-map--highlight` | the address range of the selected finding |
     | `memory-map--cursor` | the keyboard cursor cell |
@@ -35,7 +37,23 @@ class MapView(Widget):
         *KIND_CLASSES.values(), *FLAG_CLASSES,
         "memory-map--gutter", "memory-map--boundary", "memory-map--window",
     }
-    ALLOW_SELECT = False
+
+    def __init__(self, *children: Widget, id: str | None = None) -> None:
+        super().__init__(*children, id=id)
+        self._styles: dict[tuple[str, ...], Style] = {}
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()  # CSS or theme changed: resolve the styles again
+        for view in self.query(MapView):
+            view.refresh()
+
+    def _style(self, *names: str) -> Style:
+        """The combined style of component classes, resolved once (cells are drawn often)."""
+        style = self._styles.get(names)
+        if style is None:
+            style = self._styles[names] = self.get_component_rich_style(*names)
+        return style
 
     def cell_style(self, kind: str, selected: bool = False, highlight: bool = False,
                    cursor: bool = False) -> Style:
@@ -46,10 +64,32 @@ class MapView(Widget):
             names.append("memory-map--highlight")
         if cursor:
             names.append("memory-map--cursor")
-        return self.get_component_rich_style(*names)
+        return self._style(*names)
 
     def part_style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"memory-map--{name}")
+        return self._style(f"memory-map--{name}")
+
+
+class MapView(Widget):
+    """Base of the overview bar, the detail grid and the legend: styles come from the palette
+    (the nearest :class:`MapPalette` ancestor)."""
+
+    ALLOW_SELECT = False
+
+    _palette: MapPalette | None = None
+
+    @property
+    def palette(self) -> MapPalette:
+        if self._palette is None:
+            self._palette = next(n for n in self.ancestors if isinstance(n, MapPalette))
+        return self._palette
+
+    def cell_style(self, kind: str, selected: bool = False, highlight: bool = False,
+                   cursor: bool = False) -> Style:
+        return self.palette.cell_style(kind, selected, highlight, cursor)
+
+    def part_style(self, name: str) -> Style:
+        return self.palette.part_style(name)
 
 
 def runs(cells: list[tuple[str, Style]]) -> list[Segment]:

@@ -1,16 +1,16 @@
-"""The map panel: overview bar, detail grid, legend and a status line for what is under the pointer."""
+"""The map panel: overview bar, detail grid, legend, and a status line for what is pointed at."""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.widgets import Static
 
 from crashmap import mapscale
 from crashmap.app.evaluation import MapContext
 from crashmap.app.widgets.detail_grid import DetailGrid
 from crashmap.app.widgets.map_legend import MapLegend
+from crashmap.app.widgets.map_view import MapPalette
 from crashmap.app.widgets.overview_bar import OverviewBar
 from crashmap.mapscale import Overlay
 from crashmap.plan import Block
@@ -19,14 +19,16 @@ from crashmap.units import format_size
 MIN_WINDOW = 64 << 10
 """The smallest zoom window (16 cells of 4 KiB)."""
 
-BLOCK_NAMES = {"main": "main (static)", "low": "low companion", "cma": "CMA", "failed": "not placed"}
+BLOCK_NAMES = {"main": "main (static)", "low": "low companion", "cma": "CMA",
+               "failed": "not placed"}
 
 
 def describe_span(ctx: MapContext, span: tuple[int, int], overlays: tuple[Overlay, ...]) -> str:
     """What a cell shows: its addresses and size, the resources there, and the plan blocks."""
     start, end = span
     chain = mapscale.locate(ctx.snapshot.parsed.roots, start)
-    where = " › ".join(r.name or "(no name)" for r in chain) if chain else "hole (nothing claims it)"
+    where = " › ".join(r.name or "(no name)" for r in chain) if chain else \
+        "hole (nothing claims it)"
     text = f"{start:#011x}–{end - 1:#011x}  {format_size(end - start)}  {where}"
     if chain:
         inner = chain[-1]
@@ -38,8 +40,10 @@ def describe_span(ctx: MapContext, span: tuple[int, int], overlays: tuple[Overla
     return text
 
 
-class MemoryMap(Vertical):
+class MemoryMap(MapPalette):
     """Everything map-shaped on the main screen; the screen pushes the plan's blocks in."""
+
+    DEFAULT_CSS = "MemoryMap { layout: vertical; }"
 
     def __init__(self, ctx: MapContext, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -104,6 +108,7 @@ class MemoryMap(Vertical):
     @on(DetailGrid.WindowChanged)
     def _window_changed(self, event: DetailGrid.WindowChanged) -> None:
         self.overview.set_window(event.lo, event.hi)
+        self.query_one("#map-status", Static).update(self.hint(), layout=False)
 
     @on(OverviewBar.Picked)
     def _picked(self, event: OverviewBar.Picked) -> None:
@@ -113,12 +118,11 @@ class MemoryMap(Vertical):
     @on(OverviewBar.Hovered)
     def _hovered(self, event: DetailGrid.Hovered | OverviewBar.Hovered) -> None:
         status = self.query_one("#map-status", Static)
-        if event.span is None:
-            status.update(self.hint())
-        else:
-            status.update(describe_span(self.ctx, event.span, self.overlays))
+        text = self.hint() if event.span is None else describe_span(self.ctx, event.span,
+                                                                    self.overlays)
+        status.update(text, layout=False)
 
     def hint(self) -> str:
         grid = self.grid.grid
-        scale = f"{format_size(grid.cell)} per cell" if grid else ""
-        return f"{scale} · drag a block's edge to resize it, the main block's body to pin it"
+        scale = f"{format_size(grid.cell)} per cell · " if grid else ""
+        return f"{scale}drag a block's edge to resize it, the main block's body to pin it"

@@ -8,6 +8,7 @@ detail grid to it.
 from __future__ import annotations
 
 from textual import events
+from textual.geometry import Region
 from textual.message import Message
 from textual.strip import Strip
 
@@ -72,7 +73,9 @@ class OverviewBar(MapView):
             return
         self.scale = mapscale.overview_scale(self.ctx.segments, width)
         self._base = mapscale.paint_base(self.scale.spans(), self.ctx.partition)
+        self._kinds = []
         self.repaint()
+        self.refresh()
 
     def set_plan(self, overlays: tuple[Overlay, ...]) -> None:
         self.plan_overlays = overlays
@@ -86,8 +89,10 @@ class OverviewBar(MapView):
         if self.scale is None:
             return
         overlays = (*self.ctx.fixed_overlays, *self.plan_overlays)
-        self._kinds = mapscale.paint(self._base, self.scale, overlays)
-        self.refresh()
+        kinds = mapscale.paint(self._base, self.scale, overlays)
+        if kinds != self._kinds:  # a drag step rarely changes the compressed view
+            self._kinds = kinds
+            self.refresh(Region(0, 0, self.content_size.width, 1))
 
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width

@@ -15,15 +15,14 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input, Label, Select, Static
+from textual.widgets import Input, Label, Static
 
 from crashmap.app.evaluation import Evaluation
+from crashmap.app.widgets.mode_switch import ModeSwitch
+from crashmap.app.widgets.panel import PanelReady
 from crashmap.arch import Arch
-from crashmap.plan import Mode, Plan
+from crashmap.plan import Plan
 from crashmap.units import format_mib, format_size, parse_size
-
-MODES: list[tuple[str, Mode]] = [("auto", "auto"), ("high", "high"), ("fixed @", "fixed")]
-
 
 OUTCOME_STYLE = {"reserved": ("✓", "$success"), "partially reserved": ("!", "$warning"),
                  "nothing requested": ("·", "$text-muted")}
@@ -64,8 +63,7 @@ class PlanEditor(Vertical):
         with Horizontal(classes="plan-row"):
             yield Label("Static", classes="plan-label")
             yield Input(placeholder="256M", id="plan-size", compact=True, classes="plan-size")
-            yield Label("Mode", classes="plan-label plan-label-right")
-            yield Select(MODES, value="auto", allow_blank=False, id="plan-mode", compact=True)
+            yield ModeSwitch(id="plan-mode")
         with Horizontal(classes="plan-row"):
             yield Label("Base", classes="plan-label")
             yield Input(placeholder="auto", id="plan-base", compact=True, classes="plan-size")
@@ -78,22 +76,29 @@ class PlanEditor(Vertical):
         yield Static("", id="plan-outcome")
         yield Static("", id="plan-placements", markup=False)
 
-    def show(self, plan: Plan, evaluation: Evaluation) -> None:
-        """Reflect ``plan`` in the fields (without echoing Changed messages back)."""
+    def on_mount(self) -> None:
+        self.border_title = "Plan"
+        self.post_message(PanelReady())
+
+    def show(self, plan: Plan, evaluation: Evaluation, *, light: bool = False) -> None:
+        """Reflect ``plan`` in the fields (without echoing Changed messages back).
+
+        ``light``: only the placement lines (fields need a relayout; they follow on release).
+        """
         self.plan, self.evaluation = plan, evaluation
+        self.query_one("#plan-outcome", Static).update(outcome_line(evaluation), layout=False)
+        self.query_one("#plan-placements", Static).update(self.placements(evaluation),
+                                                          layout=False)
+        if light:
+            return
         self._set("#plan-size", size_text(plan.size))
         self._set("#plan-base", size_text(plan.base) if plan.mode == "fixed" else "")
         self._set("#plan-low", size_text(plan.low) if plan.mode == "high" else "")
         self._set("#plan-cma", size_text(plan.cma) if plan.cma else "")
-        select = self.query_one("#plan-mode", Select)
-        if select.value != plan.mode:
-            with select.prevent(Select.Changed):
-                select.value = plan.mode
+        self.query_one(ModeSwitch).value = plan.mode
         self.query_one("#plan-low", Input).disabled = plan.mode != "high"
         self.query_one("#plan-base", Input).disabled = plan.mode != "fixed"
         self.query_one("#plan-cma", Input).disabled = not self.arch.cma and not plan.cma
-        self.query_one("#plan-outcome", Static).update(outcome_line(evaluation))
-        self.query_one("#plan-placements", Static).update(self.placements(evaluation))
 
     def _set(self, selector: str, text: str) -> None:
         field = self.query_one(selector, Input)
@@ -144,9 +149,9 @@ class PlanEditor(Vertical):
             return replace(plan, mode="fixed", base=value, low=None)
         return None
 
-    @on(Select.Changed, "#plan-mode")
-    def _mode_changed(self, event: Select.Changed) -> None:
-        mode = event.value
+    @on(ModeSwitch.Changed)
+    def _mode_changed(self, event: ModeSwitch.Changed) -> None:
+        mode = event.mode
         plan = self.plan
         if mode == plan.mode:
             return

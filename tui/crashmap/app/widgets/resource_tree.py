@@ -29,6 +29,7 @@ class ResourceTree(Tree[Resource]):
         self.guide_depth = 2
 
     def on_mount(self) -> None:
+        self.border_title = "Resources"
         self._add_children(self.root, self.iomem.roots)
         self.root.expand()
 

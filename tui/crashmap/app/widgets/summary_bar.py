@@ -34,4 +34,4 @@ class SummaryBar(Static):
     """The resulting words, static memory taken (and its share of RAM), CMA, usable memory left."""
 
     def show(self, evaluation: Evaluation) -> None:
-        self.update(summary(evaluation))
+        self.update(summary(evaluation), layout=False)  # fixed height: no relayout per drag step

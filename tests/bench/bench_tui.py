@@ -1,0 +1,185 @@
+"""TUI budgets (issue 5), run by hand: ``.venv/bin/python tests/bench/bench_tui.py``.
+
+* first paint on the largest map in ``maps/`` ≤ 1.25 × a one-Label Textual app's first paint
+  (whole processes, headless, alternating runs, medians: from the parent's clock before the
+  launch to the child's ``CLOCK_MONOTONIC`` when Textual posts ``Ready``, the first frame
+  displayed). The resource tree, plan fields and findings are mounted right after the first
+  frame (``textual.lazy.Lazy``): the time until they are all there is reported too;
+* one drag step on a synthetic 10 000-resource map (mouse move → plan revalidated → frame
+  displayed): p95 ≤ 16.7 ms;
+* peak RSS on the largest map ≤ 1.2 × the one-Label app (``ru_maxrss`` of the same processes,
+  read once every panel is mounted and painted).
+
+Not collected by pytest (``norecursedirs``); prints a table and exits 1 when a budget is missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+RUNS = 9
+"""Process launches per app for the first-paint and RSS figures."""
+DRAG_STEPS = 200
+
+LABEL_APP = """
+import resource, time
+from textual.app import App
+from textual.widgets import Label
+
+class One(App):
+    def compose(self):
+        yield Label("crashmap")
+    def on_ready(self):
+        print(time.monotonic())
+        print(time.monotonic())
+        self.exit()
+
+One().run(headless=True, size=(160, 48))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+CRASHMAP_APP = """
+import resource, time
+from crashmap.sources import load_source
+from crashmap.app.app import CrashmapApp
+from crashmap.app.widgets.findings_panel import FindingsPanel
+
+class Timed(CrashmapApp):
+    def on_ready(self):
+        print(time.monotonic())
+        self.set_interval(0.001, self.complete)
+    def complete(self):
+        if self.screen.query(FindingsPanel) and self.screen.query("#plan-placements"):
+            print(time.monotonic())
+            self.exit()
+
+Timed(load_source({map!r}), source={map!r}).run(headless=True, size=(160, 48))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def largest_map() -> str:
+    from crashmap.sources import bundled_maps
+
+    return max(bundled_maps().items(), key=lambda item: item[1].stat().st_size)[0]
+
+
+def launch(code: str) -> tuple[float, float, int]:
+    """Seconds to the first frame and to the complete screen, and the peak RSS in KiB."""
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True, cwd=ROOT)
+    first, complete, rss = done.stdout.split()[-3:]
+    return float(first) - start, float(complete) - start, int(rss)
+
+
+def first_paint_and_rss(name: str) -> dict[str, float]:
+    crashmap = CRASHMAP_APP.format(map=name)
+    launch(LABEL_APP)  # warm the .pyc caches
+    launch(crashmap)
+    label: list[tuple[float, float, int]] = []
+    app: list[tuple[float, float, int]] = []
+    for _ in range(RUNS):
+        label.append(launch(LABEL_APP))
+        app.append(launch(crashmap))
+    return {
+        "label_ms": statistics.median(r[0] for r in label) * 1000,
+        "app_ms": statistics.median(r[0] for r in app) * 1000,
+        "app_complete_ms": statistics.median(r[1] for r in app) * 1000,
+        "label_rss_mib": statistics.median(r[2] for r in label) / 1024,
+        "app_rss_mib": statistics.median(r[2] for r in app) / 1024,
+    }
+
+
+async def drag_steps(lines: int = 10_000, steps: int = DRAG_STEPS) -> list[float]:
+    """Milliseconds from each drag MouseMove reaching the map to the next displayed frame."""
+    from crashmap.app.app import CrashmapApp
+    from crashmap.app.widgets.detail_grid import DetailGrid
+    from crashmap.sources import snapshot_from_iomem
+
+    from tests.bench.synthetic import synthetic_iomem
+
+    snapshot = snapshot_from_iomem(synthetic_iomem(lines), "synthetic-10k")
+    snapshot.arch = "x86_64"
+    assert len(snapshot.parsed) >= lines * 0.99
+    app = CrashmapApp(snapshot, cmdline="crashkernel=64M crashkernel=256M,cma")
+    pending: list[float] = []
+    timings: list[float] = []
+    moving = DetailGrid.on_mouse_move
+    display = type(app)._display
+
+    def timed_move(self: DetailGrid, event: object) -> None:
+        if not pending:
+            pending.append(time.perf_counter())
+        moving(self, event)  # type: ignore[arg-type]
+
+    def timed_display(self: CrashmapApp, screen: object, renderable: object) -> None:
+        display(self, screen, renderable)  # type: ignore[arg-type]
+        if pending:
+            timings.append((time.perf_counter() - pending.pop()) * 1000)
+
+    DetailGrid.on_mouse_move = timed_move  # type: ignore[method-assign]
+    CrashmapApp._display = timed_display  # type: ignore[method-assign]
+    try:
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.pause()
+            grid = app.screen.query_one(DetailGrid)
+            first, _ = grid.block_cells("main")
+            row, col = divmod(first, grid.grid.cols)
+            y = next(i for i, line in enumerate(grid.lines) if line.row == row)
+            x = grid.gutter_width + col
+            assert col >= 12, "the bench drags the start edge up to 12 cells left"
+            await pilot.mouse_down(grid, offset=(x, y))
+            timings.clear()
+            pending.clear()
+            for i in range(steps):
+                dx = 1 + i % 12  # the start edge out and back: every step changes the size
+                await pilot.hover(grid, offset=(x - dx, y))
+            await pilot.mouse_up(grid, offset=(x, y))
+    finally:
+        DetailGrid.on_mouse_move = moving  # type: ignore[method-assign]
+        CrashmapApp._display = display  # type: ignore[method-assign]
+    return timings
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))]
+
+
+def main() -> int:
+    name = largest_map()
+    paint = first_paint_and_rss(name)
+    steps = asyncio.run(drag_steps())
+    rows = [
+        ("first paint, one-Label app (ms)", f"{paint['label_ms']:.0f}", ""),
+        (f"first paint, crashmap {name} (ms)", f"{paint['app_ms']:.0f}",
+         f"ratio {paint['app_ms'] / paint['label_ms']:.2f} (budget 1.25)"),
+        ("every panel mounted and painted (ms)", f"{paint['app_complete_ms']:.0f}",
+         f"ratio {paint['app_complete_ms'] / paint['label_ms']:.2f}"),
+        ("peak RSS, one-Label app (MiB)", f"{paint['label_rss_mib']:.1f}", ""),
+        (f"peak RSS, crashmap {name} (MiB)", f"{paint['app_rss_mib']:.1f}",
+         f"ratio {paint['app_rss_mib'] / paint['label_rss_mib']:.2f} (budget 1.2)"),
+        (f"drag step, 10k resources, {len(steps)} steps: median (ms)",
+         f"{statistics.median(steps):.1f}", ""),
+        ("drag step p95 (ms)", f"{p95(steps):.1f}", "budget 16.7"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    for label, value, note in rows:
+        print(f"{label:<{width}}  {value:>8}  {note}")
+    ok = (paint["app_ms"] <= 1.25 * paint["label_ms"]
+          and paint["app_rss_mib"] <= 1.2 * paint["label_rss_mib"] and p95(steps) <= 16.7)
+    print("all budgets met" if ok else "BUDGET MISSED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

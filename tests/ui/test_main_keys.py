@@ -1,0 +1,207 @@
+"""Keyboard flows on the main screen: every mouse action has a key, and undo/redo cover them all.
+
+The demo map is x86_64 (CRASH_ALIGN 16 MiB, ``,cma`` read) with ``crashkernel=96M`` on its
+command line, so the plan starts at 96 MiB placed by the kernel.
+"""
+
+from __future__ import annotations
+
+from crashmap.app.main_screen import MainScreen
+from crashmap.app.widgets.mode_switch import ModeSwitch
+from crashmap.units import GiB, MiB
+from textual.widgets import Input
+
+from tests.ui.conftest import make_app, settle
+
+
+def words(app) -> str:
+    return app.main_screen.evaluation.cmdline
+
+
+async def test_starts_from_the_maps_command_line() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert app.plan.size == 96 * MiB and app.plan.mode == "auto"
+        assert words(app) == "crashkernel=96M"
+        assert app.main_screen.evaluation.block("main") is not None
+        assert app.arch.name == "x86_64"
+        assert app.snapshot.source == "map:x86_64-laptop-zenbook"
+
+
+async def test_cmdline_option_overrides_and_default_plan() -> None:
+    app = make_app(cmdline="quiet crashkernel=512M,high crashkernel=0,low")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert words(app) == "crashkernel=512M,high crashkernel=0,low"
+    app = make_app(cmdline="quiet splash")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        assert words(app) == "crashkernel=256M"
+
+
+async def test_grow_shrink_by_one_and_sixteen_steps_then_undo_redo() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("plus")
+        assert words(app) == "crashkernel=112M"
+        await pilot.press("right_curly_bracket")
+        assert app.plan.size == 112 * MiB + 16 * 16 * MiB
+        await pilot.press("minus")
+        assert app.plan.size == 352 * MiB
+        await pilot.press("left_curly_bracket")
+        assert app.plan.size == 96 * MiB
+        await pilot.press("u", "u")
+        assert app.plan.size == 368 * MiB
+        await pilot.press("ctrl+r")
+        assert app.plan.size == 352 * MiB
+        await pilot.press("u", "u", "u", "u")
+        assert words(app) == "crashkernel=96M"  # one more undo than history: harmless
+
+
+async def test_pin_move_and_unpin() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        predicted = app.main_screen.evaluation.block("main").start
+        await pilot.press("p")
+        assert app.plan.mode == "fixed" and app.plan.base == predicted
+        assert words(app) == f"crashkernel=96M@{predicted >> 20}M"
+        await pilot.press("l")
+        assert app.plan.base == predicted + 16 * MiB
+        await pilot.press("greater_than_sign")
+        assert app.plan.base == predicted + 17 * 16 * MiB
+        await pilot.press("h", "less_than_sign")
+        assert app.plan.base == predicted
+        await pilot.press("p")
+        assert app.plan.mode == "auto" and words(app) == "crashkernel=96M"
+
+
+async def test_move_needs_a_pinned_block() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("l")
+        assert app.plan.mode == "auto"
+        assert any("pin" in n.message for n in app._notifications)
+
+
+async def test_high_mode_places_a_low_companion() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("H")
+        assert words(app) == "crashkernel=96M,high"
+        evaluation = app.main_screen.evaluation
+        main, low = evaluation.block("main"), evaluation.block("low")
+        assert main.start >= 4 * GiB and low.end <= 4 * GiB
+        await pilot.press("2", "plus")  # the low block: 256 MiB + one 16 MiB step
+        assert words(app) == "crashkernel=96M,high crashkernel=272M,low"
+        await pilot.press("H")
+        assert words(app) == "crashkernel=96M"
+
+
+async def test_cma_toggle_select_and_resize_in_mib_steps() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("c")
+        assert words(app) == "crashkernel=96M crashkernel=512M,cma"
+        assert app.main_screen.selected == "cma"
+        assert app.main_screen.evaluation.blocks_of("cma")
+        await pilot.press("plus")
+        assert app.plan.cma == 513 * MiB
+        await pilot.press("right_curly_bracket")
+        assert app.plan.cma == 529 * MiB
+        await pilot.press("c")
+        assert words(app) == "crashkernel=96M"
+        await pilot.press("c")
+        assert app.plan.cma == 529 * MiB  # remembered
+
+
+async def test_cma_refused_where_the_arch_ignores_it() -> None:
+    app = make_app("arm64-board-rpi4-4gb")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("c")
+        assert app.plan.cma == 0
+        assert any(",cma" in n.message for n in app._notifications)
+
+
+async def test_typed_fields_keep_exact_values() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        field = app.screen.query_one("#plan-size", Input)
+        field.focus()
+        field.value = ""
+        await pilot.press(*"1.5G", "enter")
+        assert app.plan.size == 1536 * MiB
+        assert words(app) == "crashkernel=1536M"
+        cma = app.screen.query_one("#plan-cma", Input)
+        cma.focus()
+        await pilot.press(*"300M", "enter")
+        assert app.plan.cma == 300 * MiB
+        await pilot.press("u")  # focus is in an input: u types, it does not undo
+        assert app.plan.cma == 300 * MiB
+
+
+async def test_a_bad_size_is_refused_with_a_message() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        field = app.screen.query_one("#plan-size", Input)
+        field.focus()
+        field.value = ""
+        await pilot.press(*"12 parsecs", "enter")
+        assert app.plan.size == 96 * MiB
+        assert field.has_class("-invalid")
+        assert any("not a size" in n.message for n in app._notifications)
+
+
+async def test_mode_switch_fixed_pins_at_the_prediction() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        predicted = app.main_screen.evaluation.block("main").start
+        switch = app.screen.query_one("#plan-mode", ModeSwitch)
+        await pilot.click(switch, offset=(14, 0))  # " auto  high  fixed "
+        assert app.plan.mode == "fixed" and app.plan.base == predicted
+        switch.focus()
+        await pilot.press("left")
+        assert words(app) == "crashkernel=96M,high"
+        await pilot.press("left")
+        assert words(app) == "crashkernel=96M"
+
+
+async def test_zoom_keys_change_the_window() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        grid = app.screen.query_one("#detail")
+        before = grid.grid.hi - grid.grid.lo
+        await pilot.press("z")
+        assert grid.grid.hi - grid.grid.lo < before
+        await pilot.press("Z", "Z")
+        assert grid.grid.hi - grid.grid.lo > before // 2
+        await pilot.press("0")
+        assert grid.grid.lo <= app.ctx.ram_window[0]
+
+
+async def test_command_palette_runs_plan_actions() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Pin")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert app.plan.mode == "fixed"
+
+
+async def test_every_screen_binding_is_in_the_palette() -> None:
+    from crashmap.app.commands import CrashmapCommands
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)):
+        provider = CrashmapCommands(app.screen)
+        names = {name for name, _, _ in provider._commands()}
+        for binding in MainScreen.BINDINGS:
+            assert binding.description in names
+        assert "Open map arm64-board-rpi4-4gb" in names
