@@ -41,6 +41,7 @@ class CrashmapApp(App[int]):
         Binding("o", "open_source", "Open"),
         Binding("L", "learn", "Learn", show=False),
         Binding("R", "ranges", "Range table", show=False),
+        Binding("E", "estimate", "Estimate the size", show=False),
         Binding("r", "reload", "Reload source", show=False),
         Binding("s", "save_snapshot", "Save snapshot", show=False),
         Binding("q", "quit", "Quit"),
@@ -92,7 +93,6 @@ class CrashmapApp(App[int]):
                 raise CrashmapError(HIDDEN_MESSAGE, path=spec)
             ctx = context_for(snapshot)
             plan = initial_plan(ctx, snapshot.cmdline)
-            screen = MainScreen(ctx, plan)
         except CrashmapError as error:
             self.notify(str(error), title="Cannot open", severity="error", timeout=8)
             return False
@@ -101,7 +101,7 @@ class CrashmapApp(App[int]):
         self.ctx, self.source, self.banner = ctx, spec, None
         while len(self.screen_stack) > 1 and not isinstance(self.screen, MainScreen):
             self.pop_screen()
-        self.switch_screen(screen)
+        self.call_later(self.main_screen.show_map, ctx, plan)
         return True
 
     def action_open_source(self) -> None:
@@ -172,6 +172,17 @@ class CrashmapApp(App[int]):
             if word.startswith("crashkernel=") and ":" in word:
                 value = word[len("crashkernel="):]
         self.push_screen(screen(value, self.ctx.ram, self.arch.name))
+
+    def action_estimate(self) -> None:
+        screen = self._screen("estimates", "EstimatesScreen")
+        if screen is not None:
+            self.push_screen(screen(self.snapshot, self.arch), callback=self._estimated)
+
+    def _estimated(self, plan: Plan | None) -> None:
+        if plan is not None:
+            self.main_screen.apply(plan)
+            self.notify(f"Plan set from the estimate: {self.main_screen.evaluation.cmdline}",
+                        timeout=4)
 
     def action_export(self) -> None:
         screen = self._screen("export", "ExportScreen")

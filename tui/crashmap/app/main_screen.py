@@ -116,10 +116,26 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._composed()
+
+    def _composed(self) -> None:
         self.query_one("#map").border_title = "Map"
         self.refresh_views()
         self.query_one(DetailGrid).focus()
         self.call_after_refresh(self._mount_panels)
+
+    async def show_map(self, ctx: MapContext, plan: Plan) -> None:
+        """Replace the map (another source was opened): new plan, fresh history."""
+        self.ctx, self.banner, self.finding = ctx, None, None
+        self.undo_stack.clear()
+        self.redo_stack.clear()
+        self._drag_origin = None
+        self.set_reactive(MainScreen.plan, plan)
+        self.set_reactive(MainScreen.selected, "main")
+        self.evaluation = evaluate(ctx, plan, check=False)
+        await self.recompose()
+        self._composed()
+        self.refresh_bindings()
 
     async def _mount_panels(self) -> None:
         """The tree, the plan fields and the findings, mounted once the first frame is out."""
@@ -236,7 +252,7 @@ class MainScreen(Screen[None]):
             return
         finding = self.finding
         if finding is not None:
-            self.app.run_action(f"learn({finding.chapter!r})")
+            self.app.action_learn(finding.chapter)  # type: ignore[attr-defined]
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[Resource]) -> None:
         resource = event.node.data
