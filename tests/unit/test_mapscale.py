@@ -160,11 +160,11 @@ def test_grid_is_the_finest_that_fits():
 def test_focus_window_zooms_until_the_smallest_block_is_wide_enough():
     ram = (0x1000, 18 * GiB)
     blocks = [(0x70000000, 0x76000000)]  # 96 MiB at 1.75 GiB
-    assert mapscale.focus_window(ram, blocks, 128, 16) == ram
+    assert mapscale.focus_window(ram, blocks, 128, 24) == ram  # 8 MiB cells: 12 of them
     lo, hi = mapscale.focus_window(ram, blocks, 64, 5)
     assert lo <= 0x70000000 and hi >= 0x76000000 and hi - lo < 18 * GiB
     grid = mapscale.grid_for(lo, hi, 64, 5)
-    assert 4 * grid.cell <= 0x6000000
+    assert 8 * grid.cell <= 0x6000000
 
 
 # --- painting ----------------------------------------------------------------------------------

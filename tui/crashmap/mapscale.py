@@ -40,6 +40,7 @@ GLYPHS: dict[str, str] = {
     "low": "L",
     "cma": "c",
     "failed": "x",
+    "limit": "│",
 }
 """One distinct character per cell kind: the map stays readable without colour (NO_COLOR)."""
 
@@ -48,6 +49,7 @@ LEGEND: tuple[tuple[str, str], ...] = (
     ("pci", "PCI/MMIO"), ("device", "device"), ("pmem", "pmem"), ("soft", "soft-reserved"),
     ("hotplug", "hot-plugged RAM"), ("kernel", "kernel"), ("crash", "Crash kernel now"),
     ("main", "main"), ("low", "low"), ("cma", "CMA"), ("failed", "cannot place"),
+    ("limit", "low/high limit"),
 )
 """Legend entries in display order: kind and label."""
 
@@ -501,7 +503,7 @@ def _find(level: Sequence[Resource], addr: int) -> Resource | None:
 
 
 def focus_window(ram: tuple[int, int], blocks: Sequence[tuple[int, int]], cols: int, rows: int,
-                 *, min_cells: int = 4) -> tuple[int, int]:
+                 *, min_cells: int = 8) -> tuple[int, int]:
     """The window to show first: all of RAM when the smallest block is still ``min_cells`` wide
     there, else the largest power-of-two window holding every block where it is."""
     candidates = [ram]

@@ -191,8 +191,11 @@ class DetailGrid(MapView, can_focus=True):
         cols = max(1, size.width - self.gutter_width)
         grid = self._filled(mapscale.grid_for(lo, hi, cols, size.height), size.height)
         boundary = self.ctx.boundary
-        if boundary is not None and grid.lo < boundary < grid.hi and size.height > 1:
-            grid = self._filled(mapscale.grid_for(lo, hi, cols, size.height - 1), size.height - 1)
+        if self._separates(grid, boundary) and size.height > 1:
+            smaller = self._filled(mapscale.grid_for(lo, hi, cols, size.height - 1),
+                                   size.height - 1)
+            if self._separates(smaller, boundary):
+                grid = smaller
         lines: list[_Line] = []
         for row in range(grid.rows):
             start = grid.row_start(row)
@@ -209,11 +212,22 @@ class DetailGrid(MapView, can_focus=True):
             self._shown = (grid.lo, grid.hi)
             self.post_message(self.WindowChanged(self, grid.lo, grid.hi))
 
+    @staticmethod
+    def _separates(grid: Grid, boundary: int | None) -> bool:
+        """The boundary starts a row inside the grid: it gets a separator line of its own."""
+        return boundary is not None and grid.lo < boundary < grid.hi \
+            and (boundary - grid.lo) % grid.row_bytes == 0
+
     def _filled(self, grid: Grid, rows: int) -> Grid:
-        """The grid with more rows of the same cells when the window leaves some unused."""
-        end = max(self.ctx.address_end, grid.hi)
-        available = -(-(end - grid.lo) // grid.row_bytes)
-        return Grid(grid.lo, grid.cell, grid.cols, max(grid.rows, min(rows, available)))
+        """Use rows the window leaves free: more RAM after it, else more address space before."""
+        end = max(self.ctx.ram_window[1], grid.hi)
+        after = -(-(end - grid.lo) // grid.row_bytes)
+        count = max(grid.rows, min(rows, after))
+        lo = grid.lo
+        while count < rows and lo >= grid.row_bytes:
+            lo -= grid.row_bytes
+            count += 1
+        return Grid(lo, grid.cell, grid.cols, count)
 
     def set_plan(self, overlays: tuple[Overlay, ...], selected: Block,
                  highlight: tuple[int, int] | None) -> None:
@@ -231,7 +245,7 @@ class DetailGrid(MapView, can_focus=True):
         if grid is None:
             return
         scale = grid.scale
-        overlays = (*self.ctx.fixed_overlays, *self.plan_overlays)
+        overlays = (*self.ctx.fixed_overlays, *self._limit_marker(grid), *self.plan_overlays)
         kinds = mapscale.paint(self._base, scale, overlays)
         owners = [""] * len(self._base)
         edges: dict[int, str] = {}
@@ -279,6 +293,13 @@ class DetailGrid(MapView, can_focus=True):
         for y, line in enumerate(self.lines):
             if line.row in changed:
                 self.refresh(Region(0, y, width, 1))
+
+    def _limit_marker(self, grid: Grid) -> tuple[Overlay, ...]:
+        """A boundary inside a row (not on a row start) is marked in its cell."""
+        boundary = self.ctx.boundary
+        if boundary is None or not grid.lo < boundary < grid.hi or self._separates(grid, boundary):
+            return ()
+        return (Overlay(boundary, boundary + 1, "limit", "limit"),)
 
     def _row_label(self, grid: Grid, row: int) -> tuple[str, str]:
         """What a row holds, for the margin right of it: a plan block, else the main resource."""

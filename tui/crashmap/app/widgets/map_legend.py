@@ -11,7 +11,7 @@ from crashmap.app.widgets.map_view import MapView
 from crashmap.mapscale import GLYPHS, LEGEND
 
 PRIORITY = ("main", "low", "cma", "failed", "kernel", "crash", "ram", "reserved", "pci",
-            "acpi", "rom", "device", "pmem", "soft", "hotplug")
+            "acpi", "rom", "device", "pmem", "soft", "hotplug", "limit")
 """Legend order: the plan first, then what the running system holds, then the base kinds."""
 
 
@@ -24,6 +24,7 @@ class MapLegend(MapView):
         super().__init__(id=id)
         present = set(ctx.partition.kinds) | {o.kind for o in ctx.fixed_overlays}
         present |= {"main", "low"} | ({"cma"} if ctx.arch.cma else set())
+        present |= {"limit"} if ctx.boundary is not None else set()
         labels = dict(LEGEND)
         self.items = [(kind, labels[kind]) for kind in PRIORITY if kind in present]
 

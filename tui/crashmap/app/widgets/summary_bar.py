@@ -19,7 +19,8 @@ def summary(evaluation: Evaluation) -> Content:
         words = Content.styled("no crashkernel= (nothing reserved)", "bold $warning")
     ram = evaluation.ram
     taken = evaluation.static_taken
-    share = f" ({taken * 100 / ram:.1f} % of RAM)" if ram else ""
+    percent = taken * 100 / ram if ram else 0
+    share = f" ({percent:.{2 if 0 < percent < 0.1 else 1}f} % of RAM)" if ram else ""
     parts = [
         words,
         Content(f"static {format_size(taken)}{share}"),
@@ -34,4 +35,17 @@ class SummaryBar(Static):
     """The resulting words, static memory taken (and its share of RAM), CMA, usable memory left."""
 
     def show(self, evaluation: Evaluation) -> None:
-        self.update(summary(evaluation), layout=False)  # fixed height: no relayout per drag step
+        """Show the summary; one line, or two when it does not fit the width."""
+        self._evaluation = evaluation
+        content = summary(evaluation)
+        width = max(1, self.content_size.width or self.app.size.width - 2)
+        lines = 1 if content.cell_length <= width else 2
+        if self.styles.height is None or self.styles.height.value != lines:
+            self.styles.height = lines  # rare: only when the text crosses the width
+        self.update(content, layout=False)  # a drag step does not relayout the screen
+
+    _evaluation: Evaluation | None = None
+
+    def on_resize(self) -> None:
+        if self._evaluation is not None:
+            self.show(self._evaluation)
