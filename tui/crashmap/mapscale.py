@@ -313,7 +313,7 @@ def grid_for(lo: int, hi: int, cols: int, rows: int, *, min_cell: int = 4096) ->
     """
     cols = pow2_floor(max(cols, 1))
     rows = max(rows, 1)
-    cell = min_cell
+    cell = pow2_floor(max(min_cell, 1))
     while True:
         row_bytes = cell * cols
         start = lo // row_bytes * row_bytes

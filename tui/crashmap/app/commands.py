@@ -32,8 +32,9 @@ class CrashmapCommands(Provider):
                     continue
                 seen.add(binding.action)
                 key = binding.key_display or binding.key.split(",")[0]
-                help_text = f"key {key}"
-                yield binding.description, help_text, partial(app.run_action, binding.action, owner)
+                name = binding.tooltip or binding.description
+                help_text = f"key {key}" + (f" · {binding.description}" if binding.tooltip else "")
+                yield name, help_text, partial(app.run_action, binding.action, owner)
         for name in bundled_maps():
             yield f"Open map {name}", "a real machine bundled with crashmap", \
                 partial(app.load, name)

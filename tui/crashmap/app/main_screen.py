@@ -53,26 +53,31 @@ class MainScreen(Screen[None]):
     """Map, tree, plan editor, findings and the resulting ``crashkernel=`` words."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "select_block('main')", "Main block", show=False),
-        Binding("2", "select_block('low')", "Low block", show=False),
-        Binding("3", "select_block('cma')", "CMA block", show=False),
-        Binding("b", "next_block", "Next block", show=False),
-        Binding("plus,equals_sign,right_square_bracket", "resize(1)", "Size", key_display="+/-"),
-        Binding("minus,left_square_bracket", "resize(-1)", "Shrink", show=False),
+        Binding("1", "select_block('main')", "Select main block", show=False),
+        Binding("2", "select_block('low')", "Select low block", show=False),
+        Binding("3", "select_block('cma')", "Select CMA block", show=False),
+        Binding("b", "next_block", "Select next block", show=False),
+        Binding("plus,equals_sign,right_square_bracket", "resize(1)", "Grow", key_display="+",
+                tooltip="Grow the selected block by one step (16 MiB on x86_64, 1 MiB for CMA)"),
+        Binding("minus,left_square_bracket", "resize(-1)", "Shrink", key_display="-",
+                tooltip="Shrink the selected block by one step"),
         Binding("right_curly_bracket", "resize(16)", "Grow ×16", show=False),
         Binding("left_curly_bracket", "resize(-16)", "Shrink ×16", show=False),
-        Binding("p", "pin", "Pin"),
+        Binding("p", "pin", "Pin",
+                tooltip="Pin the main block where it lands (crashkernel=SIZE@BASE), or unpin it"),
         Binding("l", "move(1)", "Move pinned block up", show=False),
         Binding("h", "move(-1)", "Move pinned block down", show=False),
         Binding("greater_than_sign", "move(16)", "Move up ×16", show=False),
         Binding("less_than_sign", "move(-16)", "Move down ×16", show=False),
-        Binding("H", "toggle_high", "High"),
-        Binding("c", "toggle_cma", "CMA"),
+        Binding("H", "toggle_high", "High",
+                tooltip="Toggle ,high: the main block above 4 GiB with a low companion"),
+        Binding("c", "toggle_cma", "CMA",
+                tooltip="Toggle a ,cma reservation (memory the system keeps using until a crash)"),
         Binding("u,ctrl+z", "undo", "Undo"),
         Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False),
-        Binding("z", "zoom(0.5)", "Zoom", key_display="z/Z"),
+        Binding("z", "zoom(0.5)", "Zoom", tooltip="Zoom the map in around the block or cursor"),
         Binding("Z", "zoom(2)", "Zoom out", show=False),
-        Binding("0", "zoom_reset", "Zoom to RAM", show=False),
+        Binding("0", "zoom_reset", "Zoom to the plan", show=False),
         Binding("f", "zoom_block", "Zoom to block", show=False),
         Binding("t", "toggle_tree", "Tree", show=False),
     ]
@@ -200,7 +205,8 @@ class MainScreen(Screen[None]):
         highlight = None
         if finding is not None and finding.range is not None:
             highlight = (finding.range.start, finding.range.end)
-        self.query_one(MemoryMap).set_plan(overlays_of(self.evaluation), self.selected, highlight)
+        self.query_one(MemoryMap).set_plan(overlays_of(self.evaluation), self.selected, highlight,
+                                           refocus=self._drag_origin is None)
 
     # --- messages from the widgets ------------------------------------------------------------
 
@@ -220,11 +226,23 @@ class MainScreen(Screen[None]):
                 self._explain_fixed_block(event.block, event.grip)
         else:
             self.apply(new, record=False)
+            self.query_one(MemoryMap).say(self._drag_report(event.block))
         if event.final:
             self._drag_origin = None
             if self.plan != origin_plan:
                 self._push_undo(origin_plan)
             self.refresh_views()
+
+    def _drag_report(self, block: Block) -> str:
+        """What the drag did so far, for the status line: size, and where the kernel puts it."""
+        size = format_size(self.plan.size_of(block, self.ctx.arch))
+        placed = self.evaluation.blocks_of(block)
+        if not placed or placed[0].ghost:
+            return f"{block} {size}: {self.evaluation.outcome} — see the findings"
+        where = f"{placed[0].start:#x}–{placed[-1].end - 1:#x}"
+        how = "pinned" if block == "main" and self.plan.mode == "fixed" else \
+            "placed by the kernel (top-down)" if block != "cma" else "placed bottom-up from 4 GiB"
+        return f"{block} {size} at {where}, {how} · {self.evaluation.cmdline}"
 
     def _explain_fixed_block(self, block: Block, grip: str) -> None:
         if block == "low" and self.plan.mode != "high":

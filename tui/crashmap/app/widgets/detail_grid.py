@@ -8,6 +8,7 @@ pointer did (``BlockDragged`` with a byte delta); the screen turns that into a n
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
@@ -49,7 +50,9 @@ class _Grab:
 @dataclass(frozen=True)
 class _Line:
     row: int | None
-    """The grid row shown on this line, or None for the boundary separator."""
+    """The grid row shown on this line, or None for the boundary separator or a gap."""
+    gap: tuple[int, int] | None = None
+    """Empty rows collapsed into this line: the addresses they span."""
 
 
 class DetailGrid(MapView, can_focus=True):
@@ -149,6 +152,7 @@ class DetailGrid(MapView, can_focus=True):
         """What each row shows (cell looks and margin label): rows redraw only when it changes."""
         self._strips: dict[int, Strip] = {}
         self._touched: list[tuple[int, int]] = []
+        self._shown_rows: set[int] = set()
         """Cell ranges the last repaint drew plan blocks, highlight and cursor in."""
         self._grab: _Grab | None = None
         self._last_delta: int | None = None
@@ -189,20 +193,9 @@ class DetailGrid(MapView, can_focus=True):
         lo, hi = self.window
         self.gutter_width = len(f"{max(hi, 2) * 2 - 1:#x}") + 1
         cols = max(1, size.width - self.gutter_width)
-        grid = self._filled(mapscale.grid_for(lo, hi, cols, size.height), size.height)
-        boundary = self.ctx.boundary
-        if self._separates(grid, boundary) and size.height > 1:
-            smaller = self._filled(mapscale.grid_for(lo, hi, cols, size.height - 1),
-                                   size.height - 1)
-            if self._separates(smaller, boundary):
-                grid = smaller
-        lines: list[_Line] = []
-        for row in range(grid.rows):
-            start = grid.row_start(row)
-            if row and boundary is not None and start == boundary:
-                lines.append(_Line(None))
-            lines.append(_Line(row))
+        grid, lines = self._fit(lo, hi, cols, size.height)
         self.grid, self.lines = grid, lines[: size.height]
+        self._shown_rows = {line.row for line in self.lines if line.row is not None}
         self._base = mapscale.paint_base(grid.scale.spans(), self.ctx.partition)
         self._row_keys, self._strips = [], {}
         self.refresh()
@@ -212,27 +205,88 @@ class DetailGrid(MapView, can_focus=True):
             self._shown = (grid.lo, grid.hi)
             self.post_message(self.WindowChanged(self, grid.lo, grid.hi))
 
-    @staticmethod
-    def _separates(grid: Grid, boundary: int | None) -> bool:
-        """The boundary starts a row inside the grid: it gets a separator line of its own."""
-        return boundary is not None and grid.lo < boundary < grid.hi \
-            and (boundary - grid.lo) % grid.row_bytes == 0
+    def _fit(self, lo: int, hi: int, cols: int, height: int) -> tuple[Grid, list[_Line]]:
+        """The finest grid over ``[lo, hi)`` whose lines fit ``height``.
 
-    def _filled(self, grid: Grid, rows: int) -> Grid:
-        """Use rows the window leaves free: more RAM after it, else more address space before."""
-        end = max(self.ctx.ram_window[1], grid.hi)
-        after = -(-(end - grid.lo) // grid.row_bytes)
-        count = max(grid.rows, min(rows, after))
-        lo = grid.lo
-        while count < rows and lo >= grid.row_bytes:
-            lo -= grid.row_bytes
-            count += 1
-        return Grid(lo, grid.cell, grid.cols, count)
+        Rows with nothing in them collapse into one gap line each run, so a sparse window (RAM
+        split by a hole of hundreds of GiB) gets finer cells; rows left over show what follows
+        the window, else what precedes it.
+        """
+        grid = mapscale.grid_for(lo, hi, cols, height)
+        lines = self._lines(grid)
+        while len(lines) > height and grid.cell < 1 << 62:  # the separator needs a line
+            grid = mapscale.grid_for(lo, hi, cols, height, min_cell=grid.cell * 2)
+            lines = self._lines(grid)
+        cell = grid.cell // 2
+        while cell >= 4096:
+            finer = mapscale.grid_for(lo, hi, cols, 1 << 62, min_cell=cell)
+            if finer.cell != cell or finer.rows > 8 * height:
+                break
+            finer_lines = self._lines(finer)
+            if len(finer_lines) > height:
+                break
+            grid, lines, cell = finer, finer_lines, cell // 2
+        step = grid.row_bytes
+        for before in (False, True):  # more of what follows the window, then what precedes it
+            while len(lines) < height:
+                if before:
+                    if grid.lo < step or self._empty(grid.lo - step, grid.lo):
+                        break
+                    wider = Grid(grid.lo - step, grid.cell, grid.cols, grid.rows + 1)
+                elif self._empty(grid.hi, grid.hi + step):
+                    break
+                else:
+                    wider = Grid(grid.lo, grid.cell, grid.cols, grid.rows + 1)
+                wider_lines = self._lines(wider)
+                if len(wider_lines) > height:
+                    break
+                grid, lines = wider, wider_lines
+        return grid, lines
+
+    def _lines(self, grid: Grid) -> list[_Line]:
+        """The screen lines for ``grid``: rows, the boundary separator, collapsed empty rows."""
+        boundary = self.ctx.boundary
+        lines: list[_Line] = []
+        gap_from: int | None = None
+        for row in range(grid.rows):
+            start, end = grid.row_start(row), grid.row_start(row + 1)
+            if self._empty(start, end):
+                gap_from = start if gap_from is None else gap_from
+                continue
+            if gap_from is not None:
+                lines.append(_Line(None, (gap_from, start)))
+                gap_from = None
+            if row and boundary is not None and start == boundary:
+                lines.append(_Line(None))
+            lines.append(_Line(row))
+        if gap_from is not None:
+            lines.append(_Line(None, (gap_from, grid.hi)))
+        return lines
+
+    def _empty(self, start: int, end: int) -> bool:
+        """Nothing at all in ``[start, end)``: a hole, or past the end of the address space."""
+        part = self.ctx.partition
+        i = bisect_right(part.starts, start) - 1
+        for j in range(max(i, 0), len(part.starts)):
+            if part.starts[j] >= end:
+                break
+            if part.ends[j] > start and part.kinds[j] != "hole":
+                return False
+        return True
 
     def set_plan(self, overlays: tuple[Overlay, ...], selected: Block,
-                 highlight: tuple[int, int] | None) -> None:
-        """Show the predicted blocks; ``selected`` gets edges; ``highlight`` is marked."""
+                 highlight: tuple[int, int] | None, *, refocus: bool = False) -> None:
+        """Show the predicted blocks; ``selected`` gets edges; ``highlight`` is marked.
+
+        ``refocus`` (not during a drag): with the automatic window, choose it again when a
+        block now lies outside it.
+        """
         self.plan_overlays, self.selected, self.highlight = overlays, selected, highlight
+        grid = self.grid
+        if refocus and self.auto_window and grid is not None and any(
+                o.start < grid.lo or o.end > grid.hi for o in overlays):
+            self.relayout()
+            return
         self.repaint()
 
     def repaint(self) -> None:
@@ -267,11 +321,12 @@ class DetailGrid(MapView, can_focus=True):
         if self.cursor is not None:
             touched.append((self.cursor, self.cursor + 1))
         if len(self._row_keys) != grid.rows:
-            rows = set(range(grid.rows))
+            rows = set(self._shown_rows)
             self._row_keys = [((), ("", ""))] * grid.rows
         else:
             rows = {r for first, last in (*touched, *self._touched)
                     for r in range(first // grid.cols, (last - 1) // grid.cols + 1)}
+            rows &= self._shown_rows
         self._touched = touched
         selected, cursor, cols = self.selected, self.cursor, grid.cols
         width = self.content_size.width
@@ -297,7 +352,8 @@ class DetailGrid(MapView, can_focus=True):
     def _limit_marker(self, grid: Grid) -> tuple[Overlay, ...]:
         """A boundary inside a row (not on a row start) is marked in its cell."""
         boundary = self.ctx.boundary
-        if boundary is None or not grid.lo < boundary < grid.hi or self._separates(grid, boundary):
+        if boundary is None or not grid.lo < boundary < grid.hi \
+                or (boundary - grid.lo) % grid.row_bytes == 0:  # a separator line instead
             return ()
         return (Overlay(boundary, boundary + 1, "limit", "limit"),)
 
@@ -317,8 +373,11 @@ class DetailGrid(MapView, can_focus=True):
         width = self.content_size.width
         grid = self.grid
         if grid is None or y >= len(self.lines):
-            return Strip.blank(width)
-        row = self.lines[y].row
+            return Strip.blank(width, self.rich_style)
+        line = self.lines[y]
+        row = line.row
+        if line.gap is not None:
+            return self._gap(line.gap, width)
         if row is None:
             return self._separator(grid, width)
         strip = self._strips.get(row)
@@ -339,17 +398,25 @@ class DetailGrid(MapView, can_focus=True):
             style = gutter_style if kind == "gutter" else self.cell_style(kind)
             segments.append(Segment(" ", gutter_style))
             segments.append(Segment(text[: margin - 2], style))
-        return Strip(segments).crop_extend(0, width, None)
+        return Strip(segments).crop_extend(0, width, self.rich_style)
+
+    def _gap(self, gap: tuple[int, int], width: int) -> Strip:
+        style = self.part_style("gutter")
+        start, end = gap
+        text = f"{'⋮'.rjust(self.gutter_width - 1)}  nothing at {start:#x}–{end - 1:#x}" \
+               f" ({format_size(end - start)})"
+        return Strip([Segment(text, style)]).crop_extend(0, width, self.rich_style)
 
     def _separator(self, grid: Grid, width: int) -> Strip:
         boundary = self.ctx.boundary or 0
         style = self.part_style("boundary")
-        label = f" {format_size(boundary)}: low ↑ ↓ high "
+        label = " ↑ low · high ↓ (CRASH_ADDR_LOW_MAX) "
         rule = "─" * grid.cols
         if len(label) + 4 < grid.cols:
             rule = "──" + label + rule[len(label) + 2:]
         head = format_size(boundary).rjust(self.gutter_width - 1) + " "
-        return Strip([Segment(head, style), Segment(rule, style)]).crop_extend(0, width, None)
+        strip = Strip([Segment(head, style), Segment(rule, style)])
+        return strip.crop_extend(0, width, self.rich_style)
 
     def _highlight_cells(self, grid: Grid) -> tuple[int, int] | None:
         if self.highlight is None:

@@ -34,7 +34,7 @@ class MapLegend(MapView):
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width
         if y:
-            return Strip.blank(width)
+            return Strip.blank(width, self.rich_style)
         label_style = self.part_style("gutter")
         segments: list[Segment] = []
         used = 0
@@ -46,4 +46,4 @@ class MapLegend(MapView):
             segments.append(Segment(glyph, self.cell_style(kind)))
             segments.append(Segment(f" {label}  ", label_style))
             used += need
-        return Strip(segments).crop_extend(0, width, None)
+        return Strip(segments).crop_extend(0, width, self.rich_style)

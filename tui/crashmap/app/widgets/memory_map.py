@@ -65,9 +65,9 @@ class MemoryMap(MapPalette):
         return self.query_one(OverviewBar)
 
     def set_plan(self, overlays: tuple[Overlay, ...], selected: Block,
-                 highlight: tuple[int, int] | None) -> None:
+                 highlight: tuple[int, int] | None, *, refocus: bool = False) -> None:
         self.overlays = overlays
-        self.grid.set_plan(overlays, selected, highlight)
+        self.grid.set_plan(overlays, selected, highlight, refocus=refocus)
         self.overview.set_plan(overlays)
 
     # --- zoom ---------------------------------------------------------------------------------
@@ -90,18 +90,15 @@ class MemoryMap(MapPalette):
         self.grid.show_window(lo, max(hi, lo + MIN_WINDOW))
 
     def reset_zoom(self) -> None:
-        self.grid.show_window(*self.ctx.ram_window)
+        """Back to the automatic window: the plan's blocks at a useful scale."""
+        self.grid.focus_plan()
 
     def ensure_visible(self, start: int, end: int) -> None:
         """Zoom out to the RAM window, or onto the range, when ``[start, end)`` is not shown."""
         grid = self.grid.grid
         if grid is not None and grid.lo <= start and end <= grid.hi:
             return
-        lo, hi = self.ctx.ram_window
-        if lo <= start and end <= hi:
-            self.reset_zoom()
-        else:
-            self.zoom_to(start, end)
+        self.zoom_to(start, end)
 
     # --- messages from the parts --------------------------------------------------------------
 
@@ -121,6 +118,10 @@ class MemoryMap(MapPalette):
         text = self.hint() if event.span is None else describe_span(self.ctx, event.span,
                                                                     self.overlays)
         status.update(text, layout=False)
+
+    def say(self, text: str) -> None:
+        """Show ``text`` in the status line (until the pointer moves on)."""
+        self.query_one("#map-status", Static).update(text, layout=False)
 
     def hint(self) -> str:
         grid = self.grid.grid

@@ -97,13 +97,13 @@ class OverviewBar(MapView):
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width
         if self.scale is None or not self._kinds:
-            return Strip.blank(width)
+            return Strip.blank(width, self.rich_style)
         if y == 0:
             cells = [(GLYPHS.get(k, "?"), self.cell_style(k)) for k in self._kinds]
-            return Strip(runs(cells)).crop_extend(0, width, None)
+            return Strip(runs(cells)).crop_extend(0, width, self.rich_style)
         if y == 1:
             return self._axis(self.scale, width)
-        return Strip.blank(width)
+        return Strip.blank(width, self.rich_style)
 
     def _axis(self, scale: Scale, width: int) -> Strip:
         gutter, window, boundary = (self.part_style(n) for n in ("gutter", "window", "boundary"))
@@ -120,7 +120,7 @@ class OverviewBar(MapView):
         if limit is not None and scale.lo < limit < scale.hi:
             at = scale.cell_of(limit)
             self._label(cells, at, "▲" + short_address(limit), boundary)
-        return Strip(runs(cells)).crop_extend(0, width, None)
+        return Strip(runs(cells)).crop_extend(0, width, self.rich_style)
 
     @staticmethod
     def _label(cells: list[tuple[str, object]], at: int, text: str, style: object) -> None:
