@@ -66,6 +66,17 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 
+def compile_package() -> None:
+    """Write crashmap's bytecode first: with PYTHONDONTWRITEBYTECODE set (as on the build
+    machine) every launch would otherwise compile the edited modules from source, while Textual
+    loads from bytecode; an installed crashmap has its bytecode."""
+    import compileall
+
+    import crashmap
+
+    compileall.compile_dir(str(Path(crashmap.__file__).parent), quiet=1)
+
+
 def largest_map() -> str:
     from crashmap.sources import bundled_maps
 
@@ -136,12 +147,13 @@ async def drag_steps(lines: int = 10_000, steps: int = DRAG_STEPS) -> list[float
             row, col = divmod(first, grid.grid.cols)
             y = next(i for i, line in enumerate(grid.lines) if line.row == row)
             x = grid.gutter_width + col
-            assert col >= 12, "the bench drags the start edge up to 12 cells left"
+            per_step = -(-app.arch.crash_align // grid.grid.cell)  # cells per size step
+            assert col >= 6 * per_step, "the bench drags the start edge up to 6 steps left"
             await pilot.mouse_down(grid, offset=(x, y))
             timings.clear()
             pending.clear()
             for i in range(steps):
-                dx = 1 + i % 12  # the start edge out and back: every step changes the size
+                dx = (1 + i % 6) * per_step  # out and back: every move changes the size
                 await pilot.hover(grid, offset=(x - dx, y))
             await pilot.mouse_up(grid, offset=(x, y))
     finally:
@@ -156,6 +168,7 @@ def p95(values: list[float]) -> float:
 
 
 def main() -> int:
+    compile_package()
     name = largest_map()
     paint = first_paint_and_rss(name)
     steps = asyncio.run(drag_steps())

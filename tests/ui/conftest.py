@@ -27,11 +27,12 @@ def make_app(name: str = DEMO, *, cmdline: str | None = None, banner: str | None
 
 
 async def settle(pilot: object) -> None:
-    """Wait until the panels mounted after the first frame (tree, plan fields, findings) are in."""
+    """Wait until what is mounted after the first frame (tree, plan fields, findings, footer
+    keys) is in."""
     app = pilot.app  # type: ignore[attr-defined]
     for _ in range(100):
         await pilot.pause()  # type: ignore[attr-defined]
-        if app.screen.query("#findings") and app.screen.query("#finding-list"):
+        if app.screen.query("#finding-list") and app.screen.query("FooterKey"):
             await pilot.pause()  # type: ignore[attr-defined]
             return
     raise AssertionError("the panels never mounted")

@@ -7,7 +7,6 @@ from __future__ import annotations
 from crashmap.app.evaluation import nearest_step
 from crashmap.app.widgets.detail_grid import DetailGrid
 from crashmap.units import MiB, align_down
-from textual.widgets import Static
 
 from tests.ui.conftest import make_app, settle
 
@@ -157,11 +156,11 @@ async def test_hover_and_cursor_describe_the_cell() -> None:
         grid = app.screen.query_one(DetailGrid)
         start, _, _ = block_edges(grid, "main")
         await pilot.hover(grid, offset=start)
-        status = str(app.screen.query_one("#map-status", Static).content)
+        status = app.screen.query_one("#map").status
         assert "System RAM" in status and "main (static) 96 MiB" in status
         grid.focus()
         await pilot.press("right")
-        status = str(app.screen.query_one("#map-status", Static).content)
+        status = app.screen.query_one("#map").status
         assert status.startswith("0x")
 
 

@@ -213,3 +213,15 @@ def test_locate_finds_the_innermost(sparse):
     assert [r.name for r in chain] == ["System RAM", "Crash kernel"]
     assert mapscale.locate(sparse.roots, 0x2000000000) == []
     assert mapscale.locate(sparse.roots, 64 * TiB)[0].name == "PCI Bus 0000:00"
+
+
+@pytest.mark.parametrize("name", sorted(bundled_maps()))
+def test_paint_grid_equals_paint_base(name):
+    """The grid's fast painter gives the same cells as the general one."""
+    snapshot = load_source(name)
+    part = mapscale.base_partition(snapshot.parsed)
+    end = snapshot.memmap.address_limit
+    for lo, hi, cols, rows in ((0, end, 64, 20), (0, 4 * GiB, 128, 40), (0x1000, 18 * GiB, 32, 9),
+                               (end // 3, end // 2, 16, 5)):
+        grid = mapscale.grid_for(lo, hi, cols, rows)
+        assert mapscale.paint_grid(grid, part) == mapscale.paint_base(grid.scale.spans(), part)

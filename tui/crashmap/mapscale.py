@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from crashmap.iomem import Iomem, Resource
 from crashmap.memmap import classify, is_ram
@@ -61,8 +61,7 @@ _DOMAIN_KIND = {"empty": "hole", "kernel": "reserved", "crash": "ram"}
 """classify() kinds that the base layer shows differently (kernel and crash are overlays)."""
 
 
-@dataclass(frozen=True)
-class Scale:
+class Scale(NamedTuple):
     """A monotonic piecewise-linear map from ``[lo, hi)`` addresses onto ``cells`` cells.
 
     Piece ``i`` maps addresses ``[starts[i], starts[i+1])`` onto cells
@@ -137,8 +136,7 @@ def linear_scale(lo: int, hi: int, cells: int) -> Scale:
 # --- the overview: every top-level range visible ------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Segment:
+class Segment(NamedTuple):
     """A top-level range of the address space, or a hole between them."""
 
     start: int
@@ -267,8 +265,7 @@ def _distribute(counts: list[int], weights: list[float], room: list[int], spare:
 # --- the detail grid: a linear ruler in rows ---------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Grid:
+class Grid(NamedTuple):
     """A linear window shown as ``rows`` rows of ``cols`` cells of ``cell`` bytes each."""
 
     lo: int
@@ -326,16 +323,12 @@ def grid_for(lo: int, hi: int, cols: int, rows: int, *, min_cell: int = 4096) ->
 # --- painting -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Partition:
+class Partition(NamedTuple):
     """Disjoint, sorted ``[start, end)`` pieces of the address space with their base kind."""
 
     starts: tuple[int, ...]
     ends: tuple[int, ...]
     kinds: tuple[str, ...]
-
-    def __len__(self) -> int:
-        return len(self.starts)
 
 
 def base_partition(iomem: Iomem) -> Partition:
@@ -444,8 +437,40 @@ def paint_base(spans: Sequence[tuple[int, int]], part: Partition) -> list[str]:
     return out
 
 
-@dataclass(frozen=True)
-class Overlay:
+def paint_grid(grid: Grid, part: Partition) -> list[str]:
+    """:func:`paint_base` for a linear grid, piece by piece: whole cells inside one piece are
+    filled by slices, only the cells a piece boundary crosses are weighed (same result)."""
+    count, cell, lo = grid.rows * grid.cols, grid.cell, grid.lo
+    hi = lo + count * cell
+    kinds = ["hole"] * count
+    covered = [0] * count
+    starts, ends, names = part.starts, part.ends, part.kinds
+    i = max(bisect_right(starts, lo) - 1, 0)
+    for j in range(i, len(starts)):
+        start, end, kind = starts[j], ends[j], names[j]
+        if start >= hi:
+            break
+        if end <= lo or kind == "hole":
+            continue
+        s, e = max(start, lo), min(end, hi)
+        first, last = (s - lo) // cell, (e - 1 - lo) // cell
+        if first == last:
+            if e - s > covered[first]:
+                kinds[first], covered[first] = kind, e - s
+            continue
+        cover = lo + (first + 1) * cell - s  # the cells the piece's two ends cross
+        if cover > covered[first]:
+            kinds[first], covered[first] = kind, cover
+        cover = e - (lo + last * cell)
+        if cover > covered[last]:
+            kinds[last], covered[last] = kind, cover
+        if last - first > 1:
+            kinds[first + 1:last] = [kind] * (last - first - 1)
+            covered[first + 1:last] = [cell] * (last - first - 1)
+    return kinds
+
+
+class Overlay(NamedTuple):
     """Something drawn over the base wherever it touches a cell."""
 
     start: int

@@ -7,9 +7,9 @@ domain: the kernel renderer for the words, the placement simulator, the checks.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from crashmap import mapscale
 from crashmap.arch import Arch, get_arch
@@ -33,8 +33,7 @@ DEFAULT_PLAN = Plan(size=256 * MiB)
 """Where a plan starts when the command line asks for nothing: 256 MiB, placed by the kernel."""
 
 
-@dataclass(frozen=True)
-class PlacedBlock:
+class PlacedBlock(NamedTuple):
     """One block of the plan as the simulator predicts it."""
 
     tag: str
@@ -50,8 +49,7 @@ class PlacedBlock:
         return self.end - self.start
 
 
-@dataclass(frozen=True)
-class Evaluation:
+class Evaluation(NamedTuple):
     """Everything the screen shows about one plan."""
 
     plan: Plan
@@ -83,17 +81,14 @@ class Evaluation:
         return [b for b in self.blocks if b.block == block]
 
 
-@dataclass
 class MapContext:
     """What is computed once per map and reused on every plan change."""
 
-    snapshot: Snapshot
-    arch: Arch
-    ram: int = field(init=False)
-    """The kernel's ``system_ram`` as the map tells it."""
-
-    def __post_init__(self) -> None:
-        self.ram = self.snapshot.system_ram or 0
+    def __init__(self, snapshot: Snapshot, arch: Arch) -> None:
+        self.snapshot = snapshot
+        self.arch = arch
+        self.ram: int = snapshot.system_ram or 0
+        """The kernel's ``system_ram`` as the map tells it."""
 
     @cached_property
     def partition(self) -> mapscale.Partition:

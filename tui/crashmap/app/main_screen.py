@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
@@ -83,9 +83,10 @@ class MainScreen(Screen[None]):
     ]
     """Plan editing and map keys; app-wide keys (help, open, export...) are on the app."""
 
-    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]] | None] = [
-        (0, "-narrow"), (120, "-wide")]
-    """Below 120 columns the resource tree hides (``t`` shows it)."""
+    NARROW = 120
+    """Below this many columns the screen is ``-narrow``: the resource tree hides (``t`` shows
+    it). Set from the start and on resize, not with HORIZONTAL_BREAKPOINTS: that adds the class
+    after the first layout and restyles the whole screen before the first frame."""
 
     plan: var[Plan] = var(DEFAULT_PLAN, init=False)
     """The single editable state. Every change re-runs the simulator and the checks.
@@ -96,7 +97,7 @@ class MainScreen(Screen[None]):
     """The block that keys resize and whose edges the map draws."""
 
     def __init__(self, ctx: MapContext, plan: Plan, *, banner: str | None = None) -> None:
-        super().__init__()
+        super().__init__(classes=self._width_class())
         self.ctx = ctx
         self.banner = banner
         self.set_reactive(MainScreen.plan, plan)
@@ -118,7 +119,18 @@ class MainScreen(Screen[None]):
         yield MemoryMap(self.ctx, id="map")
         yield Horizontal(id="panels")  # filled after the first frame: the map shows at once
         yield SummaryBar(id="summary")
-        yield Footer()
+
+    def _width_class(self) -> str:
+        try:
+            width = self.app.size.width
+        except Exception:  # no app yet (constructed outside one)
+            return "-wide"
+        return "-narrow" if width < self.NARROW else "-wide"
+
+    def on_resize(self, event: events.Resize) -> None:
+        narrow = event.size.width < self.NARROW
+        self.set_class(narrow, "-narrow")
+        self.set_class(not narrow, "-wide")
 
     def on_mount(self) -> None:
         self._composed()
@@ -143,7 +155,8 @@ class MainScreen(Screen[None]):
         self.refresh_bindings()
 
     async def _mount_panels(self) -> None:
-        """The tree, the plan fields and the findings, mounted once the first frame is out."""
+        """The tree, the plan fields, the findings and the footer, mounted once the first frame
+        is out (each widget costs about a millisecond to mount: the map shows first)."""
         panels = self.query_one("#panels")
         if not panels.is_attached or self.app._exit:  # quitting before the first frame
             return
@@ -158,6 +171,9 @@ class MainScreen(Screen[None]):
             PlanEditor(self.ctx.arch, id="plan"),
             FindingsPanel(id="findings"),
         ])
+        if not self.query(Footer):
+            await self.mount(Footer())
+            self.refresh_bindings()  # a footer mounted late waits for this signal to show keys
 
     @on(PanelReady)
     def _panel_ready(self) -> None:

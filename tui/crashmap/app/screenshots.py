@@ -47,7 +47,7 @@ async def settle(pilot: Pilot[int]) -> None:
     app = pilot.app
     for _ in range(100):
         await pilot.pause()
-        if app.screen.query("#finding-list"):
+        if app.screen.query("#finding-list") and app.screen.query("FooterKey"):
             break
     await pilot.pause(0.2)
 

@@ -9,10 +9,8 @@ pointer did (``BlockDragged`` with a byte delta); the screen turns that into a n
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
 from itertools import groupby
-from operator import itemgetter
-from typing import ClassVar, Literal
+from typing import ClassVar, Literal, NamedTuple
 
 from rich.segment import Segment
 from textual import events
@@ -38,8 +36,7 @@ def block_of(tag: str) -> Block | None:
     return None
 
 
-@dataclass(frozen=True)
-class _Grab:
+class _Grab(NamedTuple):
     tag: str
     block: Block
     grip: Grip
@@ -47,12 +44,36 @@ class _Grab:
     """Address of the cell where the button went down."""
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):
     row: int | None
     """The grid row shown on this line, or None for the boundary separator or a gap."""
     gap: tuple[int, int] | None = None
     """Empty rows collapsed into this line: the addresses they span."""
+
+
+class _RowKey(NamedTuple):
+    """What one row shows; the row is redrawn only when this changes."""
+
+    kinds: tuple[str, ...]
+    selected: tuple[bool, ...]
+    highlight: tuple[bool, ...]
+    cursor: int
+    """Column of the cursor in this row, or -1."""
+    edges: tuple[tuple[int, str], ...]
+    """Columns drawn as the selected block's edges (``[`` and ``]``)."""
+    label: tuple[str, str]
+    """The margin text and its kind."""
+
+
+_NO_ROW = _RowKey((), (), (), -1, (), ("", ""))
+
+
+def _split(start: int, end: int, cursor: int) -> list[tuple[int, int]]:
+    """``[start, end)`` cut so the cursor column is a piece of its own (it has its own style)."""
+    if start <= cursor < end:
+        pieces = [(start, cursor), (cursor, cursor + 1), (cursor + 1, end)]
+        return [(a, b) for a, b in pieces if a < b]
+    return [(start, end)]
 
 
 class DetailGrid(MapView, can_focus=True):
@@ -147,8 +168,7 @@ class DetailGrid(MapView, can_focus=True):
         self._base: list[str] = []
         self._kinds: list[str] = []
         self._owners: list[str] = []
-        self._row_keys: list[tuple[tuple[tuple[str, str, bool, bool, bool], ...],
-                                   tuple[str, str]]] = []
+        self._row_keys: list[_RowKey] = []
         """What each row shows (cell looks and margin label): rows redraw only when it changes."""
         self._strips: dict[int, Strip] = {}
         self._touched: list[tuple[int, int]] = []
@@ -196,7 +216,7 @@ class DetailGrid(MapView, can_focus=True):
         grid, lines = self._fit(lo, hi, cols, size.height)
         self.grid, self.lines = grid, lines[: size.height]
         self._shown_rows = {line.row for line in self.lines if line.row is not None}
-        self._base = mapscale.paint_base(grid.scale.spans(), self.ctx.partition)
+        self._base = mapscale.paint_grid(grid, self.ctx.partition)
         self._row_keys, self._strips = [], {}
         self.refresh()
         self.cursor = None if self.cursor is None else min(self.cursor, len(self._base) - 1)
@@ -304,6 +324,7 @@ class DetailGrid(MapView, can_focus=True):
         owners = [""] * len(self._base)
         edges: dict[int, str] = {}
         touched: list[tuple[int, int]] = []
+        chosen: list[tuple[int, int]] = []
         for overlay in overlays:
             cells = scale.cell_range(overlay.start, overlay.end)
             if cells is None:
@@ -312,39 +333,48 @@ class DetailGrid(MapView, can_focus=True):
             owners[first:last] = [overlay.tag] * (last - first)
             if block_of(overlay.tag) is not None:
                 touched.append(cells)
-                if block_of(overlay.tag) == self.selected and last - first >= 3:
-                    edges[first], edges[last - 1] = "[", "]"
+                if block_of(overlay.tag) == self.selected:
+                    chosen.append(cells)
+                    if last - first >= 3:
+                        edges[first], edges[last - 1] = "[", "]"
         self._kinds, self._owners = kinds, owners
+        count = len(kinds)
         hl = self._highlight_cells(grid) or (0, 0)
+        highlight = [False] * count
         if hl[1] > hl[0]:
             touched.append(hl)
-        if self.cursor is not None:
-            touched.append((self.cursor, self.cursor + 1))
+            highlight[hl[0]:hl[1]] = [True] * (hl[1] - hl[0])
+        selected = [False] * count
+        for first, last in chosen:
+            selected[first:last] = [True] * (last - first)
+        cursor = self.cursor
+        if cursor is not None:
+            touched.append((cursor, cursor + 1))
         if len(self._row_keys) != grid.rows:
             rows = set(self._shown_rows)
-            self._row_keys = [((), ("", ""))] * grid.rows
+            self._row_keys = [_NO_ROW] * grid.rows
         else:
             rows = {r for first, last in (*touched, *self._touched)
                     for r in range(first // grid.cols, (last - 1) // grid.cols + 1)}
             rows &= self._shown_rows
         self._touched = touched
-        selected, cursor, cols = self.selected, self.cursor, grid.cols
-        width = self.content_size.width
+        cols = grid.cols
         changed = set()
         for row in rows:
             if not 0 <= row < grid.rows:
                 continue
-            looks = tuple(
-                (edges.get(i) or GLYPHS.get(kinds[i], "?"), kinds[i],
-                 bool(owners[i]) and block_of(owners[i]) == selected, hl[0] <= i < hl[1],
-                 i == cursor)
-                for i in range(row * cols, (row + 1) * cols)
+            a, b = row * cols, (row + 1) * cols
+            key = _RowKey(
+                tuple(kinds[a:b]), tuple(selected[a:b]), tuple(highlight[a:b]),
+                cursor - a if cursor is not None and a <= cursor < b else -1,
+                tuple((i - a, g) for i, g in edges.items() if a <= i < b),
+                self._row_label(grid, row),
             )
-            key = (looks, self._row_label(grid, row))
             if self._row_keys[row] != key:
                 self._row_keys[row] = key
                 self._strips.pop(row, None)
                 changed.add(row)
+        width = self.content_size.width
         for y, line in enumerate(self.lines):
             if line.row in changed:
                 self.refresh(Region(0, y, width, 1))
@@ -386,15 +416,23 @@ class DetailGrid(MapView, can_focus=True):
         return strip
 
     def _render_row(self, grid: Grid, row: int, width: int) -> Strip:
-        looks, (text, kind) = self._row_keys[row]
+        key = self._row_keys[row]
         gutter_style = self.part_style("gutter")
         gutter = f"{grid.row_start(row):#x}".rjust(self.gutter_width - 1) + " "
         segments = [Segment(gutter, gutter_style)]
-        for style_key, cells in groupby(looks, key=itemgetter(slice(1, None))):
-            glyphs = "".join(look[0] for look in cells)
-            segments.append(Segment(glyphs, self.cell_style(*style_key)))
+        edges = dict(key.edges)
+        looks = zip(key.kinds, key.selected, key.highlight, strict=True)
+        col = 0
+        for (kind, selected, highlight), run in groupby(looks):
+            length = sum(1 for _ in run)
+            for start, end in _split(col, col + length, key.cursor):
+                glyphs = "".join(edges.get(i) or GLYPHS.get(kind, "?") for i in range(start, end))
+                style = self.cell_style(kind, selected, highlight, start == key.cursor)
+                segments.append(Segment(glyphs, style))
+            col += length
         margin = width - self.gutter_width - grid.cols
         if margin >= 6:
+            text, kind = key.label
             style = gutter_style if kind == "gutter" else self.cell_style(kind)
             segments.append(Segment(" ", gutter_style))
             segments.append(Segment(text[: margin - 2], style))

@@ -41,6 +41,16 @@ def finding_detail(finding: Finding) -> Content:
 class FindingsPanel(Vertical):
     """What the checks say about the plan; highlighting one shows why and marks it on the map."""
 
+    DEFAULT_CSS = """
+    FindingsPanel {
+        #finding-list {
+            height: 1fr; max-height: 8; text-wrap: nowrap; text-overflow: ellipsis;
+        }
+        #finding-detail-scroll { height: 2fr; }
+        #finding-detail { padding: 0 1; }
+    }
+    """
+
     class Selected(Message):
         """The highlighted finding changed (None when there are none)."""
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Static
 
 from crashmap import mapscale
 from crashmap.app.evaluation import MapContext
@@ -54,7 +53,6 @@ class MemoryMap(MapPalette):
         yield OverviewBar(self.ctx, id="overview")
         yield DetailGrid(self.ctx, id="detail")
         yield MapLegend(self.ctx, id="legend")
-        yield Static("", id="map-status", markup=False)
 
     @property
     def grid(self) -> DetailGrid:
@@ -63,6 +61,15 @@ class MemoryMap(MapPalette):
     @property
     def overview(self) -> OverviewBar:
         return self.query_one(OverviewBar)
+
+    @property
+    def legend(self) -> MapLegend:
+        return self.query_one(MapLegend)
+
+    @property
+    def status(self) -> str:
+        """The status line under the map."""
+        return self.legend.status
 
     def set_plan(self, overlays: tuple[Overlay, ...], selected: Block,
                  highlight: tuple[int, int] | None, *, refocus: bool = False) -> None:
@@ -105,7 +112,7 @@ class MemoryMap(MapPalette):
     @on(DetailGrid.WindowChanged)
     def _window_changed(self, event: DetailGrid.WindowChanged) -> None:
         self.overview.set_window(event.lo, event.hi)
-        self.query_one("#map-status", Static).update(self.hint(), layout=False)
+        self.legend.set_status(self.hint())
 
     @on(OverviewBar.Picked)
     def _picked(self, event: OverviewBar.Picked) -> None:
@@ -114,14 +121,13 @@ class MemoryMap(MapPalette):
     @on(DetailGrid.Hovered)
     @on(OverviewBar.Hovered)
     def _hovered(self, event: DetailGrid.Hovered | OverviewBar.Hovered) -> None:
-        status = self.query_one("#map-status", Static)
         text = self.hint() if event.span is None else describe_span(self.ctx, event.span,
                                                                     self.overlays)
-        status.update(text, layout=False)
+        self.legend.set_status(text)
 
     def say(self, text: str) -> None:
         """Show ``text`` in the status line (until the pointer moves on)."""
-        self.query_one("#map-status", Static).update(text, layout=False)
+        self.legend.set_status(text)
 
     def hint(self) -> str:
         grid = self.grid.grid

@@ -17,6 +17,16 @@ class PathPrompt(ModalScreen[tuple[str, bool] | None]):
     """Dismisses with ``(path, overwrite)``, or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = """
+    PathPrompt {
+        align: center middle;
+        #path-dialog {
+            width: 70; max-width: 100%; height: auto;
+            border: round $primary; background: $surface; padding: 0 1;
+        }
+        #path-hint { color: $text-muted; }
+    }
+    """
 
     def __init__(self, title: str, default: str = "") -> None:
         super().__init__()

@@ -41,6 +41,21 @@ def size_text(value: int | None) -> str:
 class PlanEditor(Vertical):
     """Fields for every part of the plan, and where the simulator puts each block."""
 
+    DEFAULT_CSS = """
+    PlanEditor {
+        .plan-row { height: 1; }
+        .plan-label { width: 7; color: $text-muted; }
+        .plan-label-right { width: 5; margin-left: 1; }
+        .plan-size { width: 9; }
+        #plan-mode { margin-left: 1; }
+        #plan-outcome { margin-top: 1; height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+        #plan-placements {
+            height: 1fr; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis;
+        }
+        Input.-invalid { color: $error; text-style: bold; }
+    }
+    """
+
     class Edited(Message):
         """The user typed or chose something: ``plan`` is what the fields now say."""
 
