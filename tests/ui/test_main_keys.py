@@ -205,3 +205,90 @@ async def test_every_screen_binding_is_in_the_palette() -> None:
         for binding in MainScreen.BINDINGS:
             assert (binding.tooltip or binding.description) in names
         assert "Open map arm64-board-rpi4-4gb" in names
+
+
+async def test_next_block_and_zoom_to_block() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("c", "1", "b")
+        assert app.main_screen.selected == "cma"  # low is not placed: skipped
+        await pilot.press("b")
+        assert app.main_screen.selected == "main"
+        await pilot.press("f")
+        grid = app.screen.query_one("#detail").grid
+        main = app.main_screen.evaluation.block("main")
+        assert grid.lo <= main.start and main.end <= grid.hi
+        assert grid.hi - grid.lo <= 8 * main.size
+
+
+async def test_a_pinned_block_on_busy_memory_is_a_ghost_and_an_error() -> None:
+    app = make_app()  # the kernel image sits at 0x22000000 on this map
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        base = app.screen.query_one("#plan-base", Input)
+        base.disabled = False
+        base.focus()
+        base.value = ""
+        await pilot.press(*"0x22000000", "enter")
+        await pilot.pause()
+        evaluation = app.main_screen.evaluation
+        assert app.plan.mode == "fixed" and app.plan.base == 0x22000000
+        ghost = evaluation.block("main")
+        assert ghost is not None and ghost.ghost and ghost.start == 0x22000000
+        assert evaluation.outcome == "failed"
+        assert any(f.severity == "error" for f in evaluation.findings)
+        grid = app.screen.query_one("#detail")
+        grid.show_window(0, 2 << 30)
+        await pilot.pause()
+        first, last = grid.block_cells("main")
+        assert {grid._kinds[i] for i in range(first, last)} == {"failed"}
+
+
+async def test_selecting_a_resource_in_the_tree_zooms_to_it() -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one("#tree")
+        node = next(n for n in tree.root.children if n.data.name == "ACPI Tables")
+        tree.select_node(node)
+        await pilot.pause()
+        grid = app.screen.query_one("#detail").grid
+        acpi = node.data
+        assert grid.lo <= acpi.start and acpi.end <= grid.hi
+        assert grid.hi - grid.lo < 1 << 24  # zoomed right in: a 500 KiB table
+
+
+async def test_a_finding_shows_its_explanation_and_marks_its_range() -> None:
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        findings = app.main_screen.evaluation.findings
+        with_range = next(i for i, f in enumerate(findings) if f.range is not None)
+        options = app.screen.query_one("#finding-list")
+        options.focus()
+        for _ in range(with_range):
+            await pilot.press("down")
+        await pilot.pause()
+        finding = findings[with_range]
+        assert app.main_screen.finding == finding
+        detail = str(app.screen.query_one("#finding-detail").content)
+        assert finding.code in detail and "learn more" in detail
+        grid = app.screen.query_one("#detail")
+        assert grid.highlight == (finding.range.start, finding.range.end)
+        cells = grid._highlight_cells(grid.grid)
+        assert cells is not None and cells[1] > cells[0]
+
+
+async def test_tree_toggles_at_narrow_widths() -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        tree = app.screen.query_one("#tree")
+        assert not tree.display
+        await pilot.press("t")
+        await pilot.pause()
+        assert tree.display and tree.has_focus
+        await pilot.press("t")
+        await pilot.pause()
+        assert not tree.display

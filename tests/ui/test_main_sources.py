@@ -196,3 +196,16 @@ async def test_resize_down_to_40x12_and_back(name: str) -> None:
             await pilot.press("plus")
         assert app.screen.query_one("#detail").grid is not None
         assert app.plan.size > 0
+
+
+@pytest.mark.parametrize("name", sorted(__import__("crashmap.sources").sources.bundled_maps()))
+async def test_every_bundled_map_opens_and_edits(name: str) -> None:
+    """Every map in maps/: the screen composes, the keys work, nothing raises."""
+    app = make_app(name)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.main_screen.evaluation.words or app.main_screen.evaluation.words_error
+        for key in ("plus", "c", "H", "p", "l", "u", "u", "z", "0", "3", "minus"):
+            await pilot.press(key)
+        await pilot.pause()
+        assert app.screen.query_one("#detail").grid is not None
