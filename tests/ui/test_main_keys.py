@@ -134,12 +134,25 @@ async def test_typed_fields_keep_exact_values() -> None:
         await pilot.press(*"1.5G", "enter")
         assert app.plan.size == 1536 * MiB
         assert words(app) == "crashkernel=1536M"
+        assert app.focused.id == "detail"  # enter went back to the map
         cma = app.screen.query_one("#plan-cma", Input)
         cma.focus()
-        await pilot.press(*"300M", "enter")
+        await pilot.press(*"300M")
+        assert app.plan.cma == 0  # nothing happens before enter
+        await pilot.press("enter")
         assert app.plan.cma == 300 * MiB
-        await pilot.press("u")  # focus is in an input: u types, it does not undo
-        assert app.plan.cma == 300 * MiB
+        await pilot.press("u")  # the map has the focus again: u undoes
+        assert app.plan.cma == 0
+        cma.focus()
+        await pilot.press(*"77M", "escape")  # escape forgets what was typed
+        await pilot.pause()
+        assert app.plan.cma == 0 and app.focused.id == "detail"
+        assert cma.value == ""
+        size = app.screen.query_one("#plan-size", Input)
+        size.focus()
+        await pilot.press("backspace", "backspace", "escape")
+        await pilot.pause()
+        assert app.plan.size == 1536 * MiB and size.value == "1536M"
 
 
 async def test_a_bad_size_is_refused_with_a_message() -> None:

@@ -9,9 +9,11 @@ decides.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
@@ -68,6 +70,21 @@ class PlanEditor(Vertical):
         def control(self) -> PlanEditor:
             return self.editor
 
+    class Done(Message):
+        """Enter or escape in a field: the user is back to the map."""
+
+        def __init__(self, editor: PlanEditor) -> None:
+            super().__init__()
+            self.editor = editor
+
+        @property
+        def control(self) -> PlanEditor:
+            return self.editor
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "leave", "Back to the map", show=False),
+    ]
+
     def __init__(self, arch: Arch, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.arch = arch
@@ -106,10 +123,8 @@ class PlanEditor(Vertical):
                                                           layout=False)
         if light:
             return
-        self._set("#plan-size", size_text(plan.size))
-        self._set("#plan-base", size_text(plan.base) if plan.mode == "fixed" else "")
-        self._set("#plan-low", size_text(plan.low) if plan.mode == "high" else "")
-        self._set("#plan-cma", size_text(plan.cma) if plan.cma else "")
+        for field in ("plan-size", "plan-base", "plan-low", "plan-cma"):
+            self._set(f"#{field}", self._text_of(field))
         self.query_one(ModeSwitch).value = plan.mode
         self.query_one("#plan-low", Input).disabled = plan.mode != "high"
         self.query_one("#plan-base", Input).disabled = plan.mode != "fixed"
@@ -141,6 +156,30 @@ class PlanEditor(Vertical):
         plan = self._read(field)
         if plan is not None and plan != self.plan:
             self.post_message(self.Edited(self, plan))
+        if isinstance(event, Input.Submitted) and not field.has_class("-invalid"):
+            self.post_message(self.Done(self))
+
+    def action_leave(self) -> None:
+        """Forget what was typed and go back to the map."""
+        focused = self.screen.focused
+        if isinstance(focused, Input):
+            with focused.prevent(Input.Changed):
+                focused.value = self._text_of(focused.id or "")
+            focused.remove_class("-invalid")
+        self.post_message(self.Done(self))
+
+    def _text_of(self, field_id: str) -> str:
+        """What field ``field_id`` shows for the current plan."""
+        plan = self.plan
+        if field_id == "plan-size":
+            return size_text(plan.size)
+        if field_id == "plan-base":
+            return size_text(plan.base) if plan.mode == "fixed" else ""
+        if field_id == "plan-low":
+            return size_text(plan.low) if plan.mode == "high" else ""
+        if field_id == "plan-cma":
+            return size_text(plan.cma) if plan.cma else ""
+        return ""
 
     def _read(self, field: Input) -> Plan | None:
         text = field.value.strip()
