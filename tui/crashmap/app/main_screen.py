@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -118,8 +118,7 @@ class MainScreen(Screen[None]):
             yield Static(self.banner, id="banner", markup=False)
         yield MemoryMap(self.ctx, id="map")
         yield Horizontal(id="panels")  # filled after the first frame: the map shows at once
-        with Vertical(id="bottom"):
-            yield SummaryBar(id="summary")
+        yield SummaryBar(id="summary")
 
     def _width_class(self) -> str:
         try:
@@ -172,8 +171,8 @@ class MainScreen(Screen[None]):
             PlanEditor(self.ctx.arch, id="plan"),
             FindingsPanel(id="findings"),
         ])
-        if not self.query(Footer):  # under the summary, in the docked bottom container
-            await self.query_one("#bottom").mount(Footer())
+        if not self.query(Footer):
+            await self.mount(Footer())
             self.refresh_bindings()  # a footer mounted late waits for this signal to show keys
 
     @on(PanelReady)
