@@ -24,7 +24,7 @@ def test_demo_map_at_80x24(snap_compare) -> None:
     grid (8 MiB cells): the kernel image `KKKKK`, the current `CCCC…` reservation, and the planned
     main block `[MMMMMMMMMM]` (selected: brackets) at 0x70000000, PCI `····` below. Plan fields:
     Static 96M, mode auto (highlighted), ✓ reserved. Summary: `crashkernel=96M │ static 96 MiB
-    (0.6 % of RAM) │ no CMA │ left 15.72 GiB`; the footer lists the keys.
+    (0.6% of RAM) │ no CMA │ 15.72 GiB left`; the footer lists the keys.
     """
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=settle)
 
@@ -33,7 +33,7 @@ def test_cma_on_at_120x36(snap_compare) -> None:
     """120×36 after `c`: a 512 MiB CMA area `[ccc…]` (bright green, selected) starts the first
     row above the `4 GiB ── ↑ low · high ↓` separator; the main block stays below 4 GiB.
 
-    Summary: `crashkernel=96M crashkernel=512M,cma` and `CMA 512 MiB (usable until a crash)`.
+    Summary: `crashkernel=96M crashkernel=512M,cma` and `CMA 512 MiB usable until a crash`.
     Plan fields: CMA 512M, placements `main … @ 0x70000000` and `cma0 512 MiB @ 0x100000000`.
     """
 

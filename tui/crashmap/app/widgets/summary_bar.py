@@ -20,13 +20,13 @@ def summary(evaluation: Evaluation) -> Content:
     ram = evaluation.ram
     taken = evaluation.static_taken
     percent = taken * 100 / ram if ram else 0
-    share = f" ({percent:.{2 if 0 < percent < 0.1 else 1}f} % of RAM)" if ram else ""
+    share = f" ({percent:.{2 if 0 < percent < 0.1 else 1}f}% of RAM)" if ram else ""
     parts = [
         words,
         Content(f"static {format_size(taken)}{share}"),
-        Content(f"CMA {format_size(evaluation.cma_reserved)} (usable until a crash)")
+        Content(f"CMA {format_size(evaluation.cma_reserved)} usable until a crash")
         if evaluation.cma_reserved else Content("no CMA"),
-        Content(f"left {format_size(max(ram - taken, 0))}") if ram else Content("RAM unknown"),
+        Content(f"{format_size(max(ram - taken, 0))} left") if ram else Content("RAM unknown"),
     ]
     return Content(" │ ").join(parts)
 
