@@ -37,9 +37,11 @@ if TYPE_CHECKING:
     from crashmap.checks import Finding
 
 BLOCKS: tuple[Block, ...] = ("main", "low", "cma")
+"""The plan's blocks, in the order ``b`` cycles through them."""
 DEFAULT_CMA = 512 * MiB
 """The CMA size ``c`` turns on when the plan had none before."""
 UNDO_LIMIT = 200
+"""Plans kept for undo."""
 
 
 def overlays_of(evaluation: Evaluation) -> tuple[Overlay, ...]:
@@ -402,15 +404,12 @@ class MainScreen(Screen[None]):
         self.query_one(MemoryMap).zoom_to(start, end + (end - start) * 3)
 
     def action_toggle_tree(self) -> None:
-        tree = self.query_one("#tree")
+        tree = next(iter(self.query("#tree")), None)
+        if tree is None:  # not mounted yet (the first frame is still going out)
+            return
         shown = tree.display if self._tree_shown is None else self._tree_shown
         self._tree_shown = not shown
         tree.set_class(self._tree_shown, "-shown")
         tree.set_class(not self._tree_shown, "-hidden")
         if self._tree_shown:
             tree.focus()
-
-    def describe_plan(self) -> str:
-        """One line for notifications and the command palette."""
-        plan = self.plan
-        return f"{format_size(plan.size)} {plan.mode}, CMA {format_size(plan.cma)}"

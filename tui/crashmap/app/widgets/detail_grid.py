@@ -1,9 +1,12 @@
 """The detail map: a zoomed window of the address space at a linear scale, in rows.
 
 Each row spans a power of two bytes, so the low/high boundary (4 GiB, or the arch's low limit)
-starts a row and is drawn as a separator line. Plan blocks can be dragged: an edge resizes, the
-body of the static block moves it (pins it at a fixed base). The widget only reports what the
-pointer did (``BlockDragged`` with a byte delta); the screen turns that into a new plan.
+usually starts a row and is drawn as a separator line (else its cell is marked ``│``); runs of
+rows with nothing in them collapse into one "nothing at …" line, so sparse maps get finer cells.
+Plan blocks can be dragged: an edge resizes, the body of the static block moves it (pins it at a
+fixed base). The widget only reports what the pointer did (``BlockDragged`` with a byte delta);
+the screen turns that into a new plan. Rows are cached and redrawn only when what they show
+changes, which keeps a drag step to a few milliseconds.
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from crashmap.plan import Block
 from crashmap.units import format_size
 
 Grip = Literal["start", "end", "body"]
+"""Where a block was grabbed: an edge (resize) or the body (move)."""
+
 
 def block_of(tag: str) -> Block | None:
     """The plan block a drawn tag belongs to (``cma2`` → ``cma``), None for anything else."""
@@ -77,7 +82,13 @@ def _split(start: int, end: int, cursor: int) -> list[tuple[int, int]]:
 
 
 class DetailGrid(MapView, can_focus=True):
-    """A linear window of the map; drag a block's edge to resize it, the static body to pin it."""
+    """A linear window of the map; drag a block's edge to resize it, the static body to pin it.
+
+    | Key | Does |
+    | --- | --- |
+    | arrows | move the cursor (the status line describes its cell) |
+    | enter | select the block under the cursor |
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("left", "cursor(-1, 0)", "Cursor left", show=False),
