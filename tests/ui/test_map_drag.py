@@ -173,3 +173,22 @@ async def test_click_on_the_overview_zooms_the_grid() -> None:
         await pilot.click("#overview", offset=(1, 0))  # the first cells: low memory
         assert (grid.grid.lo, grid.grid.hi) != before
         assert grid.grid.hi - grid.grid.lo < before[1] - before[0]
+
+
+async def test_the_wheel_zooms_around_the_pointer() -> None:
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        grid = app.screen.query_one(DetailGrid)
+        x, y = block_edges(grid, "main")[0]
+        before = grid.grid.hi - grid.grid.lo
+        region = grid.content_region  # Pilot has no wheel: post what the driver would
+        wheel = events.MouseScrollUp(grid, x, y, 0, -1, 0, False, False, False,
+                                     screen_x=region.x + x, screen_y=region.y + y)
+        grid.post_message(wheel)
+        await pilot.pause()
+        main = app.main_screen.evaluation.block("main")
+        assert grid.grid.hi - grid.grid.lo < before
+        assert grid.grid.lo <= main.start < grid.grid.hi

@@ -88,6 +88,8 @@ class DetailGrid(MapView, can_focus=True):
     | --- | --- |
     | arrows | move the cursor (the status line describes its cell) |
     | enter | select the block under the cursor |
+
+    The mouse wheel zooms in and out around the pointer.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -147,6 +149,19 @@ class DetailGrid(MapView, can_focus=True):
         def can_replace(self, message: Message) -> bool:
             # A queued drag step is stale once a newer one arrives; the release is never dropped.
             return isinstance(message, DetailGrid.BlockDragged) and not message.final
+
+    class ZoomAsked(Message):
+        """The wheel turned over ``center``: zoom in (factor < 1) or out."""
+
+        def __init__(self, grid: DetailGrid, factor: float, center: int) -> None:
+            super().__init__()
+            self.grid = grid
+            self.factor = factor
+            self.center = center
+
+        @property
+        def control(self) -> DetailGrid:
+            return self.grid
 
     class WindowChanged(Message):
         """The grid now shows ``[lo, hi)`` (after a zoom or a resize)."""
@@ -551,6 +566,19 @@ class DetailGrid(MapView, can_focus=True):
             self.post_message(self.BlockDragged(self, grab.block, grab.tag, grab.grip,
                                                 self._last_delta or 0, final=True))
             self._end_grab()
+
+    def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
+        self._wheel(event, 0.5)
+
+    def on_mouse_scroll_down(self, event: events.MouseScrollDown) -> None:
+        self._wheel(event, 2.0)
+
+    def _wheel(self, event: events.MouseEvent, factor: float) -> None:
+        offset = event.get_content_offset(self)
+        index = None if offset is None else self.cell_at(offset.x, offset.y, clamp=True)
+        if index is not None and self._grab is None:
+            event.stop()
+            self.post_message(self.ZoomAsked(self, factor, self.span_of(index)[0]))
 
     def on_leave(self, event: events.Leave) -> None:
         if self._grab is None:

@@ -114,6 +114,10 @@ class MemoryMap(MapPalette):
         self.overview.set_window(event.lo, event.hi)
         self.legend.set_status(self.hint())
 
+    @on(DetailGrid.ZoomAsked)
+    def _wheel_zoom(self, event: DetailGrid.ZoomAsked) -> None:
+        self.zoom(event.factor, event.center)
+
     @on(OverviewBar.Picked)
     def _picked(self, event: OverviewBar.Picked) -> None:
         self.zoom_to(event.start, event.end)
