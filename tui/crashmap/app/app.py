@@ -49,11 +49,13 @@ class CrashmapApp(App[int]):
     """App-wide keys; the plan and map keys are on :class:`MainScreen`."""
 
     def __init__(self, snapshot: Snapshot, *, source: str | None = None, banner: str | None = None,
-                 cmdline: str | None = None) -> None:
+                 cmdline: str | None = None, arch: str | None = None) -> None:
         super().__init__()
         self.ctx: MapContext = context_for(snapshot)
         self.source = source or snapshot.source
         """The SOURCE that ``r`` reloads (``live`` even when the demo stands in for it)."""
+        self.arch_override = arch
+        """``--arch``: applies to that SOURCE when it is reloaded."""
         self.banner = banner
         self._first_plan = initial_plan(self.ctx, cmdline if cmdline is not None
                                         else snapshot.cmdline)
@@ -88,7 +90,8 @@ class CrashmapApp(App[int]):
         from crashmap.sources import load_source
 
         try:
-            snapshot = load_source(spec)
+            arch = self.arch_override if spec == self.source else None
+            snapshot = load_source(spec, arch=arch)
             if snapshot.hidden:
                 raise CrashmapError(HIDDEN_MESSAGE, path=spec)
             ctx = context_for(snapshot)
@@ -98,6 +101,8 @@ class CrashmapApp(App[int]):
             return False
         for warning in snapshot.warnings:
             self.notify(warning, severity="warning", timeout=6)
+        if spec != self.source:
+            self.arch_override = None
         self.ctx, self.source, self.banner = ctx, spec, None
         while len(self.screen_stack) > 1 and not isinstance(self.screen, MainScreen):
             self.pop_screen()

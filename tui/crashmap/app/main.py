@@ -35,6 +35,6 @@ def run_app(source: str | None = None, arch: str | None = None, cmdline: str | N
     snapshot, banner = initial_snapshot(source, arch)
     from crashmap.app.app import CrashmapApp  # Textual is imported only now
 
-    app = CrashmapApp(snapshot, source=source or "live", banner=banner, cmdline=cmdline)
+    app = CrashmapApp(snapshot, source=source or "live", banner=banner, cmdline=cmdline, arch=arch)
     app.run()
     return app.return_code or 0
