@@ -23,7 +23,7 @@ class ResourceTree(Tree[Resource]):
     """Every resource of the map; selecting one zooms the detail grid to it."""
 
     def __init__(self, iomem: Iomem, *, id: str | None = None) -> None:
-        super().__init__("physical address space", id=id)
+        super().__init__(Text("physical address space"), id=id)  # Text: no markup, no emoji table
         self.iomem = iomem
         self.show_root = False
         self.guide_depth = 2
