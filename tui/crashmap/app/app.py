@@ -11,6 +11,7 @@ Public hooks (stable):
 
 from __future__ import annotations
 
+import gc
 import importlib
 from pathlib import Path
 from typing import Any, ClassVar
@@ -79,6 +80,24 @@ class CrashmapApp(App[int]):
     def plan(self) -> Plan:
         """The current plan (owned by the main screen)."""
         return self.main_screen.plan
+
+    async def run_async(self, *args: Any, **kwargs: Any) -> int | None:
+        """Run the app with the garbage collector paused until the first frame is out.
+
+        Starting up allocates tens of thousands of objects; with Textual and the maps already
+        in memory, each full collection then walks a large heap for nothing (they are all still
+        in use). :meth:`on_ready` turns the collector back on.
+        """
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return await super().run_async(*args, **kwargs)
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def on_ready(self) -> None:
+        gc.enable()
 
     def get_default_screen(self) -> Screen[Any]:
         return MainScreen(self.ctx, self._first_plan, banner=self.banner)

@@ -203,11 +203,14 @@ class DetailGrid(MapView, can_focus=True):
         self._grab: _Grab | None = None
         self._last_delta: int | None = None
         self._shown: tuple[int, int] | None = None
+        self._laid_out = Size(0, 0)
+        """The content size the grid was chosen for."""
 
     # --- layout -----------------------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        self.relayout()
+        if self.content_size != self._laid_out:  # the first render may have done it already
+            self.relayout()
 
     def show_window(self, lo: int, hi: int) -> None:
         """Zoom to ``[lo, hi)``; the window stays until the next zoom."""
@@ -225,8 +228,14 @@ class DetailGrid(MapView, can_focus=True):
     def _plan_spans(self) -> list[tuple[int, int]]:
         return [(o.start, o.end) for o in self.plan_overlays]
 
-    def relayout(self) -> None:
+    def relayout(self, *, rendering: bool = False) -> None:
+        """Choose the grid for the window and the widget's size, then paint it.
+
+        ``rendering``: called from :meth:`render_line` (the first frame comes before the first
+        Resize event): the lines are being drawn right now, no refresh needed.
+        """
         size: Size = self.content_size
+        self._laid_out = size
         if size.width <= 2 or size.height <= 0:
             self.grid, self.lines = None, []
             self.refresh()
@@ -244,7 +253,8 @@ class DetailGrid(MapView, can_focus=True):
         self._shown_rows = {line.row for line in self.lines if line.row is not None}
         self._base = mapscale.paint_grid(grid, self.ctx.partition)
         self._row_keys, self._strips = [], {}
-        self.refresh()
+        if not rendering:
+            self.refresh()
         self.cursor = None if self.cursor is None else min(self.cursor, len(self._base) - 1)
         self.repaint()
         if self._shown != (grid.lo, grid.hi):
@@ -426,6 +436,8 @@ class DetailGrid(MapView, can_focus=True):
     # --- drawing ----------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
+        if self.content_size != self._laid_out:
+            self.relayout(rendering=True)
         width = self.content_size.width
         grid = self.grid
         if grid is None or y >= len(self.lines):

@@ -67,15 +67,20 @@ class OverviewBar(MapView):
         self._kinds: list[str] = []
 
     def on_resize(self, event: events.Resize) -> None:
+        if self.scale is None or self.scale.cells != self.content_size.width:
+            self._layout()
+            self.refresh()
+
+    def _layout(self) -> None:
+        """The compressed scale for this width (also from the first render, before Resize)."""
         width = self.content_size.width
         if width <= 0:
             self.scale = None
             return
         self.scale = mapscale.overview_scale(self.ctx.segments, width)
         self._base = mapscale.paint_base(self.scale.spans(), self.ctx.partition)
-        self._kinds = []
-        self.repaint()
-        self.refresh()
+        self._kinds = mapscale.paint(self._base, self.scale,
+                                     (*self.ctx.fixed_overlays, *self.plan_overlays))
 
     def set_plan(self, overlays: tuple[Overlay, ...]) -> None:
         self.plan_overlays = overlays
@@ -96,6 +101,8 @@ class OverviewBar(MapView):
 
     def render_line(self, y: int) -> Strip:
         width = self.content_size.width
+        if width > 0 and (self.scale is None or self.scale.cells != width):
+            self._layout()
         if self.scale is None or not self._kinds:
             return Strip.blank(width, self.rich_style)
         if y == 0:
