@@ -157,7 +157,7 @@ async def test_learn_more_opens_the_findings_chapter() -> None:
         await settle(pilot)
         finding = app.main_screen.evaluation.findings[0]
         app.screen.query_one("#finding-list").focus()
-        await pilot.press("enter")
+        await pilot.press("L")
         await pilot.pause()
         assert type(app.screen).__name__ == "LearnScreen"
         assert app.screen.chapter == finding.chapter

@@ -30,7 +30,7 @@ from crashmap.plan import Block, Plan
 from crashmap.units import MiB, format_size
 
 if TYPE_CHECKING:
-    from textual.widgets import OptionList, Tree
+    from textual.widgets import Tree
 
     from crashmap.app.widgets.findings_panel import FindingsPanel
     from crashmap.app.widgets.plan_editor import PlanEditor
@@ -285,13 +285,6 @@ class MainScreen(Screen[None]):
         panel = self.query_one("#findings")
         if finding is not None and finding.range is not None and panel.has_focus_within:
             self.query_one(MemoryMap).ensure_visible(finding.range.start, finding.range.end)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option_list.id != "finding-list":
-            return
-        finding = self.finding
-        if finding is not None:
-            self.app.action_learn(finding.chapter)  # type: ignore[attr-defined]
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[Resource]) -> None:
         resource = event.node.data
