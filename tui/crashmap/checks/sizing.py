@@ -80,7 +80,7 @@ def _minimum(s: Subject) -> Iterator[Finding]:
     if total < floor:
         yield Finding(
             "size-below-floor", "warning",
-            f"{size(total)} is below {size(floor)}, the smallest size distributions default to",
+            f"{size(total)} is below the {size(floor)} floor (SUSE kdumptool's fallback size)",
             "The capture kernel, its initramfs and makedumpfile must fit; too little memory "
             "makes the capture kernel run out of memory and the dump is lost. The snapshot does "
             "not know the kernel and initrd sizes, so a documented floor stands in.",
