@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from crashmap.app.app import CrashmapApp
 from crashmap.app.main import initial_snapshot
-from crashmap.app.widgets.detail_grid import DetailGrid
+from crashmap.app.screenshots import drag_main_down
 from textual.pilot import Pilot
 
 from tests.ui.conftest import make_app, settle
@@ -54,16 +54,7 @@ def test_body_drag_pins_the_block(snap_compare) -> None:
 
     async def run_before(pilot: Pilot[int]) -> None:
         await settle(pilot)
-        grid = pilot.app.screen.query_one(DetailGrid)
-        first, last = grid.block_cells("main")
-        row, col = divmod((first + last) // 2, grid.grid.cols)
-        y = next(i for i, line in enumerate(grid.lines) if line.row == row)
-        x = grid.gutter_width + col
-        await pilot.mouse_down(grid, offset=(x, y))
-        for step in range(1, 7):
-            await pilot.hover(grid, offset=(x - step, y))
-        await pilot.mouse_up(grid, offset=(x - 6, y))
-        await pilot.pause()
+        await drag_main_down(pilot)  # the screenshot script's drag: one definition of it
 
     app = make_app("x86_64-server-cascadelake")
     assert snap_compare(app, terminal_size=(120, 36), run_before=run_before)
