@@ -342,7 +342,7 @@ class MainScreen(Screen[None]):
             self.notify("Only a pinned block moves: press p to pin the main block first.",
                         timeout=3)
             return
-        step = self.ctx.arch.crash_align
+        step = plan.step("main", self.ctx.arch)  # the one rule for step sizes
         self.apply(plan.pinned(max(0, plan.base + steps * step), self.ctx.arch))
 
     def action_toggle_high(self) -> None:

@@ -50,6 +50,14 @@ class _Search:
         return found
 
 
+def _fixed_base_failed(search: _Search, req: Request, size: int, align: int) -> StaticResult:
+    """``@offset`` that is misaligned or not free: no fallback (spec §3.1 step 1)."""
+    failure = "misaligned" if req.crash_base % align else "busy"
+    return StaticResult(size, (), tuple(search.attempts), failure,
+                        ("crashkernel reservation failed - memory is in use.",),
+                        base_used=req.crash_base)
+
+
 def generic(ctx: PlacementContext, req: Request) -> StaticResult:
     """``reserve_crashkernel_generic(size, base, low_size, high)`` ([CR-6.18])."""
     arch, size = ctx.arch, req.crash_size
@@ -58,10 +66,7 @@ def generic(ctx: PlacementContext, req: Request) -> StaticResult:
     if req.crash_base:
         base = search.exact("main", req.crash_base, size, align)
         if base is None:
-            failure = "misaligned" if req.crash_base % align else "busy"
-            return StaticResult(size, (), tuple(search.attempts), failure,
-                                ("crashkernel reservation failed - memory is in use.",),
-                                base_used=req.crash_base)
+            return _fixed_base_failed(search, req, size, align)
         return StaticResult(size, (Block("main", base, base + size),), tuple(search.attempts),
                             log=(reserved_line(base, size),), base_used=base)
 
@@ -155,10 +160,7 @@ def arm32(ctx: PlacementContext, req: Request) -> StaticResult:
     if req.crash_base:
         found = search.exact("main", req.crash_base, size, ARM32_FIXED_ALIGN)
         if found is None:
-            failure = "misaligned" if req.crash_base % ARM32_FIXED_ALIGN else "busy"
-            return StaticResult(size, (), tuple(search.attempts), failure,
-                                ("crashkernel reservation failed - memory is in use.",),
-                                base_used=req.crash_base)
+            return _fixed_base_failed(search, req, size, ARM32_FIXED_ALIGN)
     else:
         found = search.top_down("main", size, align, align, limit)
         if found is None:
