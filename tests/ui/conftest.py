@@ -32,7 +32,7 @@ async def settle(pilot: object) -> None:
     app = pilot.app  # type: ignore[attr-defined]
     for _ in range(100):
         await pilot.pause()  # type: ignore[attr-defined]
-        if app.screen.query("#finding-list") and app.screen.query("FooterKey"):
+        if app.screen.query("#finding-list") and app.screen.query("KeyBar"):
             await pilot.pause()  # type: ignore[attr-defined]
             return
     raise AssertionError("the panels never mounted")

@@ -20,6 +20,7 @@ from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
+from crashmap.app import keys
 from crashmap.app.commands import CrashmapCommands
 from crashmap.app.evaluation import MapContext, context_for, initial_plan
 from crashmap.app.main_screen import MainScreen
@@ -52,6 +53,7 @@ class CrashmapApp(App[int]):
     def __init__(self, snapshot: Snapshot, *, source: str | None = None, banner: str | None = None,
                  cmdline: str | None = None, arch: str | None = None) -> None:
         super().__init__()
+        keys.install()
         self.ctx: MapContext = context_for(snapshot)
         self.source = source or snapshot.source
         """The SOURCE that ``r`` reloads (``live`` even when the demo stands in for it)."""
@@ -98,6 +100,9 @@ class CrashmapApp(App[int]):
 
     def on_ready(self) -> None:
         gc.enable()
+
+    def get_key_display(self, binding: Binding) -> str:
+        return keys.key_display(binding) or super().get_key_display(binding)
 
     def get_default_screen(self) -> Screen[Any]:
         return MainScreen(self.ctx, self._first_plan, banner=self.banner)

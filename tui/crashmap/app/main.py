@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from crashmap.errors import CrashmapError
 from crashmap.iomem import HIDDEN_MESSAGE
 from crashmap.snapshot import Snapshot
@@ -31,10 +33,20 @@ def initial_snapshot(source: str | None, arch: str | None) -> tuple[Snapshot, st
 
 
 def run_app(source: str | None = None, arch: str | None = None, cmdline: str | None = None) -> int:
-    """Open the TUI on SOURCE (default: live); returns the process exit code."""
-    snapshot, banner = initial_snapshot(source, arch)
-    from crashmap.app.app import CrashmapApp  # Textual is imported only now
+    """Open the TUI on SOURCE (default: live); returns the process exit code.
 
-    app = CrashmapApp(snapshot, source=source or "live", banner=banner, cmdline=cmdline, arch=arch)
-    app.run()
+    The garbage collector stays paused until the first frame is out (the app turns it back on):
+    importing Textual and building the screen allocate some 100 000 objects that all stay in
+    use, and each full collection on the way would walk them for nothing.
+    """
+    gc.disable()
+    try:
+        snapshot, banner = initial_snapshot(source, arch)
+        from crashmap.app.app import CrashmapApp  # Textual is imported only now
+
+        app = CrashmapApp(snapshot, source=source or "live", banner=banner, cmdline=cmdline,
+                          arch=arch)
+        app.run()
+    finally:
+        gc.enable()
     return app.return_code or 0

@@ -16,11 +16,12 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from crashmap.app.evaluation import DEFAULT_PLAN, Evaluation, MapContext, dragged_plan, evaluate
 from crashmap.app.widgets.detail_grid import DetailGrid
 from crashmap.app.widgets.header_bar import HeaderBar
+from crashmap.app.widgets.key_bar import KeyBar
 from crashmap.app.widgets.memory_map import MemoryMap
 from crashmap.app.widgets.panel import PanelReady
 from crashmap.app.widgets.summary_bar import SummaryBar
@@ -173,8 +174,8 @@ class MainScreen(Screen[None]):
             PlanEditor(self.ctx.arch, id="plan"),
             FindingsPanel(id="findings"),
         ])
-        if not self.query(Footer):
-            await self.mount(Footer())
+        if not self.query(KeyBar):
+            await self.mount(KeyBar())
             self.refresh_bindings()  # a footer mounted late waits for this signal to show keys
 
     @on(PanelReady)

@@ -16,8 +16,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Checkbox, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
 
+from crashmap.app.widgets.key_bar import KeyBar
 from crashmap.arch import ARCHES, Arch, normalize_arch
 from crashmap.errors import CrashmapError
 from crashmap.estimate.inputs import Inputs, gather
@@ -152,7 +153,7 @@ class EstimatesScreen(ModalScreen[Plan | None]):
                 yield DataTable(id="est-defaults", cursor_type="row", zebra_stripes=True)
                 yield Static(id="est-spread")
                 yield Static(id="est-suggestion")
-        yield Footer()
+        yield KeyBar()
 
     def _page_options(self, arch: str) -> list[tuple[str, object]]:
         return [("machine's", MACHINE)] + [

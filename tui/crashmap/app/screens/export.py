@@ -19,9 +19,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList, Static, TextArea
+from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from crashmap.app.widgets.key_bar import KeyBar
 from crashmap.errors import CrashmapError
 from crashmap.snapshot import Snapshot, write_atomic
 
@@ -165,7 +166,7 @@ class ExportScreen(ModalScreen[None]):
                     yield Label("Save to")
                     yield Input(default_filename(self.fmt), id="export-path", compact=True)
                 yield Static(id="export-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self._show(self.fmt)

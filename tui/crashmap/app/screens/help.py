@@ -13,9 +13,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Markdown, Static
+from textual.widgets import Markdown, Static
 
 from crashmap.app.learn import CHAPTER_IDS, chapter_label
+from crashmap.app.widgets.key_bar import KeyBar
 
 HOW_TO = """\
 ## How to use crashmap
@@ -130,7 +131,7 @@ class HelpScreen(ModalScreen[None]):
             with VerticalScroll(id="help-scroll"):
                 yield Vertical(id="help-keys")
                 yield Markdown(learn_markdown(), id="help-text", open_links=False)
-            yield Footer()
+            yield KeyBar()
 
     async def on_mount(self) -> None:
         stack = self.app.screen_stack

@@ -10,10 +10,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Markdown, OptionList, Static
+from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from crashmap.app.learn import CHAPTER_IDS, chapter_label, chapter_text, chapter_title, neighbour
+from crashmap.app.widgets.key_bar import KeyBar
 
 
 class LearnScreen(ModalScreen[None]):
@@ -59,7 +60,7 @@ class LearnScreen(ModalScreen[None]):
                 yield options
                 with VerticalScroll(id="learn-scroll"):
                     yield Markdown(id="learn-text", open_links=False)
-        yield Footer()
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         if self._unknown is not None:

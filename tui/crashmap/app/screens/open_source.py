@@ -13,9 +13,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from crashmap.app.widgets.key_bar import KeyBar
 from crashmap.errors import CrashmapError
 from crashmap.sources import DEMO_MAP, bundled_maps, load_file
 from crashmap.units import format_size
@@ -115,7 +116,7 @@ class OpenSourceScreen(ModalScreen[str | None]):
                         id="open-hint")
             yield Input(placeholder="~/snapshots/host.yaml", id="open-path", compact=True)
             yield Static(id="open-error")
-            yield Footer()
+            yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#open-dialog").border_title = "Open a memory map"

@@ -16,8 +16,9 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import DataTable, Input, Label, Select, Static
 
+from crashmap.app.widgets.key_bar import KeyBar
 from crashmap.errors import CrashmapError
 from crashmap.kernel.ranges import RangeEntry, RangeTable, evaluate_table, explain_table
 from crashmap.rangeplot import (
@@ -188,7 +189,7 @@ class RangeTableScreen(ModalScreen[None]):
             yield Static(id="ranges-verdict")
             yield RangePlotView(self.ram, id="ranges-plot")
             yield DataTable(id="ranges-brackets", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def _title(self) -> str:
         if self.ram is None:

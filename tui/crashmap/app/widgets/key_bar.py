@@ -1,0 +1,122 @@
+"""The footer: the keys that work here, as one line; click one to press it.
+
+Textual's ``Footer`` shows the same keys as one widget per key and mounts them all again each
+time the focus moves. On the main screen that is a dozen widgets, about a twentieth of
+crashmap's whole memory. This draws them as one line and repaints it when the bindings change.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, NamedTuple
+
+from textual import events
+from textual.content import Content
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual.binding import Binding
+    from textual.screen import Screen
+
+
+class KeySpan(NamedTuple):
+    """One key as drawn: its cells ``[start, end)`` and the binding it presses."""
+
+    start: int
+    end: int
+    binding: Binding
+    enabled: bool
+    tooltip: str
+
+
+class KeyBar(Widget):
+    """The shown bindings of the focused widget, the screen and the app; the palette key right."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-bar--key", "key-bar--description"}
+    DEFAULT_CSS = """
+    KeyBar {
+        dock: bottom;
+        height: 1;
+        text-wrap: nowrap;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .key-bar--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .key-bar--description { color: $footer-description-foreground; }
+        &:hover { pointer: pointer; }
+    }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.spans: list[KeySpan] = []
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        if self.is_attached and screen is self.screen:
+            self.refresh()
+
+    def keys(self) -> tuple[list[tuple[Binding, bool, str]], tuple[Binding, bool, str] | None]:
+        """The shown bindings, one per action, in order; and the command palette's."""
+        app = self.app
+        active = self.screen.active_bindings
+        palette = None
+        if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
+            _, binding, enabled, tooltip = active[app.COMMAND_PALETTE_BINDING]
+            palette = (binding, enabled, binding.tooltip or binding.description)
+        shown: dict[str, tuple[Binding, bool, str]] = {}
+        for _, binding, enabled, tooltip in active.values():
+            if binding.show and binding.action not in shown:
+                shown[binding.action] = (binding, enabled, tooltip)
+        return list(shown.values()), palette
+
+    def render(self) -> Content:
+        key_style = self.get_visual_style("key-bar--key", partial=True)
+        text_style = self.get_visual_style("key-bar--description", partial=True)
+        display = self.app.get_key_display
+        shown, palette = self.keys()
+        parts: list[Content] = []
+        spans: list[KeySpan] = []
+        x = 0
+        for binding, enabled, tooltip in shown:
+            part = Content.assemble((f" {display(binding)} ", key_style),
+                                    (f"{binding.description} ", text_style))
+            if not enabled:
+                part = part.stylize("dim")
+            parts.append(part)
+            spans.append(KeySpan(x, x + part.cell_length, binding, enabled,
+                                 tooltip or binding.description))
+            x += part.cell_length
+        width = self.size.width
+        if palette is not None:
+            binding, enabled, tooltip = palette
+            part = Content.assemble((f" {display(binding)} ", key_style),
+                                    (f"{binding.description} ", text_style))
+            gap = width - x - part.cell_length
+            if gap >= 1:
+                parts.append(Content(" " * gap))
+                spans.append(KeySpan(width - part.cell_length, width, binding, enabled, tooltip))
+                parts.append(part)
+        self.spans = spans
+        return Content("").join(parts)
+
+    def span_at(self, x: int) -> KeySpan | None:
+        return next((span for span in self.spans if span.start <= x < span.end), None)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        span = self.span_at(event.x)
+        self.tooltip = span.tooltip if span is not None else None
+
+    def on_click(self, event: events.Click) -> None:
+        span = self.span_at(event.x)
+        if span is not None and span.enabled:
+            event.stop()
+            self.app.simulate_key(span.binding.key)
