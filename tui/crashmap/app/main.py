@@ -37,7 +37,8 @@ def run_app(source: str | None = None, arch: str | None = None, cmdline: str | N
 
     The garbage collector stays paused until the first frame is out (the app turns it back on):
     importing Textual and building the screen allocate some 100 000 objects that all stay in
-    use, and each full collection on the way would walk them for nothing.
+    use, and each full collection on the way would walk them for nothing. Started any other
+    way, the app pauses it itself from :meth:`CrashmapApp.run_async` on.
     """
     gc.disable()
     try:
