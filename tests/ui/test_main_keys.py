@@ -305,3 +305,20 @@ async def test_tree_toggles_at_narrow_widths() -> None:
         await pilot.press("t")
         await pilot.pause()
         assert not tree.display
+
+
+async def test_key_bar_shows_the_keys_and_a_click_presses_one() -> None:
+    from crashmap.app.screens.help import HelpScreen
+    from crashmap.app.widgets.key_bar import KeyBar
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(KeyBar)
+        keys = {span.binding.description: span for span in bar.spans}
+        assert {"Grow", "Shrink", "Undo", "Help", "Quit"} <= set(keys)
+        assert not keys["Undo"].enabled  # nothing to undo yet
+        assert bar.spans[-1].binding.action == "command_palette"  # right-aligned at 120 columns
+        await pilot.click(bar, offset=(keys["Help"].start + 1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)

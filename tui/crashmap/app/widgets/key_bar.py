@@ -82,15 +82,18 @@ class KeyBar(Widget):
         key_style = self.get_visual_style("key-bar--key", partial=True)
         text_style = self.get_visual_style("key-bar--description", partial=True)
         display = self.app.get_key_display
+
+        def drawn(binding: Binding, enabled: bool) -> Content:
+            part = Content.assemble((f" {display(binding)} ", key_style),
+                                    (f"{binding.description} ", text_style))
+            return part if enabled else part.stylize("dim")
+
         shown, palette = self.keys()
         parts: list[Content] = []
         spans: list[KeySpan] = []
         x = 0
         for binding, enabled, tooltip in shown:
-            part = Content.assemble((f" {display(binding)} ", key_style),
-                                    (f"{binding.description} ", text_style))
-            if not enabled:
-                part = part.stylize("dim")
+            part = drawn(binding, enabled)
             parts.append(part)
             spans.append(KeySpan(x, x + part.cell_length, binding, enabled,
                                  tooltip or binding.description))
@@ -98,13 +101,11 @@ class KeyBar(Widget):
         width = self.size.width
         if palette is not None:
             binding, enabled, tooltip = palette
-            part = Content.assemble((f" {display(binding)} ", key_style),
-                                    (f"{binding.description} ", text_style))
+            part = drawn(binding, enabled)
             gap = width - x - part.cell_length
-            if gap >= 1:
-                parts.append(Content(" " * gap))
+            if gap >= 1:  # right-aligned, and only where it fits
+                parts += [Content(" " * gap), part]
                 spans.append(KeySpan(width - part.cell_length, width, binding, enabled, tooltip))
-                parts.append(part)
         self.spans = spans
         return Content("").join(parts)
 
