@@ -52,8 +52,18 @@ def overlays_of(evaluation: Evaluation) -> tuple[Overlay, ...]:
     )
 
 
+class Panels(Horizontal):
+    """The row of tree, plan editor and findings. ``BLANK``: its children cover it, so it draws
+    one shared blank line per frame instead of caching its own (and their cut pieces)."""
+
+    BLANK = True
+
+
 class MainScreen(Screen[None]):
     """Map, tree, plan editor, findings and the resulting ``crashkernel=`` words."""
+
+    BLANK = True
+    """Its children cover the whole screen: no lines of its own to keep (see :class:`Panels`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "select_block('main')", "Select main block", show=False),
@@ -120,7 +130,7 @@ class MainScreen(Screen[None]):
         if self.banner:
             yield Static(self.banner, id="banner", markup=False)
         yield MemoryMap(self.ctx, id="map")
-        yield Horizontal(id="panels")  # filled after the first frame: the map shows at once
+        yield Panels(id="panels")  # filled after the first frame: the map shows at once
         yield SummaryBar(id="summary")
 
     def _width_class(self) -> str:
@@ -138,11 +148,14 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self._composed()
 
+    def first_frame_out(self) -> None:
+        """The app's first frame is on the terminal (``Ready``): mount the other panels."""
+        self.call_after_refresh(self._mount_panels)
+
     def _composed(self) -> None:
         self.query_one("#map").border_title = "Map"
         self.refresh_views()
         self.query_one(DetailGrid).focus()
-        self.call_after_refresh(self._mount_panels)
 
     async def show_map(self, ctx: MapContext, plan: Plan) -> None:
         """Replace the map (another source was opened): new plan, fresh history."""
@@ -155,6 +168,7 @@ class MainScreen(Screen[None]):
         self.evaluation = evaluate(ctx, plan, check=False)
         await self.recompose()
         self._composed()
+        self.call_after_refresh(self._mount_panels)
         self.refresh_bindings()
 
     async def _mount_panels(self) -> None:
@@ -162,6 +176,8 @@ class MainScreen(Screen[None]):
         is out (each widget costs about a millisecond to mount: the map shows first)."""
         panels = self.query_one("#panels")
         if not panels.is_attached or self.app._exit:  # quitting before the first frame
+            return
+        if panels.children:  # already mounted (a second Ready, or a map opened meanwhile)
             return
         from crashmap.app.widgets.findings_panel import FindingsPanel
         from crashmap.app.widgets.plan_editor import PlanEditor

@@ -10,6 +10,7 @@ from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from crashmap.app.widgets.frame import Framed
 from crashmap.app.widgets.panel import PanelReady
 from crashmap.checks import Finding
 
@@ -38,7 +39,7 @@ def finding_detail(finding: Finding) -> Content:
     return Content("\n").join(parts)
 
 
-class FindingsPanel(Vertical):
+class FindingsPanel(Vertical, Framed):
     """What the checks say about the plan; highlighting one shows why and marks it on the map."""
 
     DEFAULT_CSS = """

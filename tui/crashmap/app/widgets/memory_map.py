@@ -8,6 +8,7 @@ from textual.app import ComposeResult
 from crashmap import mapscale
 from crashmap.app.evaluation import MapContext
 from crashmap.app.widgets.detail_grid import DetailGrid
+from crashmap.app.widgets.frame import Framed
 from crashmap.app.widgets.map_legend import MapLegend
 from crashmap.app.widgets.map_view import MapPalette
 from crashmap.app.widgets.overview_bar import OverviewBar
@@ -39,7 +40,7 @@ def describe_span(ctx: MapContext, span: tuple[int, int], overlays: tuple[Overla
     return text
 
 
-class MemoryMap(MapPalette):
+class MemoryMap(MapPalette, Framed):
     """Everything map-shaped on the main screen; the screen pushes the plan's blocks in."""
 
     DEFAULT_CSS = "MemoryMap { layout: vertical; }"

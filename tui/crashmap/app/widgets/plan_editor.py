@@ -20,6 +20,7 @@ from textual.message import Message
 from textual.widgets import Input, Label, Static
 
 from crashmap.app.evaluation import Evaluation
+from crashmap.app.widgets.frame import Framed
 from crashmap.app.widgets.mode_switch import ModeSwitch
 from crashmap.app.widgets.panel import PanelReady
 from crashmap.arch import Arch
@@ -40,7 +41,7 @@ def size_text(value: int | None) -> str:
     return "" if value is None else format_mib(value)
 
 
-class PlanEditor(Vertical):
+class PlanEditor(Vertical, Framed):
     """Fields for every part of the plan, and where the simulator puts each block."""
 
     DEFAULT_CSS = """
