@@ -142,6 +142,10 @@ async def test_save_writes_a_new_file(exporter: list[tuple[object, ...]], tmp_pa
         await pilot.pause()
         assert target.read_text() == f"<cmdline> {WORDS}\n"
         assert "Saved" in str(app.export.query_one("#export-status", Static).content)
+        # The field lets go once saved: s is the Save key again, not a letter typed over the name.
+        assert app.export.focused is app.export.query_one("#export-formats")
+        await pilot.press("s")
+        assert app.export.focused is field and field.value == str(target)
 
 
 async def test_save_never_overwrites_without_asking(exporter: list[tuple[object, ...]],

@@ -284,6 +284,8 @@ class ExportScreen(ModalScreen[None]):
                 self._status(f"Not saved: {again}", error=True)
                 return
         self._status(f"Saved the {self.fmt} text to {path}.")
+        # Done with the file name: the keys (s, c, esc) work again instead of typing into it.
+        self.query_one("#export-formats", OptionList).focus()
 
     def _status(self, message: str, *, error: bool = False) -> None:
         self.query_one("#export-status", Static).update(
