@@ -322,3 +322,22 @@ async def test_key_bar_shows_the_keys_and_a_click_presses_one() -> None:
         await pilot.click(bar, offset=(keys["Help"].start + 1, 0))
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
+
+
+async def test_key_bar_goes_compact_where_the_keys_would_not_fit() -> None:
+    from crashmap.app.widgets.key_bar import KeyBar
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(KeyBar)
+        keys = {span.binding.description: span for span in bar.spans}
+        assert keys["Quit"].end <= 80  # the last key is in sight at 80 columns
+        assert " + Grow - Shrink " in bar_text(bar)
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        assert " + Grow  - Shrink " in bar_text(bar)  # with room, two spaces between keys
+
+
+def bar_text(bar: object) -> str:
+    return "".join(segment.text for segment in bar.render_line(0))  # type: ignore[attr-defined]

@@ -82,13 +82,19 @@ class KeyBar(Widget):
         key_style = self.get_visual_style("key-bar--key", partial=True)
         text_style = self.get_visual_style("key-bar--description", partial=True)
         display = self.app.get_key_display
+        shown, palette = self.keys()
+        # Compact (one space less per key) where the keys would not all fit: at 80 columns
+        # that keeps the main screen's last keys, Open and Quit, in sight.
+        roomy = sum(len(display(b)) + len(b.description) + 3 for b, _, _ in shown)
+        compact = roomy > self.size.width
 
         def drawn(binding: Binding, enabled: bool) -> Content:
-            part = Content.assemble((f" {display(binding)} ", key_style),
-                                    (f"{binding.description} ", text_style))
+            key, description = f" {display(binding)} ", f"{binding.description} "
+            if compact:  # " + Grow - Shrink" instead of " + Grow  - Shrink "
+                key, description = key[:-1], " " + description[:-1]
+            part = Content.assemble((key, key_style), (description, text_style))
             return part if enabled else part.stylize("dim")
 
-        shown, palette = self.keys()
         parts: list[Content] = []
         spans: list[KeySpan] = []
         x = 0
