@@ -7,6 +7,7 @@ command line, so the plan starts at 96 MiB placed by the kernel.
 from __future__ import annotations
 
 from crashmap.app.main_screen import MainScreen
+from crashmap.app.widgets.key_bar import KeyBar, KeySpan
 from crashmap.app.widgets.mode_switch import ModeSwitch
 from crashmap.units import GiB, MiB
 from textual.widgets import Input
@@ -309,13 +310,12 @@ async def test_tree_toggles_at_narrow_widths() -> None:
 
 async def test_key_bar_shows_the_keys_and_a_click_presses_one() -> None:
     from crashmap.app.screens.help import HelpScreen
-    from crashmap.app.widgets.key_bar import KeyBar
 
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         bar = app.screen.query_one(KeyBar)
-        keys = {span.binding.description: span for span in bar.spans}
+        keys = key_spans(bar)
         assert {"Grow", "Shrink", "Undo", "Help", "Quit"} <= set(keys)
         assert not keys["Undo"].enabled  # nothing to undo yet
         assert bar.spans[-1].binding.action == "command_palette"  # right-aligned at 120 columns
@@ -325,19 +325,20 @@ async def test_key_bar_shows_the_keys_and_a_click_presses_one() -> None:
 
 
 async def test_key_bar_goes_compact_where_the_keys_would_not_fit() -> None:
-    from crashmap.app.widgets.key_bar import KeyBar
-
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         bar = app.screen.query_one(KeyBar)
-        keys = {span.binding.description: span for span in bar.spans}
-        assert keys["Quit"].end <= 80  # the last key is in sight at 80 columns
+        assert key_spans(bar)["Quit"].end <= 80  # the last key is in sight at 80 columns
         assert " + Grow - Shrink " in bar_text(bar)
         await pilot.resize_terminal(120, 36)
         await pilot.pause()
         assert " + Grow  - Shrink " in bar_text(bar)  # with room, two spaces between keys
 
 
-def bar_text(bar: object) -> str:
-    return "".join(segment.text for segment in bar.render_line(0))  # type: ignore[attr-defined]
+def key_spans(bar: KeyBar) -> dict[str, KeySpan]:
+    return {span.binding.description: span for span in bar.spans}
+
+
+def bar_text(bar: KeyBar) -> str:
+    return "".join(segment.text for segment in bar.render_line(0))
