@@ -83,28 +83,25 @@ class KeyBar(Widget):
         text_style = self.get_visual_style("key-bar--description", partial=True)
         display = self.app.get_key_display
         shown, palette = self.keys()
-        # Compact (one space less per key) where the keys would not all fit: at 80 columns
-        # that keeps the main screen's last keys, Open and Quit, in sight.
-        roomy = sum(len(display(b)) + len(b.description) + 3 for b, _, _ in shown)
-        compact = roomy > self.size.width
+        width = self.size.width
 
-        def drawn(binding: Binding, enabled: bool) -> Content:
+        def drawn(binding: Binding, enabled: bool, compact: bool = False) -> Content:
             key, description = f" {display(binding)} ", f"{binding.description} "
             if compact:  # " + Grow - Shrink" instead of " + Grow  - Shrink "
                 key, description = key[:-1], " " + description[:-1]
             part = Content.assemble((key, key_style), (description, text_style))
             return part if enabled else part.stylize("dim")
 
-        parts: list[Content] = []
+        parts = [drawn(binding, enabled) for binding, enabled, _ in shown]
+        if sum(part.cell_length for part in parts) > width:
+            # One space less per key: at 80 columns the main screen's Open and Quit stay in sight.
+            parts = [drawn(binding, enabled, compact=True) for binding, enabled, _ in shown]
         spans: list[KeySpan] = []
         x = 0
-        for binding, enabled, tooltip in shown:
-            part = drawn(binding, enabled)
-            parts.append(part)
+        for part, (binding, enabled, tooltip) in zip(parts, shown, strict=True):
             spans.append(KeySpan(x, x + part.cell_length, binding, enabled,
                                  tooltip or binding.description))
             x += part.cell_length
-        width = self.size.width
         if palette is not None:
             binding, enabled, tooltip = palette
             part = drawn(binding, enabled)
