@@ -3,18 +3,13 @@
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
-
-import pytest
 
 import crashmap.cli as cli
+import pytest
 from crashmap.cli import main
 from crashmap.sources import bundled_maps
 
-SHARED = Path(os.environ.get(
-    "CRASHMAP_SHARED_IOMEM", Path(__file__).resolve().parents[2].parent / "shared" / "iomem"))
-DUMPS = sorted(SHARED.glob("*.txt")) if SHARED.is_dir() else []
+from tests.corpus import DUMPS
 
 
 @pytest.fixture(autouse=True)
@@ -133,7 +128,6 @@ def test_usage_errors_exit_2(capsys, tmp_path):
     assert code == 2 and "hidden" in err
 
 
-@pytest.mark.skipif(not DUMPS, reason="real dump corpus not found")
 @pytest.mark.parametrize("path", DUMPS, ids=lambda p: p.name[:2])
 def test_check_every_shared_dump(capsys, path):
     code, out, err = run(capsys, "check", str(path), "--cmdline", "crashkernel=256M", "--json")

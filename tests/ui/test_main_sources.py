@@ -15,9 +15,10 @@ from crashmap.snapshot import load_snapshot
 from crashmap.sources import DEMO_MAP, snapshot_from_iomem
 from textual.widgets import Input, Static
 
+from tests.corpus import dump
 from tests.ui.conftest import make_app, settle
 
-NONROOT = Path("/work/shared/iomem/29-x86_64-laptop-thinkpad-t560-nonroot-zeros.txt")
+NONROOT = dump("29")
 ZEROED = "\n".join(["00000000-00000000 : Reserved", "00000000-00000000 : System RAM",
                     "  00000000-00000000 : Kernel code", "00000000-00000000 : PCI Bus 0000:00"])
 

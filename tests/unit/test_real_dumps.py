@@ -1,28 +1,20 @@
 """Every real dump in the shared corpus parses, or is rejected with FILE:LINE (issue 2).
 
-The corpus lives beside the repository (``../shared/iomem``); point ``CRASHMAP_SHARED_IOMEM`` at
-it elsewhere. The bundled maps in ``maps/`` are built from the same dumps and are always tested.
+The corpus is copied into ``tests/data/iomem`` (``tests/corpus.py``); ``CRASHMAP_SHARED_IOMEM``
+may add more dumps. The bundled maps in ``maps/`` are built from the same dumps.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
-
 from crashmap.errors import CrashmapError
 from crashmap.iomem import parse_iomem, read_text
 from crashmap.memmap import MemoryMap, Range
 from crashmap.sources import load_source
 
-SHARED = Path(
-    os.environ.get(
-        "CRASHMAP_SHARED_IOMEM", Path(__file__).resolve().parents[2].parent / "shared" / "iomem"
-    )
-)
-DUMPS = sorted(SHARED.glob("*.txt")) if SHARED.is_dir() else []
-pytestmark = pytest.mark.skipif(not DUMPS, reason=f"real dump corpus not found at {SHARED}")
+from tests.corpus import DUMPS
 
 GiB, MiB = 1 << 30, 1 << 20
 

@@ -13,17 +13,14 @@ import os
 from pathlib import Path
 
 import pytest
-
 from crashmap.checks import evaluate_cmdline
 from crashmap.kernel.grammar import parse_crashkernel
 from crashmap.memmap import Range
 from crashmap.placement import Request, context_from_snapshot, request_from_grammar, simulate
 from crashmap.sources import load_source
 
-SHARED = Path(os.environ.get(
-    "CRASHMAP_SHARED_IOMEM", Path(__file__).resolve().parents[2].parent / "shared" / "iomem"))
-DUMPS = sorted(SHARED.glob("*.txt")) if SHARED.is_dir() else []
-needs_corpus = pytest.mark.skipif(not DUMPS, reason=f"real dump corpus not found at {SHARED}")
+from tests.corpus import DUMPS
+
 MiB = 1 << 20
 
 
@@ -46,7 +43,6 @@ def inside(r: Range, window: Range) -> bool:
     return window.start <= r.start and r.end <= window.end
 
 
-@needs_corpus
 def test_01_zenbook_96m_no_ramdisk_line_gives_a_window_holding_the_real_block():
     ctx, p = predict("01", "crashkernel=96M")
     assert p.main.range == Range(0x70000000, 0x76000000)  # top 16 MiB-aligned slot below RAM end
@@ -58,20 +54,17 @@ def test_01_zenbook_96m_no_ramdisk_line_gives_a_window_holding_the_real_block():
     assert inside(Range(1648 * MiB, 1744 * MiB), p.window)  # the kexec boot's "at 1648MB"
 
 
-@needs_corpus
 def test_70_zenbook_after_the_esrt_fix_same_story():
     ctx, p = predict("70", "crashkernel=96M")
     assert p.main.range == Range(0x6E000000, 0x74000000)
     assert inside(Range(0x65000000, 0x6B000000), p.window)
 
 
-@needs_corpus
 def test_04_emag_272m_lands_exactly_where_the_kernel_put_it():
     ctx, p = predict("04", "crashkernel=272M")
     assert p.main.range == Range(0xEEE00000, 0xFFE00000) == crash_lines(ctx)[0]
 
 
-@needs_corpus
 def test_06_stingray_512m_is_2m_lower_because_5_1_searched_below_0xffffffff():
     ctx, p = predict("06", "crashkernel=512M")
     assert p.confidence == "exact"  # arm64 lists memblock's reservations as 'reserved'
@@ -83,7 +76,6 @@ def test_06_stingray_512m_is_2m_lower_because_5_1_searched_below_0xffffffff():
     assert old.main.range == real
 
 
-@needs_corpus
 def test_05_thunderx2_high_and_low_review_era_kernel():
     ctx, p = predict("05", "crashkernel=4G crashkernel=100M,low")
     # mainline ignores ,low next to a plain size: 4G fails low, goes high with a 128 MiB low
@@ -100,14 +92,12 @@ def test_05_thunderx2_high_and_low_review_era_kernel():
     assert review.main.start > real_high.start
 
 
-@needs_corpus
 @pytest.mark.parametrize("prefix", ["34", "35"])
 def test_loongarch_256m_lands_exactly(prefix):
     ctx, p = predict(prefix, "crashkernel=256M")
     assert p.main.range == Range(0xE6200000, 0xF6200000) == crash_lines(ctx)[0]
 
 
-@needs_corpus
 def test_39_cascadelake_pre_5_2_kernel_capped_low_placement_at_896m():
     ctx, p = predict("39", "crashkernel=256M")
     real = Range(0x28000000, 0x38000000)
@@ -118,14 +108,12 @@ def test_39_cascadelake_pre_5_2_kernel_capped_low_placement_at_896m():
     assert old.main.range == real
 
 
-@needs_corpus
 def test_40_arm32_128m_lands_below_the_lowmem_limit():
     ctx, p = predict("40", "crashkernel=128M")
     assert ctx.lowmem_limit == 0x50000000  # RAM start 0x20000000 + 768 MiB
     assert p.main.range == Range(0x40000000, 0x48000000) == crash_lines(ctx)[0]
 
 
-@needs_corpus
 def test_65_mips_fixed_base_is_reserved_where_asked():
     ctx, p = predict("65", "crashkernel=64M@128M")
     assert p.main.range == Range(0x8000000, 0xC000000) == crash_lines(ctx)[0]
@@ -133,32 +121,27 @@ def test_65_mips_fixed_base_is_reserved_where_asked():
     assert "arch-not-modelled" in codes
 
 
-@needs_corpus
 def test_66_mips_automatic_placement_is_not_modelled():
     _, p = predict("66", "crashkernel=96M")
     assert p.outcome == "not modelled" and p.blocks == ()
 
 
-@needs_corpus
 def test_68_s390_takes_the_top_256m_of_2g():
     ctx, p = predict("68", "crashkernel=256M")
     assert p.main.range == Range(0x70000000, 0x80000000) == crash_lines(ctx)[0]
 
 
-@needs_corpus
 def test_69_excerpt_fixed_128m_at_16m():
     ctx, p = predict("69", "crashkernel=128M@16M")
     assert p.main.range == Range(0x1000000, 0x9000000) == crash_lines(ctx)[0]
 
 
-@needs_corpus
 def test_52_empty_crash_kernel_line_is_not_a_reservation():
     ctx, p = predict("52", "crashkernel=128M")
     assert crash_lines(ctx) == []
     assert p.outcome == "reserved"
 
 
-@needs_corpus
 @pytest.mark.parametrize("path", DUMPS, ids=lambda p: p.name[:2])
 def test_every_dump_gets_a_verdict(path):
     try:
