@@ -7,8 +7,6 @@ keys are ignored with a warning; a wrong type is an error naming the key; YAML a
 
 from __future__ import annotations
 
-import contextlib
-import os
 from functools import cached_property
 from pathlib import Path
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
@@ -202,46 +200,14 @@ def from_yaml(text: str, path: str) -> Snapshot:
 
 def load_snapshot(path: str | Path) -> Snapshot:
     """Read and validate a snapshot file."""
+    from crashmap.files import read_capped
+
     name = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise CrashmapError(f"cannot read: {error.strerror or error}", path=name) from None
-    return from_yaml(read_text(data, name), name)
-
-
-def _default_mode(target: Path) -> int:
-    """Keep an overwritten file's mode; a new file gets 0666 minus the umask, like open()."""
-    try:
-        return target.stat().st_mode & 0o777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+    return from_yaml(read_text(read_capped(path), name), name)
 
 
 def write_atomic(path: str | Path, text: str, *, force: bool = False) -> None:
-    """Write ``text`` to ``path`` through a temporary file and a rename; refuse to overwrite."""
-    target = Path(path)
-    if target.exists() and not force:
-        raise CrashmapError("already exists (use --force to overwrite)", path=str(target))
-    directory = target.parent if str(target.parent) else Path(".")
-    import tempfile  # only writers pay for it
+    """Write a snapshot (or any text) atomically: :func:`crashmap.files.write_atomic`."""
+    from crashmap.files import write_atomic as write
 
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=directory)
-    except OSError as error:
-        raise CrashmapError(f"cannot write: {error.strerror or error}", path=str(target)) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if not force and target.exists():
-            raise CrashmapError("already exists (use --force to overwrite)", path=str(target))
-        os.chmod(tmp, _default_mode(target))
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write(path, text, force=force)

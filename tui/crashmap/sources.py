@@ -11,6 +11,7 @@ from pathlib import Path
 
 from crashmap.arch import normalize_arch
 from crashmap.errors import CrashmapError
+from crashmap.files import read_capped
 from crashmap.iomem import parse_iomem, read_text
 from crashmap.snapshot import SCHEMA_KEY, Snapshot, from_yaml
 
@@ -64,11 +65,7 @@ def _load_path_or_map(spec: str) -> Snapshot:
 def load_file(path: Path) -> Snapshot:
     """A snapshot YAML or a raw /proc/iomem text file, told apart by content."""
     name = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise CrashmapError(f"cannot read: {error.strerror or error}", path=name) from None
-    text = read_text(data, name)
+    text = read_text(read_capped(path), name)
     if not text.strip():
         raise CrashmapError("empty file", path=name)
     if _looks_like_snapshot(text):
@@ -192,7 +189,7 @@ def _sos_files(path: Path) -> dict[str, str]:
         for relative in candidates:
             candidate = path / relative
             if candidate.is_file():
-                found[key] = read_text(candidate.read_bytes(), str(candidate))
+                found[key] = read_text(read_capped(candidate), str(candidate))
                 break
     return found
 
@@ -207,7 +204,7 @@ def _supportconfig_files(path: Path) -> dict[str, str]:
     }
     found: dict[str, str] = {}
     for txt in sorted(path.glob("*.txt")):
-        lines = read_text(txt.read_bytes(), str(txt)).splitlines()
+        lines = read_text(read_capped(txt), str(txt)).splitlines()
         i = 0
         while i < len(lines):
             if _SECTION.match(lines[i]) and i + 1 < len(lines) and lines[i + 1].startswith("# "):

@@ -16,6 +16,10 @@ from crashmap import __version__
 from crashmap.cli.common import Exit, fail
 from crashmap.errors import CrashmapError
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
+
 COMMANDS: dict[str, str] = {
     "show": "print the memory map as a tree with totals",
     "snapshot": "save the live machine (or any SOURCE) as a snapshot YAML",
@@ -57,6 +61,11 @@ class _Parser(argparse.ArgumentParser):
         kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
+    def _print_message(self, message: str, file: Any = None) -> None:
+        """argparse swallows write errors here; crashmap reports them (``--help > /dev/full``)."""
+        if message:
+            (file or sys.stderr).write(message)
+
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; ``command`` names the one subcommand to load fully (None: all of them)."""
@@ -88,6 +97,23 @@ def run_tui(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; every way it can end is an exit code (0, 1, 2, 130 on Ctrl-C, 141 when
+    the reader of stdout went away), never a traceback."""
+    try:
+        try:
+            code = _run(argv)
+        except SystemExit:  # argparse: --help, --version, usage errors (already printed)
+            _flush_stdout()
+            raise
+        _flush_stdout()
+        return code
+    except BrokenPipeError:
+        return _reader_gone()
+    except OSError as error:  # what a subcommand did not turn into a CrashmapError
+        return _output_failed(error)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     known = {"tui", *COMMANDS, "-h", "--help", "--version"}
     if not argv or argv[0] not in known:
@@ -100,5 +126,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         return fail(str(error))
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
-        return 0
+
+
+SIGPIPE_STATUS = 141
+"""128 + SIGPIPE: what the shell reports for ``cat`` or ``grep`` when ``head`` stops reading."""
+
+
+def _reader_gone() -> int:
+    """stdout's reader closed the pipe (``crashmap show | head -1``): stop quietly, as Unix tools
+    do. Not a finding (1) and not a success (0): the shell's status for a tool killed by SIGPIPE."""
+    _discard_stdout()
+    return SIGPIPE_STATUS
+
+
+def _output_failed(error: OSError) -> int:
+    """One line for a failed write (``> /dev/full``: ENOSPC, EIO, EDQUOT ...), exit 2. Files
+    are CrashmapErrors by the time they get here, so an error without a file name is stdout's."""
+    from crashmap.files import reason
+
+    if error.filename is not None:
+        return fail(f"{error.filename}: {reason(error)}")
+    _discard_stdout()
+    return fail(f"stdout: cannot write: {reason(error)}")
+
+
+def _flush_stdout() -> None:
+    """Write out what stdout holds now, so a failure is reported here and not at exit."""
+    if sys.stdout is not None:
+        sys.stdout.flush()
+
+
+def _discard_stdout() -> None:
+    """Point fd 1 at /dev/null, so the interpreter's last flush of what is left cannot fail
+    again (that would print "Exception ignored" and exit 120)."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, AttributeError, ValueError):
+        pass

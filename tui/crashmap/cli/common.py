@@ -44,7 +44,15 @@ def console():  # type: ignore[no-untyped-def]
     """A rich Console for stdout; plain (no colour, no wrapping tricks) when piped."""
     from rich.console import Console
 
-    return Console(highlight=False, soft_wrap=not sys.stdout.isatty())
+    out = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
+    out.on_broken_pipe = _reader_gone  # type: ignore[method-assign]
+    return out
+
+
+def _reader_gone() -> None:
+    """rich's own handler exits 1 (a finding, to crashmap); let ``main`` end it as Unix tools
+    end when the reader of their pipe goes away."""
+    raise BrokenPipeError
 
 
 def add_source_arguments(parser: Any, *, arch: bool = True) -> None:

@@ -84,12 +84,12 @@ def _size(option: str, text: str | None) -> int | None:
 
 
 def _read(option: str, path: str) -> str:
+    from crashmap.files import read_capped
+
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            return handle.read()
-    except OSError as error:
-        raise CrashmapError(f"{option}: cannot read: {error.strerror or error}", path=path) \
-            from None
+        return read_capped(path).decode("utf-8", errors="replace")
+    except CrashmapError as error:
+        raise CrashmapError(f"{option}: {error.message}", path=path) from None
 
 
 def build_from_args(args: argparse.Namespace) -> Any:

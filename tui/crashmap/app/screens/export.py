@@ -24,7 +24,8 @@ from textual.widgets.option_list import Option
 
 from crashmap.app.widgets.key_bar import KeyBar
 from crashmap.errors import CrashmapError
-from crashmap.snapshot import Snapshot, write_atomic
+from crashmap.files import TargetExists, write_atomic
+from crashmap.snapshot import Snapshot
 
 FORMAT_NAMES: tuple[str, ...] = (
     "cmdline", "grub", "grubby", "bls", "rpm-ostree", "zipl", "kickstart", "autoyast",
@@ -271,10 +272,7 @@ class ExportScreen(ModalScreen[None]):
     async def _write(self, path: Path, text: str) -> None:
         try:
             write_atomic(path, text, force=False)
-        except CrashmapError as error:
-            if not path.exists():
-                self._status(f"Not saved: {error}", error=True)
-                return
+        except TargetExists:
             if not await self.app.push_screen_wait(ConfirmOverwrite(path)):
                 self._status(f"Not saved: {path} was kept as it is.")
                 return
@@ -283,6 +281,9 @@ class ExportScreen(ModalScreen[None]):
             except CrashmapError as again:
                 self._status(f"Not saved: {again}", error=True)
                 return
+        except CrashmapError as error:  # a directory, a device, no such folder, a full disk ...
+            self._status(f"Not saved: {error}", error=True)
+            return
         self._status(f"Saved the {self.fmt} text to {path}.")
         # Done with the file name: the keys (s, c, esc) work again instead of typing into it.
         self.query_one("#export-formats", OptionList).focus()
