@@ -20,6 +20,10 @@ ROOT = Path(os.environ.get("CRASHMAP_ROOT", "/"))
 """Filesystem root to read from; tests point it at a fake tree."""
 
 BALLOON_MODULES = ("virtio_balloon", "hv_balloon", "xen_balloon", "vmw_balloon", "balloon")
+KERNEL_FILES = ("vmlinuz-{}", "vmlinux-{}", "Image-{}", "image-{}")
+"""The running kernel's image under /boot, ``{}`` being ``uname -r``: the first that exists."""
+INITRD_FILES = ("initrd.img-{}", "initramfs-{}.img", "initrd-{}", "initramfs-{}")
+"""Its initrd, likewise."""
 
 
 def _read(relative: str, limit: int = 16 << 20) -> str | None:
@@ -78,7 +82,13 @@ def _boot_file(release: str, names: tuple[str, ...]) -> int | None:
     return None
 
 
-def _swiotlb_from_cmdline(cmdline: str) -> int | None:
+def balloon_in_modules(modules: str) -> bool:
+    """A memory balloon driver is among the loaded modules (/proc/modules text)."""
+    names = {line.split(" ", 1)[0] for line in modules.splitlines()}
+    return any(m in names for m in BALLOON_MODULES)
+
+
+def swiotlb_from_cmdline(cmdline: str) -> int | None:
     match = re.search(r"(?:^| )swiotlb=(\d+)", cmdline)
     return int(match.group(1)) * 2048 if match else None  # IO_TLB_SIZE slabs of 2 KiB
 
@@ -103,10 +113,10 @@ def capture() -> Snapshot:
     loaded = _read_int("sys/kernel/kexec_crash_loaded")
     balloon = None
     if modules is not None:
-        names = {line.split(" ", 1)[0] for line in modules.splitlines()}
-        balloon = any(m in names for m in BALLOON_MODULES) or (ROOT / "sys/bus/virtio/drivers/virtio_balloon").exists()
+        balloon = balloon_in_modules(modules) or (
+            ROOT / "sys/bus/virtio/drivers/virtio_balloon").exists()
     swiotlb = (swiotlb_size(log) if log else None) or (
-        _swiotlb_from_cmdline(cmdline) if cmdline else None
+        swiotlb_from_cmdline(cmdline) if cmdline else None
     )
     return Snapshot(
         iomem=iomem,
@@ -125,10 +135,8 @@ def capture() -> Snapshot:
         balloon_loaded=balloon,
         swiotlb_size=swiotlb,
         boot_log=memory_lines(log) if log else None,
-        kernel_size=_boot_file(release, ("vmlinuz-{}", "vmlinux-{}", "Image-{}", "image-{}")),
-        initrd_size=_boot_file(
-            release, ("initrd.img-{}", "initramfs-{}.img", "initrd-{}", "initramfs-{}")
-        ),
+        kernel_size=_boot_file(release, KERNEL_FILES),
+        initrd_size=_boot_file(release, INITRD_FILES),
         modules=modules,
         taken_at=_dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat(),
         taken_by=f"crashmap {__version__} snapshot of the live machine (euid {os.geteuid()})",

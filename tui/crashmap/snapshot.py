@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 
 import yaml
@@ -37,6 +38,8 @@ class Snapshot:
     iomem: str
     """The raw /proc/iomem text, byte-exact."""
     hostname: str | None = None
+    inventory_hostname: str | None = None
+    """The host's name in the Ansible inventory that collected it (the name host_vars use)."""
     arch: str | None = None
     """``platform.machine()`` of the machine, or the arch given or inferred for a raw dump."""
     arch_note: str | None = None
@@ -138,17 +141,30 @@ def _represent_str(dumper: Any, value: str) -> Any:
 _BlockDumper.add_representer(str, _represent_str)
 
 
-def to_yaml(snapshot: Snapshot) -> str:
-    """The snapshot as YAML text (schema version first, iomem last)."""
+def to_mapping(snapshot: Snapshot) -> dict[str, Any]:
+    """The saved keys and their values: schema version first, iomem last, unknowns left out."""
     data: dict[str, Any] = {SCHEMA_KEY: SCHEMA_VERSION}
     for name in _TYPES:
-        if name in ("iomem",):
+        if name == "iomem":
             continue
         value = getattr(snapshot, name)
         if value is not None:
             data[name] = value
     data["iomem"] = snapshot.iomem
-    return yaml.dump(data, Dumper=_BlockDumper, sort_keys=False, allow_unicode=True, width=1 << 16)
+    return data
+
+
+def to_yaml(snapshot: Snapshot) -> str:
+    """The snapshot as YAML text (schema version first, iomem last)."""
+    return yaml.dump(to_mapping(snapshot), Dumper=_BlockDumper, sort_keys=False,
+                     allow_unicode=True, width=1 << 16)
+
+
+def to_json_line(snapshot: Snapshot) -> str:
+    """The snapshot as one JSON Lines record: the same keys as the YAML, one line, a newline."""
+    import json
+
+    return json.dumps(to_mapping(snapshot), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def from_yaml(text: str, path: str) -> Snapshot:
@@ -163,37 +179,46 @@ def from_yaml(text: str, path: str) -> Snapshot:
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise CrashmapError(f"not valid YAML: {problem}", path=path,
                             line=mark.line + 1 if mark else None) from None
+    return from_mapping(data, path, what="YAML")
+
+
+def from_mapping(data: Any, path: str, *, line: int | None = None,
+                 what: str = "JSON") -> Snapshot:
+    """A snapshot from its keys (a YAML document or one JSON Lines record), checked the same
+    way: the schema version, every value's type; unknown keys become warnings. ``line`` is
+    the record's line in a JSON Lines file, for the messages."""
     if not isinstance(data, dict):
         kind = type(data).__name__ if data is not None else "empty"
-        raise CrashmapError(f"a snapshot is a YAML mapping, this is {kind}", path=path)
+        raise CrashmapError(f"a snapshot is a {what} mapping, this is {kind}", path=path,
+                            line=line)
     version = data.get(SCHEMA_KEY)
     if version is None:
-        raise CrashmapError(f"not a crashmap snapshot (no '{SCHEMA_KEY}' key)", path=path)
+        raise CrashmapError(f"not a crashmap snapshot (no '{SCHEMA_KEY}' key)", path=path,
+                            line=line)
     if version != SCHEMA_VERSION or isinstance(version, bool):
         raise CrashmapError(
             f"snapshot schema version {version!r} is not supported (this crashmap reads "
-            f"{SCHEMA_VERSION})", path=path)
+            f"{SCHEMA_VERSION})", path=path, line=line)
     values: dict[str, Any] = {}
     warnings: list[str] = []
+    where = path if line is None else f"{path}:{line}"
     for key, value in data.items():
-        if key == SCHEMA_KEY:
-            continue
-        if key == "source":
+        if key == SCHEMA_KEY or key == "source":
             continue
         if not isinstance(key, str) or key not in _TYPES:
-            warnings.append(f"{path}: unknown key {key!r} ignored")
+            warnings.append(f"{where}: unknown key {key!r} ignored")
             continue
         if value is None:
             continue
         expected = _TYPES[key]
         if not isinstance(value, expected) or (bool not in expected and isinstance(value, bool)):
             raise CrashmapError(
-                f"key {key!r} must be {expected[0].__name__}, not {type(value).__name__}", path=path
-            )
+                f"key {key!r} must be {expected[0].__name__}, not {type(value).__name__}",
+                path=path, line=line)
         values[key] = value
     if "iomem" not in values:
-        raise CrashmapError("snapshot has no 'iomem' text", path=path)
-    snapshot = Snapshot(**values, source=path)
+        raise CrashmapError("snapshot has no 'iomem' text", path=path, line=line)
+    snapshot = Snapshot(**values, source=where)
     snapshot.warnings.extend(warnings)
     return snapshot
 

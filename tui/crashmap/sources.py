@@ -1,7 +1,10 @@
 """Resolve a SOURCE argument into a :class:`~crashmap.snapshot.Snapshot`.
 
 SOURCE is ``live``, a snapshot YAML, a raw /proc/iomem text file, an extracted sosreport or
-supportconfig directory, or the name of a map shipped in ``maps/`` (``demo`` among them).
+supportconfig directory, a host's folder from ``contrib/ansible/collect.yml`` (or its
+``crashmap-collect.txt``), one record of a JSON Lines fleet file (``FILE.jsonl`` holding one
+snapshot, or ``FILE.jsonl:LINE``), or the name of a map shipped in ``maps/`` (``demo`` among
+them).
 """
 
 from __future__ import annotations
@@ -42,8 +45,11 @@ def load_source(spec: str | None = "live", *, arch: str | None = None) -> Snapsh
         snapshot = capture()
     else:
         snapshot = _load_path_or_map(spec)
-    _settle_arch(snapshot, arch)
+    settle_arch(snapshot, arch)
     return snapshot
+
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
 
 def _load_path_or_map(spec: str) -> Snapshot:
@@ -51,7 +57,12 @@ def _load_path_or_map(spec: str) -> Snapshot:
     if path.is_dir():
         return load_report_dir(path)
     if path.exists():
+        if path.suffix in JSONL_SUFFIXES:
+            return load_jsonl_record(path)
         return load_file(path)
+    head, colon, line = spec.rpartition(":")
+    if colon and line.isdigit() and Path(head).suffix in JSONL_SUFFIXES and Path(head).is_file():
+        return load_jsonl_record(Path(head), int(line))
     maps = bundled_maps()
     name = DEMO_MAP if spec == "demo" else spec
     if name in maps:
@@ -68,9 +79,39 @@ def load_file(path: Path) -> Snapshot:
     text = read_text(read_capped(path), name)
     if not text.strip():
         raise CrashmapError("empty file", path=name)
+    from crashmap.collect import looks_like_collect, snapshot_from_collect
+
+    if looks_like_collect(text):
+        return snapshot_from_collect(text, name)
     if _looks_like_snapshot(text):
         return from_yaml(text, name)
     return snapshot_from_iomem(text, name)
+
+
+def load_jsonl_record(path: Path, line: int | None = None) -> Snapshot:
+    """Record ``line`` of a JSON Lines fleet file; without ``line`` the file must hold one."""
+    from crashmap.jsonl import read_records
+
+    name = str(path)
+    chosen = None
+    count = 0
+    for number, record in read_records(path):
+        if line is None:
+            count += 1
+            if count > 1:
+                raise CrashmapError(
+                    f"holds more than one snapshot: open one as {name}:LINE, or read them all "
+                    f"with 'crashmap fleet {name}'", path=name)
+            chosen = record
+        elif number == line:
+            chosen = record
+            break
+    if chosen is None:
+        raise CrashmapError("no snapshot on that line" if line else "holds no snapshot",
+                            path=name, line=line)
+    if isinstance(chosen, CrashmapError):
+        raise chosen
+    return chosen
 
 
 def _looks_like_snapshot(text: str) -> bool:
@@ -105,7 +146,8 @@ def snapshot_from_iomem(text: str, name: str) -> Snapshot:
     return snapshot
 
 
-def _settle_arch(snapshot: Snapshot, arch: str | None) -> None:
+def settle_arch(snapshot: Snapshot, arch: str | None) -> None:
+    """Set ``snapshot.arch``: ``arch`` (``--arch``) wins, then the source's, then a guess."""
     if arch:
         snapshot.arch = normalize_arch(arch)
         snapshot.arch_note = "given with --arch"
@@ -146,13 +188,21 @@ def load_report_dir(path: Path) -> Snapshot:
     """An extracted sosreport (``proc/iomem``...) or supportconfig (``*.txt`` sections)."""
     from crashmap.archguess import arch_from_text
     from crashmap.bootlog import memory_lines
+    from crashmap.collect import FILE_NAME
 
+    bundle = path / FILE_NAME
+    if bundle.is_file():
+        snapshot = load_file(bundle)
+        snapshot.source = str(path)
+        snapshot.inventory_hostname = snapshot.inventory_hostname or path.name
+        return snapshot
     found = _sos_files(path)
     if "iomem" not in found:
         found = _supportconfig_files(path)
     if "iomem" not in found:
         raise CrashmapError(
-            "no proc/iomem in this directory (expected an extracted sosreport or supportconfig)",
+            "no proc/iomem in this directory (expected an extracted sosreport or supportconfig, "
+            "or a host folder of contrib/ansible/collect.yml)",
             path=str(path),
         )
     iomem_path = str(path / "proc/iomem") if (path / "proc/iomem").exists() else str(path)

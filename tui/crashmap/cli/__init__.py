@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "check": "predict where the kernel puts the reservation, and check the plan",
     "export": "print a crashkernel= plan as a command line, snippet or command",
     "estimate": "how much memory the capture kernel needs: every model, and a suggested plan",
+    "fleet": "check a plan on many machines, grouped into classes",
 }
 """Subcommand modules in ``crashmap.cli`` and their one-line help. Each module has
 ``register(subparsers)``; only the module of the command being run is imported, so a headless

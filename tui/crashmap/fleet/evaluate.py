@@ -1,0 +1,227 @@
+"""One host of a fleet: the plan checked on its map, with ``check``'s own functions.
+
+Hosts of one shape (same map, arch, kernel, facts and crashkernel= words) get the same answer,
+so each shape is evaluated once (:class:`FleetRun` keeps the small results, never the maps):
+a fleet of thousands of hosts of a few dozen shapes costs a few dozen evaluations.
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+from json.encoder import encode_basestring as _quote
+
+from crashmap.errors import CrashmapError
+from crashmap.iomem import HIDDEN_MESSAGE
+from crashmap.units import GiB, MiB, format_size
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from crashmap.snapshot import Snapshot
+
+KEY_FIELDS = ("arch", "iomem", "kernel_release", "mem_total", "page_size", "cpu_count",
+              "kexec_crash_size", "kexec_crash_loaded", "kexec_crash_cma_ranges",
+              "zswap_enabled", "balloon_loaded", "swiotlb_size", "boot_log", "kernel_size",
+              "initrd_size", "modules")
+"""Every snapshot fact a check or an estimate reads. With the command line's crashkernel=
+tokens they decide the answer; the rest (host name, when it was taken) only labels it."""
+MAX_SHAPES = 2048
+"""Shapes remembered at once (the oldest is forgotten first): memory stays flat however many
+hosts stream by, and a fleet of a few dozen shapes never re-evaluates one."""
+
+
+def cmdline_key(cmdline: str | None) -> str | None:
+    """``cmdline`` with every space-separated token that cannot take part in the kernel's
+    ``crashkernel=`` search (no ``crashkernel``, no quote) replaced by ``x``: two hosts whose
+    lines differ only in such tokens (``root=UUID=...``) read the same plan. The grammar finds
+    ``crashkernel=`` by substring and ends a word at a space, and the checks look only at those
+    words and at whether the line is the host's own, so the answer cannot differ."""
+    if cmdline is None or "crashkernel" not in cmdline:
+        return None if cmdline is None else ""
+    return " ".join(t if "crashkernel" in t or '"' in t else "x" for t in cmdline.split(" "))
+
+
+def shape_key(snapshot: Snapshot, plan: str | None) -> tuple[Any, ...]:
+    """What decides a host's answer for ``plan`` (None: its own command line)."""
+    own = snapshot.cmdline
+    return (*(getattr(snapshot, name) for name in KEY_FIELDS), cmdline_key(own),
+            cmdline_key(plan), plan is None or plan == own)
+
+
+def pow2_bracket(ram: int) -> tuple[int, int]:
+    """The power-of-two RAM bracket ``[lo, hi)`` holding ``ram``, as the kernel matches range
+    tables (RAM rounded up to 128 MiB)."""
+    from crashmap.kernel.grammar import range_total_mem
+
+    rounded = max(range_total_mem(ram), 1)
+    lo = 1 << (rounded.bit_length() - 1)
+    return lo, lo * 2
+
+
+def size_word(n: int) -> str:
+    """``256M``, ``16G``: a size in the kernel's own spelling (largest binary unit dividing it)."""
+    from crashmap.kernel.render import canonical_size
+
+    return canonical_size(n)
+
+
+def low_bucket(size: int) -> str:
+    """The largest free low block, floored to a power of two, for class names: ``>=512M``."""
+    if size < MiB:
+        return "none"
+    return ">=" + size_word(1 << (size.bit_length() - 1))
+
+
+class Shape(namedtuple("Shape", (
+        "arch series release ram bracket low_free words outcome ok blocks static cma errors "
+        "warnings findings verdict class_name fragment"))):
+    """The answer for one shape of host (shared by every host of that shape; small).
+
+    ``blocks`` are (kind, start, end) half-open; ``static`` the bytes of the static blocks
+    placed (main + low), ``cma`` the CMA bytes placed; ``errors``/``warnings`` finding codes;
+    ``findings`` (code, severity, message) of every finding; ``class_name`` the class it falls
+    in; ``fragment`` the JSON members of its host records, encoded once."""
+
+    __slots__ = ()
+
+
+def evaluate_shape(snapshot: Snapshot, plan: str | None) -> Shape:
+    """Place and check ``plan`` (None: the host's own command line) on ``snapshot`` with
+    :func:`crashmap.checks.evaluate_cmdline`, the function behind ``crashmap check``."""
+    from crashmap.checks import evaluate_cmdline
+    from crashmap.export import plan_words
+    from crashmap.placement import context_from_snapshot
+    from crashmap.placement.facts import kernel_version
+
+    if snapshot.hidden:
+        raise CrashmapError(HIDDEN_MESSAGE, path=snapshot.source)
+    ctx = context_from_snapshot(snapshot)
+    cmdline = plan if plan is not None else (snapshot.cmdline or "")
+    ram = snapshot.system_ram or 0
+    verdict = evaluate_cmdline(ctx, cmdline, system_ram=ram)
+    placement = verdict.placement
+    grammar = verdict.grammar
+    bracket = _bracket(grammar, ram)
+    low = ctx.free.largest_fit(0, ctx.low_max, ctx.arch.crash_align)
+    low_free = low.size if low is not None else 0
+    version = kernel_version(snapshot.kernel_release)
+    series = f"{version[0]}.{version[1]}" if version else None
+    blocks = tuple((b.kind, b.start, b.end) for b in placement.blocks)
+    static = placement.static_total
+    cma = sum(b.size for b in placement.cma.areas)
+    errors = tuple(f.code for f in verdict.findings if f.severity == "error")
+    warnings = tuple(f.code for f in verdict.findings if f.severity == "warning")
+    findings = tuple((f.code, f.severity, f.message) for f in verdict.findings)
+    class_name = f"{ctx.arch.name} {series or '?'} {bracket} low {low_bucket(low_free)}"
+    words = plan_words(cmdline)
+    import json
+
+    fragment = json.dumps({
+        "class": class_name, "arch": ctx.arch.name, "kernel": snapshot.kernel_release,
+        "series": series, "ram": ram, "bracket": bracket, "low_free": low_free,
+        "words": list(words), "outcome": placement.outcome, "ok": verdict.ok,
+        "blocks": [{"kind": k, "start": s, "end": e - 1, "size": e - s} for k, s, e in blocks],
+        "static": static, "cma": cma, "errors": list(errors), "warnings": list(warnings),
+        "verdict": verdict.verdict_line,
+    }, separators=(",", ":"))[1:-1]
+    return Shape(ctx.arch.name, series, snapshot.kernel_release, ram, bracket, low_free, words,
+                 placement.outcome, verdict.ok, blocks, static, cma, errors, warnings, findings,
+                 verdict.verdict_line, class_name, fragment)
+
+
+def _bracket(grammar: Any, ram: int) -> str:
+    """The RAM bracket of the plan: the range-table entry the kernel matched, else the
+    power-of-two bracket of this RAM."""
+    plain = getattr(grammar, "plain", None) if grammar is not None else None
+    if plain is not None and plain.syntax == "range" and plain.matched_entry is not None:
+        from crashmap.kernel.ranges import explain_table
+
+        word = next((u.word for u in grammar.words if u.word.kind == "plain"
+                     and u.status == "used"), None)
+        if word is not None:
+            try:
+                entry = explain_table(word.value.split("@")[0]).entries[plain.matched_entry]
+            except (CrashmapError, IndexError):
+                entry = None
+            if entry is not None:
+                end = size_word(entry.end) if entry.end is not None else ""
+                return f"{size_word(entry.start)}-{end}"
+    if ram <= 0:
+        return "?"
+    lo, hi = pow2_bracket(ram)
+    return f"{size_word(lo)}-{size_word(hi)}" if lo >= GiB else f"<{size_word(hi)}"
+
+
+class Host(namedtuple("Host", "name label shape")):
+    """A host's name (inventory name, else hostname, else its member), its member as a SOURCE
+    (``PATH`` or ``PATH:LINE``) and its shape's answer."""
+
+    __slots__ = ()
+
+    def json_line(self) -> str:
+        return (f'{{"type":"host","host":{_quote(self.name)},"member":{_quote(self.label)},'
+                f'{self.shape.fragment}}}')
+
+
+class FleetRun:
+    """Checks hosts one at a time against one plan, evaluating each shape once.
+
+    ``plan`` is a kernel command line (or just its crashkernel= words) given to every host;
+    None checks each host's own /proc/cmdline. ``arch`` overrides every host's arch (as
+    ``--arch`` does for one map), ``kernel`` its kernel release (plan for a target kernel).
+    """
+
+    def __init__(self, plan: str | None = None, *, arch: str | None = None,
+                 kernel: str | None = None) -> None:
+        self.plan = plan
+        self.arch = arch
+        self.kernel = kernel
+        self.shapes: dict[tuple[Any, ...], Shape | CrashmapError] = {}
+        self.warnings: list[str] = []
+        """Diagnostics of the shapes evaluated (a guessed arch...), once per shape."""
+
+    def snapshot_of(self, item: Any) -> Snapshot:
+        """The snapshot of a walk item (a JSON Lines record is checked as a YAML one is)."""
+        if item.kind == "record":
+            from crashmap.snapshot import from_mapping
+
+            path, _, line = item.label.rpartition(":")
+            snapshot = from_mapping(item.value, path, line=int(line))
+        else:
+            snapshot = item.value
+        self.warnings.extend(snapshot.warnings)
+        snapshot.warnings = []
+        return snapshot
+
+    def check(self, snapshot: Snapshot, label: str) -> Host:
+        """The host's answer; raises :class:`CrashmapError` for a map that cannot be checked."""
+        if self.kernel is not None:
+            snapshot.kernel_release = self.kernel
+        if self.arch is not None:
+            snapshot.arch = self.arch
+        key = shape_key(snapshot, self.plan)
+        shape = self.shapes.get(key)
+        if shape is None:
+            from crashmap.sources import settle_arch
+
+            try:
+                settle_arch(snapshot, self.arch)
+                shape = evaluate_shape(snapshot, self.plan)
+            except CrashmapError as error:
+                shape = error
+            self.warnings.extend(snapshot.warnings)
+            if len(self.shapes) >= MAX_SHAPES:
+                del self.shapes[next(iter(self.shapes))]
+            self.shapes[key] = shape
+        if isinstance(shape, CrashmapError):
+            raise CrashmapError(shape.message, path=label)
+        name = snapshot.inventory_hostname or snapshot.hostname or label
+        return Host(name, label, shape)
+
+
+def describe_static(shape: Shape) -> str:
+    """``256 MiB static + 1 GiB CMA`` for people."""
+    text = format_size(shape.static) + " static"
+    return text + (f" + {format_size(shape.cma)} CMA" if shape.cma else "")

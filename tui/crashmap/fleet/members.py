@@ -1,0 +1,121 @@
+"""Fleet members: the files and folders ``crashmap fleet PATH...`` reads, one host or many each.
+
+A member is a snapshot YAML, a raw ``/proc/iomem`` text file, a collect bundle
+(``crashmap-collect.txt``), a host folder (``contrib/ansible/collect.yml``'s, an extracted
+sosreport or supportconfig), or a JSON Lines file (``.jsonl``/``.ndjson``: one snapshot a line,
+many hosts). Any other folder is a fleet folder: its entries are members, walked in name order.
+Everything is streamed: one host is in memory at a time.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from crashmap.errors import CrashmapError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from typing import Any
+
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+FILE_SUFFIXES = (".yaml", ".yml", ".txt", ".iomem")
+"""Files a fleet folder walk takes as members; others are counted and named once, skipped."""
+QUIET_SUFFIXES = (".md", ".rst", ".json", ".cfg", ".ini", ".retry", ".log")
+"""Files a walk skips without a word (notes, Ansible leftovers)."""
+SUPPORTCONFIG_FILES = ("basic-environment.txt", "memory.txt")
+
+
+class Item:
+    """One thing a walk found: ``kind`` is ``host`` (``value`` a Snapshot), ``record`` (a JSON
+    Lines line: ``value`` its decoded JSON), ``bad`` (``value`` a CrashmapError) or ``skipped``
+    (``value`` a path that is not a member). ``label`` is the member as a SOURCE:
+    ``PATH`` or ``PATH:LINE``."""
+
+    __slots__ = ("kind", "label", "value")
+
+    def __init__(self, kind: str, label: str, value: Any) -> None:
+        self.kind, self.label, self.value = kind, label, value
+
+
+def is_host_dir(path: Path) -> bool:
+    """A folder that holds one host: a collect bundle, a sosreport or a supportconfig."""
+    from crashmap.collect import FILE_NAME
+
+    return ((path / FILE_NAME).is_file() or (path / "proc" / "iomem").is_file()
+            or any((path / name).is_file() for name in SUPPORTCONFIG_FILES))
+
+
+def walk(paths: Iterable[str]) -> Iterator[Item]:
+    """Every member under ``paths``, in the order given and then in name order."""
+    for spec in paths:
+        path = Path(spec)
+        if path.is_dir():
+            if is_host_dir(path):
+                yield _load(path)
+                continue
+            found = False
+            for item in _walk_dir(path):
+                found = found or item.kind != "skipped"
+                yield item
+            if not found:
+                yield Item("bad", spec, CrashmapError("no fleet members in this folder",
+                                                      path=spec))
+        elif path.is_file():
+            yield from _file(path)
+        else:
+            yield Item("bad", spec, CrashmapError("no such file or directory", path=spec))
+
+
+def _walk_dir(directory: Path) -> Iterator[Item]:
+    try:
+        entries = sorted(directory.iterdir(), key=lambda p: p.name)
+    except OSError as error:
+        yield Item("bad", str(directory),
+                   CrashmapError(f"cannot list: {error.strerror or error}", path=str(directory)))
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            if is_host_dir(entry):
+                yield _load(entry)
+            else:
+                yield from _walk_dir(entry)
+        elif entry.suffix in JSONL_SUFFIXES or entry.suffix in FILE_SUFFIXES \
+                or entry.name == "iomem":
+            yield from _file(entry)
+        elif entry.suffix not in QUIET_SUFFIXES:
+            yield Item("skipped", str(entry), entry)
+
+
+def _file(path: Path) -> Iterator[Item]:
+    if path.suffix in JSONL_SUFFIXES:
+        from crashmap.jsonl import read_mappings
+
+        name = str(path)
+        try:
+            for number, value in read_mappings(path):
+                label = f"{name}:{number}"
+                if isinstance(value, CrashmapError):
+                    yield Item("bad", label, value)
+                else:
+                    yield Item("record", label, value)
+        except CrashmapError as error:
+            yield Item("bad", name, error)
+        return
+    yield _load(path)
+
+
+def _load(path: Path) -> Item:
+    from crashmap.sources import load_file, load_report_dir
+
+    try:
+        snapshot = load_report_dir(path) if path.is_dir() else load_file(path)
+    except CrashmapError as error:
+        return Item("bad", str(path), error)
+    except OSError as error:  # a file that vanished or cannot be read mid-walk
+        return Item("bad", str(path), CrashmapError(f"cannot read: {error.strerror or error}",
+                                                    path=str(path)))
+    return Item("host", str(path), snapshot)

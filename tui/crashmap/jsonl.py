@@ -1,0 +1,127 @@
+"""JSON Lines fleet files: one snapshot per line, the fast format for thousands of hosts.
+
+Each line is one JSON object with the keys of a snapshot YAML (``crashmap_snapshot: 1`` ...
+``iomem``), checked the same way (:func:`crashmap.snapshot.from_mapping`). Reading streams the
+file line by line; a bad line is reported with its number and the rest is still read.
+:func:`append_line` adds one line with one ``write`` and never leaves half a line behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+from crashmap.errors import CrashmapError
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+    from pathlib import Path
+    from typing import Any
+
+    from crashmap.snapshot import Snapshot
+
+MAX_LINE = 64 << 20
+"""A record longer than this is refused (a real snapshot is tens of KiB)."""
+
+
+def read_mappings(path: str | Path) -> Iterator[tuple[int, Any]]:
+    """``(line number, decoded JSON value)`` per non-blank line, or a :class:`CrashmapError`
+    in place of the value for a line that is not JSON. Raises only if the file cannot be
+    opened."""
+    import json
+
+    name = str(path)
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 (closed below; a generator holds it)
+    except OSError as error:
+        raise CrashmapError(f"cannot read: {error.strerror or error}", path=name) from None
+    loads = json.loads
+    with handle:
+        number = 0
+        while True:
+            try:
+                raw = handle.readline(MAX_LINE + 1)
+            except OSError as error:
+                yield number + 1, CrashmapError(f"cannot read: {error.strerror or error}",
+                                                path=name, line=number + 1)
+                return
+            if not raw:
+                return
+            number += 1
+            if len(raw) > MAX_LINE:
+                yield number, CrashmapError(f"line longer than {MAX_LINE >> 20} MiB",
+                                            path=name, line=number)
+                while raw and not raw.endswith(b"\n"):  # skip the rest of that line
+                    raw = handle.readline(MAX_LINE)
+                continue
+            if raw.isspace():
+                continue
+            try:
+                yield number, loads(raw)
+            except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
+                reason = getattr(error, "msg", None) or str(error).split(":")[0]
+                yield number, CrashmapError(f"not a JSON object: {reason}", path=name,
+                                            line=number)
+
+
+def read_records(path: str | Path) -> Iterator[tuple[int, Snapshot | CrashmapError]]:
+    """``(line number, snapshot)`` per record, or a :class:`CrashmapError` for a bad line."""
+    from crashmap.snapshot import from_mapping
+
+    name = str(path)
+    for number, value in read_mappings(path):
+        if isinstance(value, CrashmapError):
+            yield number, value
+            continue
+        try:
+            yield number, from_mapping(value, name, line=number)
+        except CrashmapError as error:
+            yield number, error
+
+
+def append_line(path: str | Path, line: str) -> None:
+    """Append ``line`` (one record ending in a newline) to ``path`` with a single ``write``.
+
+    The file is created if missing and must otherwise be a regular file. Writers hold an
+    exclusive ``flock`` for the append, so lines from parallel ``crashmap snapshot --jsonl`` runs
+    never interleave. A file whose last line lacks its newline gets one first, so the new
+    record stands on its own line. If the write fails or comes up short (a full disk), the
+    file is cut back to its old length: a partial line is never left behind.
+    """
+    import fcntl
+
+    name = str(path)
+    if not line.endswith("\n") or "\n" in line[:-1]:
+        raise ValueError("a JSON Lines record is one line ending in a newline")
+    data = line.encode("utf-8")
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    except OSError as error:
+        raise CrashmapError(f"cannot append: {error.strerror or error}", path=name) from None
+    try:
+        import stat
+
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise CrashmapError("not a regular file: a snapshot line can only be appended to "
+                                "a file", path=name)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            data = b"\n" + data
+        try:
+            written = os.write(fd, data)
+            if written != len(data):
+                raise CrashmapError(f"cannot append: only {written} of {len(data)} bytes were "
+                                    f"written (disk full?)", path=name)
+            os.fsync(fd)
+        except BaseException as error:
+            with contextlib.suppress(OSError):
+                os.ftruncate(fd, size)
+            if isinstance(error, OSError):
+                raise CrashmapError(f"cannot append: {error.strerror or error}",
+                                    path=name) from None
+            raise
+    finally:
+        os.close(fd)
