@@ -146,3 +146,22 @@ async def test_survives_small_terminals() -> None:
             await pilot.pause()
         drawn = screen.query_one(RangePlotView).current
         assert drawn is not None and drawn.column_sizes[drawn.machine_column or 0] == 256 * M
+
+
+async def test_add_row_adds_to_every_size_like_kdumpctl() -> None:
+    """kdump-utils spec/kdump-lib_spec.sh ``_crashkernel_add()``: the aarch64 table + 100M gives
+    ``1G-4G:356M,4G-64G:420M,64G-:676M``; ``foo`` is an error and leaves the table alone."""
+    screen = RangeTableScreen("1G-4G:256M,4G-64G:320M,64G-:576M", 16 * G, "arm64")
+    async with Host(screen).run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        add = screen.query_one("#ranges-add", Input)
+        add.focus()
+        await pilot.press(*"100M", "enter")
+        await pilot.pause()
+        assert screen.value == "1G-4G:356M,4G-64G:420M,64G-:676M"
+        assert screen.machine_size == 420 * M
+        assert add.value == ""
+        await pilot.press(*"foo", "enter")
+        await pilot.pause()
+        assert screen.value == "1G-4G:356M,4G-64G:420M,64G-:676M"
+        assert add.value == "foo"

@@ -40,6 +40,9 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--ram", default=None, metavar="SIZE",
                         help="the kernel's system_ram, bytes or with a unit such as 16G "
                              "(default: this machine's System RAM)")
+    parser.add_argument("--add", default=None, metavar="SIZE",
+                        help="first add SIZE (e.g. 64M, -16M) to every size of every "
+                             "crashkernel= word, as kdumpctl's _crashkernel_add does")
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     parser.add_argument("--batch", action="store_true", help="JSON lines in, JSON lines out")
     parser.set_defaults(func=run)
@@ -53,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
         arch = normalize_arch(args.arch) if args.arch is not None else None
         return run_batch(sys.stdin, sys.stdout, default_ram=ram, default_arch=arch)
     cmdline, ram, arch = resolve_inputs(args.cmdline, args.ram, args.arch)
+    if args.add is not None:
+        cmdline = add_to_words(cmdline, args.add)
     result = parse_crashkernel(cmdline, ram, arch)
     findings = lint_crashkernel(result)
     if args.json:
@@ -60,6 +65,24 @@ def run(args: argparse.Namespace) -> int:
     else:
         print_human(result, findings)
     return Exit.OK if result.ok else Exit.FINDINGS
+
+
+def add_to_words(cmdline: str, delta: str) -> str:
+    """``cmdline`` with ``delta`` added to every crashkernel= parameter (``--add``)."""
+    from crashmap.kernel.arith import crashkernel_add
+    from crashmap.kernel.cmdline_edit import crashkernel_spans
+
+    out, cursor = [], 0
+    for start, end in crashkernel_spans(cmdline):
+        try:
+            word = crashkernel_add(cmdline[start:end], delta)
+        except CrashmapError as error:
+            raise CrashmapError(f"--add: {error}") from None
+        out += [cmdline[cursor:start], word]
+        cursor = end
+    if not out:
+        raise CrashmapError("--add: the command line has no crashkernel= parameter")
+    return "".join(out) + cmdline[cursor:]
 
 
 def _parse_ram(text: str) -> int:

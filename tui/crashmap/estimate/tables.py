@@ -23,9 +23,9 @@ from __future__ import annotations
 import re
 from collections import namedtuple
 
+from crashmap.kernel.arith import crashkernel_add
 from crashmap.kernel.grammar import RANGE_ROUNDING, range_total_mem
-from crashmap.kernel.memparse import memparse
-from crashmap.kernel.ranges import evaluate_table, explain_table, scan_entries
+from crashmap.kernel.ranges import evaluate_table, explain_table
 from crashmap.kernel.render import canonical_size
 from crashmap.units import KiB, MiB, format_size
 
@@ -133,23 +133,6 @@ class DefaultValue(namedtuple("DefaultValue",
 # --- kdump-utils _crashkernel_add --------------------------------------------------------------
 
 
-def crashkernel_add(table: str, delta: int) -> str:
-    """Add ``delta`` bytes to every size of a range table (or to a simple size), keeping the
-    ranges and any ``@offset`` (kdump-utils ``_crashkernel_add``, anchors.md §1)."""
-    if not delta:
-        return table
-    if ":" not in table:
-        size, end = memparse(table, 0)
-        return canonical_size(size + delta) + table[end:]
-    entries, problem = scan_entries(table)
-    if problem:
-        raise ValueError(f"not a range table: {table!r} ({problem})")
-    parts = [f"{canonical_size(e.start)}-{'' if e.end is None else canonical_size(e.end)}:"
-             f"{canonical_size(e.size + delta)}" for e in entries]
-    at = table.find("@")
-    return ",".join(parts) + (table[at:] if at != -1 else "")
-
-
 def fedora_deltas(key: str, inputs: Inputs) -> list[Delta]:
     """The hardware and CPU terms kdump-utils adds to its table (anchors.md §1)."""
     arch = inputs.arch
@@ -218,7 +201,7 @@ def default_value(key: str, inputs: Inputs) -> DefaultValue | None:
         return None
     deltas = fedora_deltas(key, inputs) if key.startswith(("fedora", "rhel")) else []
     added = sum(d.bytes or 0 for d in deltas if d.applied)
-    table = crashkernel_add(base, added)
+    table = crashkernel_add(base, added) if added else base
     notes: list[str] = []
     ram = inputs.ram
     if ram is None:

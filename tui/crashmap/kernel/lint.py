@@ -54,6 +54,9 @@ def lint_crashkernel(result: CrashkernelResult) -> tuple[Lint, ...]:
     findings.extend(_offset_findings(result, arch))
     findings.extend(_range_findings(result))
     findings.extend(_size_findings(result))
+    from crashmap.kernel.lint_forms import form_findings  # its own module (imports Lint)
+
+    findings.extend(form_findings(result))
     return tuple(findings)
 
 

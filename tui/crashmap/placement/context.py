@@ -174,6 +174,7 @@ def context_from_snapshot(snapshot: Snapshot, arch: str | Arch | None = None, *,
         initrd_size=snapshot.initrd_size,
         swiotlb_size=snapshot.swiotlb_size,
         hidden=snapshot.hidden,
+        mem_total=snapshot.mem_total,
     )
     return build_context(memmap, arch or snapshot.arch or "x86_64", facts=facts,
                          boot_log=snapshot.boot_log, low_max=low_max, ppc_lpar=ppc_lpar)

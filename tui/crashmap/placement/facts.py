@@ -20,14 +20,15 @@ def version_text(version: tuple[int, int]) -> str:
 
 class Facts(namedtuple("Facts", (
         "kernel_release cmdline zswap_enabled balloon_loaded kexec_crash_size cma_ranges "
-        "crash_ranges kernel_size initrd_size swiotlb_size hidden"),
-        defaults=(None, None, None, None, None, (), (), None, None, None, False))):
+        "crash_ranges kernel_size initrd_size swiotlb_size hidden mem_total"),
+        defaults=(None, None, None, None, None, (), (), None, None, None, False, None))):
     """What the snapshot knows beyond the map (None = unknown).
 
     - ``cmdline``: the command line this snapshot was booted with (``/proc/cmdline``)
     - ``cma_ranges``: crashkernel CMA areas now (``/sys/kernel/kexec_crash_cma_ranges``)
     - ``crash_ranges``: the non-empty ``Crash kernel`` lines now
     - ``hidden``: the map's addresses are zeroed (read without CAP_SYS_ADMIN)
+    - ``mem_total``: ``MemTotal`` of /proc/meminfo in bytes
     """
 
     __slots__ = ()

@@ -186,6 +186,11 @@ class RangeTableScreen(ModalScreen[None]):
                     yield Label("crashkernel=")
                     yield Input(self.value, compact=True, id="ranges-value",
                                 placeholder="start-[end]:size,...  e.g. 2G-64G:256M,64G-:512M")
+                with Horizontal(classes="ranges-row"):
+                    yield Label("Add to sizes")
+                    yield Input(compact=True, id="ranges-add",
+                                placeholder="e.g. 150M or -16M, then Enter (kdumpctl's "
+                                            "_crashkernel_add)")
             yield Static(id="ranges-verdict")
             yield RangePlotView(self.ram, id="ranges-plot")
             yield DataTable(id="ranges-brackets", cursor_type="row", zebra_stripes=True)
@@ -294,6 +299,19 @@ class RangeTableScreen(ModalScreen[None]):
         with pick.prevent(Select.Changed):
             pick.value = key if key is not None else Select.NULL
         self.value = value
+
+    @on(Input.Submitted, "#ranges-add")
+    def _add(self, event: Input.Submitted) -> None:
+        """Add the typed size to every size of the table (ranges and @offset kept)."""
+        from crashmap.kernel.arith import crashkernel_add
+
+        try:
+            added = crashkernel_add(self.value, event.value.strip())
+        except CrashmapError as error:
+            self.notify(f"Cannot add {event.value.strip()!r}: {error}", severity="error")
+            return
+        self.query_one("#ranges-value", Input).value = added
+        event.input.value = ""
 
     def action_cycle(self, offset: int) -> None:
         """Show the next (or previous) table of the list."""

@@ -1,0 +1,40 @@
+"""Whether Fedora/RHEL's installer would accept the plan's size (Anaconda's kdump add-on)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from crashmap.checks.finding import Finding, Subject
+from crashmap.checks.text import size
+from crashmap.peers.anaconda import memory_bounds
+from crashmap.units import MiB
+
+
+def check(s: Subject) -> Iterator[Finding]:
+    req, p, facts = s.request, s.placement, s.ctx.facts
+    if not req.asked or not req.static_ok:
+        return
+    wanted = p.static.requested
+    mem_total = facts.mem_total or s.ctx.total_ram
+    bounds = memory_bounds(s.arch.name, mem_total or 0, facts.kexec_crash_size or 0)
+    if bounds is None or not wanted or bounds.accepts(wanted):
+        return
+    where = "com_redhat_kdump/common.py getMemoryBounds of kdump-anaconda-addon"
+    if not bounds.offered:
+        message = (f"Anaconda's kdump add-on offers no kdump on this machine: "
+                   f"{size(mem_total)} is too little on {bounds.arch}")
+    elif wanted % MiB:
+        message = (f"Anaconda's kdump add-on takes whole MiB only; {size(wanted)} is not "
+                   f"(it allows {bounds.lower}-{bounds.upper} MiB here)")
+    else:
+        side = "below its minimum" if wanted // MiB < bounds.lower else "above its maximum"
+        message = (f"Anaconda's kdump add-on would not accept {wanted // MiB} MiB here, "
+                   f"{side}: it allows {bounds.lower}-{bounds.upper} MiB on {bounds.arch}")
+    yield Finding(
+        "installer-bounds", "info", message,
+        f"The Fedora/RHEL installer bounds the reservation by arch ({where}): at least 160 MiB, "
+        "512 MiB on aarch64, 384 MiB on ppc64, and at most the memory (MemTotal plus what is "
+        "reserved now) minus 512 MiB (1024 MiB on ppc64) that the system keeps. The kernel "
+        "itself has no such bounds.",
+        "Nothing to do unless the plan goes through the installer's kdump screen; a kickstart "
+        "%post with grubby takes any size.", "sizing")
