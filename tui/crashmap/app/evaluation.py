@@ -18,8 +18,8 @@ from crashmap.kernel import parse_crashkernel, render_words
 from crashmap.placement import (
     Placement,
     PlacementContext,
-    context_from_snapshot,
     request_from_grammar,
+    shared_context,
     simulate,
 )
 from crashmap.plan import Block, Plan
@@ -109,7 +109,7 @@ class MapContext:
     @cached_property
     def placement(self) -> PlacementContext:
         """The simulator's per-map data (free lists, windows, hidden reservations)."""
-        return context_from_snapshot(self.snapshot, self.arch)
+        return shared_context(self.snapshot, self.arch)
 
     @property
     def boundary(self) -> int | None:

@@ -43,8 +43,12 @@ with the warnings. --format json puts everything on stdout: {{"format", "arch", 
 "current_cmdline", "new_cmdline", "diff": {{"removed", "added"}}, "outputs": {{format: text}},
 "warnings", "format_warnings": {{format: [...]}}}}.
 
-exit codes: 0 ok, 1 the kernel rejects the plan (or it reserves nothing), 2 usage error or
-unreadable input
+The plan is also checked as `crashmap check SOURCE --cmdline NEW_LINE` checks it (the same
+function): if the kernel would not reserve all of it on this map, or a finding is an error,
+nothing is printed and the exit code is 1; --force prints it anyway (exit 0, with a warning).
+
+exit codes: 0 the text was printed, 1 the plan fails check on this map (nothing printed), 2
+usage error or unreadable input
 """
 
 
@@ -67,6 +71,8 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--ram", default=None, metavar="SIZE",
                         help="the kernel's system_ram, e.g. 16G (default: the source's System "
                              "RAM)")
+    parser.add_argument("--force", action="store_true",
+                        help="print the plan even when `crashmap check` says it fails on this map")
     parser.set_defaults(func=run)
 
 
@@ -110,8 +116,15 @@ def run(args: argparse.Namespace) -> int:
         current = ""
 
     result = export(args.format, words, current, arch, snapshot=snapshot, ram=ram)
-    if result.plan is not None and not result.plan.ok and explicit_words != ():
-        return fail(f"the kernel rejects the plan: {result.plan.error}", Exit.FINDINGS)
+    failure = result.failure
+    if args.cmdline is not None and not words and result.new is not None:
+        failure = f"the kernel rejects the plan: {result.new.error}"  # --words '' plans nothing
+    if failure is not None and not args.force:
+        return fail(f"not printed: the plan fails `crashmap check` on this map: "
+                    f"{_sentence(failure)} (--force prints it anyway)", Exit.FINDINGS)
+    if result.verdict is None and snapshot.hidden:
+        warn("the map's addresses are hidden, so the plan was read with the kernel's rules but "
+             "not placed on the map (run as root, or load a snapshot)")
     if args.format == "json":
         print_json(result.data)
     else:
@@ -121,7 +134,15 @@ def run(args: argparse.Namespace) -> int:
               file=sys.stderr)
     for message in result.warnings:
         warn(message)
+    if failure is not None:
+        warn(f"printed anyway (--force): the plan fails `crashmap check` on this map: "
+             f"{_sentence(failure)}")
     return Exit.OK
+
+
+def _sentence(text: str) -> str:
+    """``text`` without its final full stop (it goes inside a longer line)."""
+    return text[:-1] if text.endswith(".") else text
 
 
 def _parse_ram(text: str) -> int:

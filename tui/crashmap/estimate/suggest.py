@@ -210,20 +210,11 @@ def cma_support(inputs: Inputs, arch: Arch, accept: bool) -> tuple[bool, str]:
 
 # --- placing -----------------------------------------------------------------------------------
 
-_CONTEXTS: list[tuple[Any, str, Any]] = []
-
-
 def placement_context(snapshot: Snapshot, arch: Arch) -> Any:
-    """``crashmap.placement.context_from_snapshot``, cached for the last few (map, arch)."""
-    for snap, name, ctx in _CONTEXTS:
-        if snap is snapshot and name == arch.name:
-            return ctx
-    from crashmap.placement import context_from_snapshot
+    """``crashmap.placement.shared_context``: built once per (map, arch)."""
+    from crashmap.placement import shared_context
 
-    ctx = context_from_snapshot(snapshot, arch)
-    _CONTEXTS.insert(0, (snapshot, arch.name, ctx))
-    del _CONTEXTS[4:]
-    return ctx
+    return shared_context(snapshot, arch)
 
 
 def check_plan(snapshot: Snapshot | None, plan: Any, arch: Arch, ram: int | None,

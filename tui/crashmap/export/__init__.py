@@ -23,7 +23,7 @@ from crashmap.arch import Arch, get_arch, normalize_arch
 from crashmap.errors import CrashmapError
 from crashmap.export.common import NAME, WHITESPACE, ExportInput
 from crashmap.export.diff import CmdlineDiff, DiffWord, cmdline_diff, diff_words
-from crashmap.kernel.cmdline_edit import crashkernel_spans, replace_crashkernel
+from crashmap.kernel.cmdline_edit import crashkernel_spans, init_args_start, replace_crashkernel
 from crashmap.kernel.grammar import CrashkernelResult, find_words, parse_crashkernel
 from crashmap.units import format_size
 
@@ -81,15 +81,17 @@ class ExportResult:
       None when RAM or the architecture is unknown
     - ``new``: the kernel's reading of the whole new command line, or None likewise
     - ``data``: for ``json``, the document as a dict; else None
+    - ``verdict``: what ``crashmap check`` says of the new command line on the snapshot's map
+      (:class:`crashmap.checks.Verdict`, the same function), or None without a readable map
     """
 
     __slots__ = ("format", "text", "warnings", "new_cmdline", "current_cmdline", "words", "diff",
-                 "plan", "new", "data")
+                 "plan", "new", "data", "verdict")
 
     def __init__(self, format: str, text: str, warnings: tuple[str, ...], new_cmdline: str,
                  current_cmdline: str, words: tuple[str, ...], diff: CmdlineDiff,
                  plan: CrashkernelResult | None, new: CrashkernelResult | None,
-                 data: dict[str, Any] | None = None) -> None:
+                 data: dict[str, Any] | None = None, verdict: Any = None) -> None:
         self.format = format
         self.text = text
         self.warnings = warnings
@@ -100,11 +102,25 @@ class ExportResult:
         self.plan = plan
         self.new = new
         self.data = data
+        self.verdict = verdict
 
     @property
     def rejected(self) -> bool:
         """The kernel would reject the plan (it has words, but parse_crashkernel() fails)."""
         return bool(self.words) and self.plan is not None and not self.plan.ok
+
+    @property
+    def failure(self) -> str | None:
+        """Why the plan must not be applied, in one sentence, or None when it passes: the
+        verdict of ``crashmap check`` on the map, or the kernel's grammar without a map."""
+        if self.verdict is not None and self.verdict.ok:
+            return None
+        if self.rejected:
+            return f"the kernel rejects the plan: {self.plan.error}"  # type: ignore[union-attr]
+        if self.verdict is None:
+            return None
+        errors = self.verdict.errors
+        return errors[0].message if errors else self.verdict.verdict_line
 
     def __repr__(self) -> str:
         return (f"ExportResult(format={self.format!r}, words={self.words!r}, "
@@ -162,17 +178,48 @@ def export(fmt: str, words: Sequence[str] | str, current_cmdline: str | None,
     new_cmdline = replace_crashkernel(current_cmdline, plan)
     data = ExportInput(plan, current_cmdline, new_cmdline, plan_words(current_cmdline), spec)
     plan_result, new_result, warnings = _check(data, ram, snapshot)
+    verdict = check_on_map(new_cmdline, spec, ram, snapshot)
     diff = diff_words(current_cmdline, new_cmdline)
     if fmt == "json":
         import json
 
         document = _json_document(data, ram, diff, warnings)
+        document["check"] = _check_json(verdict)
         return ExportResult(fmt, json.dumps(document, indent=2) + "\n", tuple(warnings),
                             new_cmdline, current_cmdline, plan, diff, plan_result, new_result,
-                            document)
+                            document, verdict)
     text, format_warnings = _format(fmt, data)
     return ExportResult(fmt, text, tuple(warnings + format_warnings), new_cmdline,
-                        current_cmdline, plan, diff, plan_result, new_result)
+                        current_cmdline, plan, diff, plan_result, new_result, None, verdict)
+
+
+def check_on_map(new_cmdline: str, arch: Arch | None, ram: int | None,
+                 snapshot: Snapshot | None) -> Any:
+    """``crashmap check``'s verdict (:func:`crashmap.checks.evaluate_cmdline`) of the whole new
+    command line on the snapshot's map; None when there is no map to place it on (no snapshot,
+    its addresses hidden, or no RAM in it) or the arch is unknown."""
+    if snapshot is None or arch is None:
+        return None
+    try:
+        if snapshot.hidden or not snapshot.memmap.ram:
+            return None
+    except CrashmapError:  # no map in it (a snapshot made of facts only)
+        return None
+    from crashmap.checks import evaluate_cmdline
+    from crashmap.placement import shared_context
+
+    line = new_cmdline[:-1] if new_cmdline.endswith("\n") else new_cmdline
+    return evaluate_cmdline(shared_context(snapshot, arch), line, system_ram=ram)
+
+
+def _check_json(verdict: Any) -> dict[str, Any] | None:
+    """``"check"`` of the JSON document: the verdict's gist (``crashmap check --json`` has it
+    all), or None when the plan was not checked on a map."""
+    if verdict is None:
+        return None
+    return {"ok": verdict.ok, "outcome": verdict.placement.outcome,
+            "verdict": verdict.verdict_line,
+            "errors": [f.to_json() for f in verdict.errors]}
 
 
 def _format(fmt: str, data: ExportInput) -> tuple[str, list[str]]:
@@ -220,6 +267,15 @@ def _lookalikes(line: str) -> list[str]:
     return found
 
 
+def _init_words(current: str) -> list[str]:
+    """A warning for each crashkernel= parameter of ``current`` that stands after ``--``."""
+    separator = init_args_start(current)
+    return [f"{current[start:end]!r} stands after '--', so init gets it as an argument (and the "
+            "kernel still reads it: get_last_crashkernel() searches the whole line); it is "
+            "removed, and the plan goes in front of '--'"
+            for start, end in crashkernel_spans(current) if start > separator]
+
+
 def _summary(result: CrashkernelResult) -> str:
     """What the kernel goes on to reserve, in a few words."""
     if not result.ok:
@@ -265,7 +321,7 @@ def _check(data: ExportInput, ram: int | None,
            snapshot: Snapshot | None) -> tuple[CrashkernelResult | None,
                                                CrashkernelResult | None, list[str]]:
     """The kernel's reading of the plan and of the new line, and the warnings about both."""
-    warnings = _lookalikes(data.new)
+    warnings = _lookalikes(data.new) + _init_words(data.current)
     if not data.words:
         warnings.append("the plan has no crashkernel= words: the kernel reserves nothing")
     if ram is None or data.arch is None:

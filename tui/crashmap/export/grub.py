@@ -14,6 +14,7 @@ next to ``,high``) do not mean what the plan means (spec §2.7: any plain word d
 from __future__ import annotations
 
 from crashmap.export.common import ExportInput, comment_lines, sh_double
+from crashmap.kernel.cmdline_edit import init_args_start
 
 FILE = "/etc/default/grub.d/zz-crashmap-crashkernel.cfg"
 """Sorts after ``kdump-tools.cfg`` and the usual ``NN-*.cfg`` files."""
@@ -33,10 +34,35 @@ def export_grub(data: ExportInput) -> tuple[str, list[str]]:
         "the grubby output instead.")
     for name in ("GRUB_CMDLINE_LINUX", "GRUB_CMDLINE_LINUX_DEFAULT"):
         lines.append(f"{name}=$(printf '%s\\n' \"${name}\" | {STRIP})")
-    if data.words:
+    if data.words and init_args_start(data.current) < len(data.current):
+        lines += _before_init_args(sh_double(" ".join(data.words)))
+    elif data.words:
         escaped = sh_double(" ".join(data.words))[1:-1]
         lines.append(f'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT {escaped}"')
     else:
         lines.append("# the plan has no crashkernel= words: nothing is added")
     lines.append("# then run: sudo update-grub")
     return "\n".join(lines) + "\n", []
+
+
+def _before_init_args(words: str) -> list[str]:
+    """Shell that puts ``words`` before the ``--`` of the kernel line grub-mkconfig builds from
+    ``GRUB_CMDLINE_LINUX GRUB_CMDLINE_LINUX_DEFAULT``: everything after ``--`` goes to init
+    (kernel/params.c ``parse_args()`` stops there), so appending would hand the words to init."""
+    lines = comment_lines(
+        "The kernel command line has '--': what follows it goes to init, not to the kernel, so "
+        "the plan goes in front of it.")
+    lines += [
+        "crashmap_before_dashes() {",
+        '    case " $1 " in',
+        '    *" -- "*) set -- " $1 " "$2"; printf \'%s\\n\' "${1%% -- *} $2 -- ${1#* -- }" ;;',
+        '    *) printf \'%s\\n\' "$1 $2" ;;',
+        "    esac",
+        "}",
+        'case " $GRUB_CMDLINE_LINUX " in',
+        f'*" -- "*) GRUB_CMDLINE_LINUX=$(crashmap_before_dashes "$GRUB_CMDLINE_LINUX" {words}) ;;',
+        '*) GRUB_CMDLINE_LINUX_DEFAULT=$(crashmap_before_dashes "$GRUB_CMDLINE_LINUX_DEFAULT" '
+        f'{words}) ;;',
+        "esac",
+    ]
+    return lines

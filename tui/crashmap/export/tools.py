@@ -12,6 +12,22 @@ from crashmap.export.common import (
     option_value,
     sh_quote,
 )
+from crashmap.kernel.cmdline_edit import crashkernel_spans, init_args_start
+
+_AFTER_DASHES = (
+    "the current command line has '--', and {tool} adds a parameter it does not find at the "
+    "end, after '--', where init gets it as an argument: check the entry afterwards and move "
+    "the crashkernel= words in front of '--' (the {other} output has the whole line)")
+
+
+def _appends_after_dashes(data: ExportInput, *, replaces_first: bool) -> bool:
+    """Whether the tool would put a plan word after the ``--`` of the current line: it appends
+    what it does not replace, and (``replaces_first``) it replaces a crashkernel= it finds."""
+    separator = init_args_start(data.current)
+    if not data.words or separator == len(data.current):
+        return False
+    return not (replaces_first and any(start < separator
+                                       for start, _ in crashkernel_spans(data.current)))
 
 _GRUBBY_MULTI = (
     "grubby versions differ in how they add several parameters of one name: the rhboot/grubby "
@@ -43,6 +59,10 @@ def export_grubby(data: ExportInput) -> tuple[str, list[str]]:
         message = _GRUBBY_MULTI.format(n=len(data.words))
         warnings.append(message)
         lines += comment_lines(f"Warning: {message}.")
+    if _appends_after_dashes(data, replaces_first=True):
+        message = _AFTER_DASHES.format(tool="grubby", other="bls")
+        warnings.append(message)
+        lines += comment_lines(f"Warning: {message}.")
     lines += comment_lines(KDUMP_CONF_NOTE)
     if args:
         lines.append(" ".join(["grubby", "--update-kernel=ALL", *args]))
@@ -70,8 +90,13 @@ def export_rpm_ostree(data: ExportInput) -> tuple[str, list[str]]:
         "shows others, adjust the --delete-if-present options.")
     args = [f"--delete-if-present={sh_quote(word)}" for word in data.removed]
     args += [f"--append={sh_quote(word)}" for word in data.appended]
+    warnings: list[str] = []
+    if data.appended and _appends_after_dashes(data, replaces_first=False):
+        message = _AFTER_DASHES.format(tool="rpm-ostree kargs --append", other="cmdline")
+        warnings.append(message)
+        lines += comment_lines(f"Warning: {message}.")
     if args:
         lines.append(" ".join(["rpm-ostree", "kargs", *args]))
     else:
         lines.append("# nothing to change: the deployment already has these crashkernel= words")
-    return "\n".join(lines) + "\n", []
+    return "\n".join(lines) + "\n", warnings

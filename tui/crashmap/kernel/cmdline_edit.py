@@ -1,4 +1,11 @@
-"""Swap the ``crashkernel=`` parameters of a whole command line, leaving the rest byte-identical."""
+"""Swap the ``crashkernel=`` parameters of a whole command line, leaving the rest byte-identical.
+
+A ``--`` ends the kernel's parameters: ``parse_args()`` (kernel/params.c) stops there and
+``init/main.c`` hands every later word to init as an argument. New words therefore go before it,
+and no word is ever moved across it. (The crashkernel= parser itself still finds a word after
+``--``: ``get_last_crashkernel()`` searches the whole ``boot_command_line``, as a Linux 7.3.4 boot
+confirms; so an old crashkernel= after ``--`` is removed, or it would override the plan.)
+"""
 
 from __future__ import annotations
 
@@ -6,6 +13,31 @@ from collections.abc import Sequence
 
 PARAM = "crashkernel="
 WHITESPACE = " \t\n\r\v\f"
+"""What ``isspace()`` accepts (lib/ctype.c), the separators of ``next_arg()`` in kernel/params.c."""
+INIT_SEPARATOR = "--"
+
+
+def init_args_start(cmdline: str) -> int:
+    """Where the ``--`` that ends the kernel's parameters starts, or ``len(cmdline)`` if none.
+
+    Words are split as ``next_arg()`` (kernel/params.c) splits them: on whitespace outside double
+    quotes, so ``foo="a -- b"`` holds no separator, and a quoted ``"--"`` is one.
+    """
+    pos, n = 0, len(cmdline)
+    while pos < n:
+        while pos < n and cmdline[pos] in WHITESPACE:
+            pos += 1
+        if pos >= n:
+            break
+        start, end, quoted = pos, pos, False
+        while end < n and (quoted or cmdline[end] not in WHITESPACE):
+            if cmdline[end] == '"':
+                quoted = not quoted
+            end += 1
+        if cmdline[start:end] in (INIT_SEPARATOR, '"--"'):
+            return start
+        pos = end
+    return n
 
 
 def crashkernel_spans(cmdline: str) -> list[tuple[int, int]]:
@@ -30,19 +62,33 @@ def crashkernel_spans(cmdline: str) -> list[tuple[int, int]]:
 def replace_crashkernel(cmdline: str, words: Sequence[str]) -> str:
     """``cmdline`` with its crashkernel= parameters replaced by ``words``.
 
-    The new words take the place of the first old one (or go after the last parameter when there
-    was none); the other old ones go together with the whitespace in front of them. A space is
-    added after the new words when a tab or the like would follow them (spec §2.2: only a space
-    ends a word; a final newline is kept as is, the kernel never sees a file's newline).
+    The new words take the place of the first old one before ``--`` (or go after the last kernel
+    parameter, before ``--`` when there is one); the other old ones, on either side of ``--``, go
+    together with the whitespace in front of them. A space is added after the new words when a
+    tab or the like would follow them (``get_last_crashkernel()`` ends a word at a space only; a
+    final newline is kept as is, the kernel never sees a file's newline).
     """
     new = " ".join(words)
     spans = crashkernel_spans(cmdline)
+    if new and spans and spans[0][0] > init_args_start(cmdline):
+        return _insert(replace_crashkernel(cmdline, ()), new)  # only init's words to drop
     if not spans:
-        if not new:
-            return cmdline
-        body = cmdline.rstrip(WHITESPACE)
-        head = f"{body} {new}" if body else new
-        return _end_word(head, cmdline[len(body):])
+        return _insert(cmdline, new) if new else cmdline
+    return _replace(cmdline, spans, new)
+
+
+def _insert(cmdline: str, new: str) -> str:
+    """``new`` after the last kernel parameter: before ``--``, else at the end."""
+    separator = init_args_start(cmdline)
+    if separator < len(cmdline):
+        return f"{cmdline[:separator]}{new} {cmdline[separator:]}"
+    body = cmdline.rstrip(WHITESPACE)
+    head = f"{body} {new}" if body else new
+    return _end_word(head, cmdline[len(body):])
+
+
+def _replace(cmdline: str, spans: list[tuple[int, int]], new: str) -> str:
+    """The old words at ``spans`` out, ``new`` in the place of the first one."""
     out, cursor, new_end = [], 0, None
     for i, (start, end) in enumerate(spans):
         if i == 0 and new:

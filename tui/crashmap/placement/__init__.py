@@ -16,6 +16,7 @@ from crashmap.placement.context import (
     PlacementContext,
     build_context,
     context_from_snapshot,
+    shared_context,
 )
 from crashmap.placement.facts import Facts, kernel_version
 from crashmap.placement.result import (
@@ -31,5 +32,5 @@ from crashmap.placement.simulate import simulate
 __all__ = [
     "Attempt", "Block", "CmaResult", "Facts", "Hidden", "Placement", "PlacementContext",
     "Request", "StaticResult", "build_context", "context_from_snapshot", "kernel_version",
-    "request_from_grammar", "simulate",
+    "request_from_grammar", "shared_context", "simulate",
 ]

@@ -180,6 +180,22 @@ def context_from_snapshot(snapshot: Snapshot, arch: str | Arch | None = None, *,
                          boot_log=snapshot.boot_log, low_max=low_max, ppc_lpar=ppc_lpar)
 
 
+_SHARED: list[tuple[Snapshot, str, PlacementContext]] = []
+
+
+def shared_context(snapshot: Snapshot, arch: str | Arch | None = None) -> PlacementContext:
+    """:func:`context_from_snapshot`, kept for the last few (snapshot, arch) pairs: the export
+    screen, the estimate and ``check`` of one map build it once."""
+    name = arch.name if isinstance(arch, Arch) else (arch or snapshot.arch or "x86_64")
+    for known, known_arch, ctx in _SHARED:
+        if known is snapshot and known_arch == name:
+            return ctx
+    ctx = context_from_snapshot(snapshot, arch)
+    _SHARED.insert(0, (snapshot, name, ctx))
+    del _SHARED[4:]
+    return ctx
+
+
 def _released_crash_in_reserved(memmap: MemoryMap) -> list[Range]:
     """A ``Crash kernel`` under a non-RAM parent of the same bounds (arm64 review-era
     ``reserved > Crash kernel (low)``): RAM the next boot gets back."""
