@@ -164,6 +164,32 @@ async def test_learn_more_opens_the_findings_chapter() -> None:
         assert app.screen.chapter == finding.chapter
 
 
+async def test_learn_from_the_map_opens_the_highlighted_findings_chapter() -> None:
+    """L with the map focused opens the chapter the findings panel names ("L: learn more
+    (sizing)"), not the first chapter (issue 12 item 9)."""
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one("FindingsPanel")
+        assert app.focused is app.screen.query_one("#detail")
+        first = panel.current
+        assert first is not None and first.chapter != "kdump"
+        await pilot.press("L")
+        await pilot.pause()
+        assert app.screen.chapter == first.chapter
+        app.screen.dismiss(None)
+        await pilot.pause()
+        panel.query_one("#finding-list").focus()
+        await pilot.press("down")  # another finding, another chapter
+        await pilot.pause()
+        second = panel.current
+        assert second.chapter != first.chapter
+        app.screen.query_one("#detail").focus()
+        await pilot.press("L")
+        await pilot.pause()
+        assert app.screen.chapter == second.chapter
+
+
 async def test_a_missing_screen_module_is_reported_not_fatal(
         monkeypatch: pytest.MonkeyPatch) -> None:
     import importlib

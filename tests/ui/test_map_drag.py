@@ -192,3 +192,31 @@ async def test_the_wheel_zooms_around_the_pointer() -> None:
         main = app.main_screen.evaluation.block("main")
         assert grid.grid.hi - grid.grid.lo < before
         assert grid.grid.lo <= main.start < grid.grid.hi
+
+
+async def test_the_findings_detail_follows_a_drag() -> None:
+    """The explanation under the findings list (and the map's highlight) are those of the
+    plan after the drag, not of the plan before it (issue 12 item 9)."""
+    from crashmap.app.widgets.findings_panel import finding_detail
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one("FindingsPanel")
+        panel.query_one("#finding-list").focus()
+        await pilot.press("end")  # plan-changes: its range is where the main block lands
+        await pilot.pause()
+        before = panel.current
+        assert before.code == "plan-changes"
+        grid = app.screen.query_one(DetailGrid)
+        _, end, _ = block_edges(grid, "main")
+        await drag(pilot, grid, end, (end[0] + 4, end[1]))
+        await pilot.pause()
+        main = app.main_screen.evaluation.block("main")
+        current = panel.current
+        assert current.code == "plan-changes" and current != before
+        assert (current.range.start, current.range.end) == (main.start, main.end)
+        detail = str(panel.query_one("#finding-detail").content)
+        assert detail == str(finding_detail(current))
+        assert f"{main.end - 1:#x}" in detail
+        assert app.main_screen.finding == current  # the map highlights where the block is now

@@ -190,11 +190,9 @@ class CrashmapApp(App[int]):
         screen = self._screen("learn", "LearnScreen")
         if screen is None:
             return
-        if not chapter:
+        if not chapter:  # the highlighted finding's chapter, as its detail says, from anywhere
             finding = self.main_screen.finding
-            focused = self.focused
-            in_findings = focused is not None and focused.id == "finding-list"
-            chapter = finding.chapter if finding is not None and in_findings else "kdump"
+            chapter = finding.chapter if finding is not None else "kdump"
         self.push_screen(screen(chapter))
 
     def action_ranges(self) -> None:

@@ -93,6 +93,8 @@ class FindingsPanel(Vertical, Framed):
         list and the explanation follow on release.
         """
         if findings == self.findings:
+            if not light:  # the release after a drag: its steps updated the list, not this
+                self._show_detail()
             return
         options = self.query_one(OptionList)
         old_codes = [f.code for f in self.findings]
