@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from crashmap import mapscale
 from crashmap.iomem import parse_iomem
-from crashmap.mapscale import Overlay, Segment
+from crashmap.mapscale import Overlay, Partition, Segment, hole_around
 from crashmap.sources import bundled_maps, load_source
 from crashmap.units import GiB, MiB, TiB
 from hypothesis import given, settings
@@ -225,3 +225,13 @@ def test_paint_grid_equals_paint_base(name):
                                (end // 3, end // 2, 16, 5)):
         grid = mapscale.grid_for(lo, hi, cols, rows)
         assert mapscale.paint_grid(grid, part) == mapscale.paint_base(grid.scale.spans(), part)
+
+
+def test_hole_around_reaches_the_neighbours_of_an_empty_span():
+    part = Partition((0, 0x1000, 0x5000, 0x9000), (0x1000, 0x5000, 0x9000, 0xa000),
+                     ("ram", "hole", "hole", "pci"))
+    assert hole_around(part, 0x2000, 0x3000) == (0x1000, 0x9000)
+    assert hole_around(part, 0x1000, 0x9000) == (0x1000, 0x9000)
+    assert hole_around(part, 0xb000, 0xc000) == (0xa000, None)  # past the end: nothing follows
+    leading = Partition((0, 0x4000), (0x4000, 0x5000), ("hole", "ram"))
+    assert hole_around(leading, 0x1000, 0x2000) == (0, 0x4000)

@@ -413,6 +413,20 @@ def _device_pieces(root: Resource, kind: str) -> list[tuple[int, int, str]]:
     return out
 
 
+def hole_around(part: Partition, start: int, end: int) -> tuple[int, int | None]:
+    """The whole hole around ``[start, end)``, a span with nothing in it: ``(lo, hi)`` from the
+    end of what precedes it to the start of what follows (``hi`` None: nothing follows)."""
+    starts, ends, kinds = part.starts, part.ends, part.kinds
+    i = bisect_right(starts, start) - 1
+    while i >= 0 and kinds[i] == "hole":
+        i -= 1
+    lo = min(ends[i], start) if i >= 0 else 0
+    j = bisect_right(starts, end - 1)
+    while j < len(starts) and kinds[j] == "hole":
+        j += 1
+    return lo, (max(starts[j], end) if j < len(starts) else None)
+
+
 def paint_base(spans: Sequence[tuple[int, int]], part: Partition) -> list[str]:
     """For each cell span (sorted, non-overlapping), the kind covering most of it; a cell
     shows a hole only when nothing at all is in it."""

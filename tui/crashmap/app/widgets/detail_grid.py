@@ -476,11 +476,17 @@ class DetailGrid(MapView, can_focus=True):
             segments.append(Segment(text[: margin - 2], style))
         return Strip(segments).crop_extend(0, width, self.rich_style)
 
+    def gap_label(self, gap: tuple[int, int]) -> str:
+        """What a collapsed gap stands for: the whole hole its empty rows lie in, which can
+        reach far past the rows (and the window) shown."""
+        lo, hi = mapscale.hole_around(self.ctx.partition, *gap)
+        if hi is None:
+            return f"nothing from {lo:#x} up"
+        return f"nothing at {lo:#x}–{hi - 1:#x} ({format_size(hi - lo)})"
+
     def _gap(self, gap: tuple[int, int], width: int) -> Strip:
         style = self.part_style("gutter")
-        start, end = gap
-        text = f"{'⋮'.rjust(self.gutter_width - 1)}  nothing at {start:#x}–{end - 1:#x}" \
-               f" ({format_size(end - start)})"
+        text = f"{'⋮'.rjust(self.gutter_width - 1)}  {self.gap_label(gap)}"
         return Strip([Segment(text, style)]).crop_extend(0, width, self.rich_style)
 
     def _separator(self, grid: Grid, width: int) -> Strip:
