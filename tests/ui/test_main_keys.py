@@ -6,6 +6,9 @@ command line, so the plan starts at 96 MiB placed by the kernel.
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from crashmap.app.main_screen import MainScreen
 from crashmap.app.widgets.key_bar import KeyBar, KeySpan
 from crashmap.app.widgets.mode_switch import ModeSwitch
@@ -100,21 +103,28 @@ async def test_high_mode_places_a_low_companion() -> None:
         assert words(app) == "crashkernel=96M"
 
 
-async def test_cma_toggle_select_and_resize_in_mib_steps() -> None:
+async def test_cma_toggle_select_and_resize_in_pageblock_steps() -> None:
+    """CMA steps by one pageblock (2 MiB on x86_64 with 4K pages), the unit the kernel rounds
+    each area to: the words, the placement and the summary say the same size after a step."""
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
         await pilot.press("c")
         assert words(app) == "crashkernel=96M crashkernel=512M,cma"
         assert app.main_screen.selected == "cma"
         assert app.main_screen.evaluation.blocks_of("cma")
-        await pilot.press("plus")
-        assert app.plan.cma == 513 * MiB
+        await pilot.press("minus")
+        assert app.plan.cma == 510 * MiB == app.plan.step("cma", app.arch) * 255
+        assert words(app) == "crashkernel=96M crashkernel=510M,cma"
+        evaluation = app.main_screen.evaluation
+        assert evaluation.cma_reserved == 510 * MiB
+        assert "CMA 510 MiB" in str(app.screen.query_one("#summary").content)
         await pilot.press("right_curly_bracket")
-        assert app.plan.cma == 529 * MiB
+        assert app.plan.cma == 542 * MiB
         await pilot.press("c")
         assert words(app) == "crashkernel=96M"
         await pilot.press("c")
-        assert app.plan.cma == 529 * MiB  # remembered
+        assert app.plan.cma == 542 * MiB  # remembered
 
 
 async def test_cma_refused_where_the_arch_ignores_it() -> None:
@@ -217,8 +227,50 @@ async def test_every_screen_binding_is_in_the_palette() -> None:
         provider = CrashmapCommands(app.screen)
         names = {name for name, _, _ in provider._commands()}
         for binding in MainScreen.BINDINGS:
-            assert (binding.tooltip or binding.description) in names
+            assert (app.screen.binding_tooltip(binding) or binding.description) in names
         assert "Open map arm64-board-rpi4-4gb" in names
+
+
+@pytest.mark.parametrize("name", ["x86_64-laptop-zenbook", "arm64-board-rpi4-4gb",
+                                  "s390x-vm-kvm-2g", "loongarch64-machine",
+                                  "x86_64-vm-qemu-3g"])
+async def test_texts_that_name_a_constant_take_it_from_the_maps_arch(name: str) -> None:
+    """The palette, the footer's tooltips and the help name this map's step and low limit,
+    never another arch's (issue 12 item 12: "Grow (16 MiB on x86_64 …)" on an arm64 map)."""
+    from crashmap.app.commands import CrashmapCommands
+    from crashmap.app.screens.help import HelpScreen
+    from crashmap.arch import ARCHES
+    from crashmap.units import format_size
+
+    app = make_app(name)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        arch, limit = app.arch, app.ctx.boundary
+        palette = {text: help_text for text, help_text, _ in
+                   CrashmapCommands(app.screen)._commands() if not text.startswith("Open")}
+        grow = next(text for text in palette if text.startswith("Grow"))
+        assert f"{format_size(arch.crash_align)} (CRASH_ALIGN on {arch.name})" in grow
+        assert ("for CMA" in grow) == arch.cma
+        if arch.cma:
+            assert f"{format_size(arch.pageblock)} for CMA" in grow
+        high = next(text for text in palette if text.startswith("Toggle ,high"))
+        if limit is not None:
+            assert f"above {format_size(limit)}" in high
+        elif not arch.high_low:
+            assert "does not read ,high" in high
+        others = re.compile("|".join(rf"\b{a}\b" for a in ARCHES if a != arch.name))
+        for text, help_text in palette.items():
+            assert not others.search(f"{text} {help_text}"), text
+        bar = app.screen.query_one(KeyBar)
+        tips = {span.binding.action: span.tooltip for span in bar.spans}
+        assert tips["resize(1)"] == grow
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        how_to = app.screen.query_one("#help-text").source
+        assert not others.search(how_to)
+        if limit is not None:
+            assert f"low/high line at {format_size(limit)}" in how_to and arch.name in how_to
 
 
 async def test_next_block_and_zoom_to_block() -> None:

@@ -1,5 +1,6 @@
 """Real mouse drags on the detail grid (Pilot mouse_down / hover / mouse_up), then the plan and
-the crashkernel= words. The demo map is x86_64: main-block steps of 16 MiB, CMA steps of 1 MiB.
+the crashkernel= words. The demo map is x86_64: main-block steps of 16 MiB (CRASH_ALIGN), CMA steps
+of 2 MiB (a pageblock).
 """
 
 from __future__ import annotations
@@ -106,7 +107,7 @@ async def test_a_whole_drag_is_one_undo_step() -> None:
         assert app.plan.size > 96 * MiB
 
 
-async def test_drag_a_cma_edge_in_mib_steps() -> None:
+async def test_drag_a_cma_edge_in_pageblock_steps() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -117,8 +118,9 @@ async def test_drag_a_cma_edge_in_mib_steps() -> None:
         _, end, _ = block_edges(grid, "cma0")
         cell = grid.grid.cell
         await drag(pilot, grid, end, (end[0] - 3, end[1]))
-        assert app.plan.cma == nearest_step(512 * MiB - 3 * cell, MiB) < 512 * MiB
+        assert app.plan.cma == nearest_step(512 * MiB - 3 * cell, 2 * MiB) < 512 * MiB
         assert words(app) == f"crashkernel=96M crashkernel={app.plan.cma >> 20}M,cma"
+        assert app.main_screen.evaluation.cma_reserved == app.plan.cma  # no rounding left
 
 
 async def test_dragging_past_the_map_clamps() -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 
 from crashmap.arch import Arch
-from crashmap.units import MiB, align_down, align_up
+from crashmap.units import align_down, align_up
 
 if TYPE_CHECKING:
     from typing import Literal
@@ -20,10 +20,6 @@ if TYPE_CHECKING:
     Block = Literal["main", "low", "cma"]
 else:
     Mode = Block = str
-
-CMA_STEP = 1 * MiB
-"""Drag and key step for CMA sizes."""
-
 
 @dataclass(frozen=True)
 class Plan:
@@ -41,8 +37,10 @@ class Plan:
     """``,cma`` size: capture-kernel memory that the running kernel keeps using until a crash."""
 
     def step(self, block: Block, arch: Arch) -> int:
-        """The resize step of a block: CRASH_ALIGN for static blocks, 1 MiB for CMA."""
-        return CMA_STEP if block == "cma" else arch.crash_align
+        """The resize step of a block: CRASH_ALIGN for static blocks; for CMA one pageblock
+        (CMA_MIN_ALIGNMENT_BYTES), the unit the kernel rounds each CMA area up to, so a size
+        stepped to stays the size reserved."""
+        return arch.pageblock if block == "cma" else arch.crash_align
 
     def resized(self, block: Block, steps: int, arch: Arch) -> Plan:
         """Grow (``steps`` > 0) or shrink a block by whole steps, snapped to the step."""

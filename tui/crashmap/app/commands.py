@@ -13,6 +13,13 @@ if TYPE_CHECKING:
     from crashmap.app.app import CrashmapApp
 
 
+def tooltip_of(node: object, binding: Binding) -> str | None:
+    """The tooltip of ``binding`` as ``node`` (its owner) words it: a screen can put its map's
+    constants in (``binding_tooltip``), else the binding's own tooltip."""
+    custom = getattr(node, "binding_tooltip", None)
+    return custom(binding) if callable(custom) else binding.tooltip or None
+
+
 class CrashmapCommands(Provider):
     """Plan, map and source actions by name; "open map NAME" for each bundled map."""
 
@@ -32,8 +39,9 @@ class CrashmapCommands(Provider):
                     continue
                 seen.add(binding.action)
                 key = binding.key_display or binding.key.split(",")[0]
-                name = binding.tooltip or binding.description
-                help_text = f"key {key}" + (f" · {binding.description}" if binding.tooltip else "")
+                tooltip = tooltip_of(owner, binding)
+                name = tooltip or binding.description
+                help_text = f"key {key}" + (f" · {binding.description}" if tooltip else "")
                 yield name, help_text, partial(app.run_action, binding.action, owner)
         for name in bundled_maps():
             yield f"Open map {name}", "a real machine bundled with crashmap", \

@@ -223,7 +223,7 @@ def dragged_plan(plan: Plan, origin: Evaluation, block: Block, grip: str, delta:
 
     ``origin`` is the evaluation when the drag started: sizes and places are relative to it, so
     the block does not run away from the pointer when the kernel re-places it. An edge resizes
-    (the step is the arch's CRASH_ALIGN, 1 MiB for CMA); the static block's body pins it at a
+    (the step is the arch's CRASH_ALIGN, a pageblock for CMA); the static block's body pins it at a
     fixed base (snapped to CRASH_ALIGN by :meth:`Plan.pinned`). None: nothing to do.
     """
     if grip == "body":

@@ -25,6 +25,7 @@ from crashmap.app.widgets.key_bar import KeyBar
 from crashmap.app.widgets.memory_map import MemoryMap
 from crashmap.app.widgets.panel import PanelReady
 from crashmap.app.widgets.summary_bar import SummaryBar
+from crashmap.arch import ARCHES
 from crashmap.iomem import Resource
 from crashmap.mapscale import Overlay
 from crashmap.plan import Block, Plan
@@ -71,7 +72,7 @@ class MainScreen(Screen[None]):
         Binding("3", "select_block('cma')", "Select CMA block", show=False),
         Binding("b", "next_block", "Select next block", show=False),
         Binding("plus,equals_sign,right_square_bracket", "resize(1)", "Grow", key_display="+",
-                tooltip="Grow the selected block by one step (16 MiB on x86_64, 1 MiB for CMA)"),
+                tooltip="Grow the selected block by one step"),
         Binding("minus,left_square_bracket", "resize(-1)", "Shrink", key_display="-",
                 tooltip="Shrink the selected block by one step"),
         Binding("right_curly_bracket", "resize(16)", "Grow ×16", show=False),
@@ -83,7 +84,7 @@ class MainScreen(Screen[None]):
         Binding("greater_than_sign", "move(16)", "Move up ×16", show=False),
         Binding("less_than_sign", "move(-16)", "Move down ×16", show=False),
         Binding("H", "toggle_high", "High",
-                tooltip="Toggle ,high: the main block above 4 GiB with a low companion"),
+                tooltip="Toggle ,high: the main block above the low limit, with a low companion"),
         Binding("c", "toggle_cma", "CMA",
                 tooltip="Toggle a ,cma reservation (memory the system keeps using until a crash)"),
         Binding("u,ctrl+z", "undo", "Undo"),
@@ -94,7 +95,9 @@ class MainScreen(Screen[None]):
         Binding("f", "zoom_block", "Zoom to block", show=False),
         Binding("t", "toggle_tree", "Tree", show=False),
     ]
-    """Plan editing and map keys; app-wide keys (help, open, export...) are on the app."""
+    """Plan editing and map keys; app-wide keys (help, open, export...) are on the app.
+
+    Tooltips name no constant: :meth:`binding_tooltip` adds this map's (the step, the limit)."""
 
     NARROW = 120
     """Below this many columns the screen is ``-narrow``: the resource tree hides (``t`` shows
@@ -198,6 +201,25 @@ class MainScreen(Screen[None]):
     def _panel_ready(self) -> None:
         self.refresh_views()
 
+    def binding_tooltip(self, binding: Binding) -> str | None:
+        """A key's tooltip for the palette and the footer, with the constants of this map's
+        arch (its step sizes, its low limit) where the tooltip speaks of them."""
+        arch, tooltip = self.ctx.arch, binding.tooltip or None
+        if binding.action in ("resize(1)", "resize(-1)"):
+            step = f"{format_size(arch.crash_align)} (CRASH_ALIGN on {arch.name})"
+            if arch.cma:
+                step += f", {format_size(arch.pageblock)} for CMA (a pageblock)"
+            verb = "Grow" if binding.action == "resize(1)" else "Shrink"
+            return f"{verb} the selected block by one step: {step}"
+        if binding.action == "toggle_high":
+            if not arch.high_low:
+                return f"Toggle ,high ({arch.name} does not read ,high)"
+            limit = self.ctx.boundary
+            where = f"above {format_size(limit)} (CRASH_ADDR_LOW_MAX here)" if limit else "high"
+            low = format_size(self.ctx.placement.default_low)
+            return f"Toggle ,high: the main block {where}, with a {low} low companion"
+        return tooltip
+
     # --- state --------------------------------------------------------------------------------
 
     def apply(self, plan: Plan, *, record: bool = True) -> None:
@@ -276,8 +298,18 @@ class MainScreen(Screen[None]):
             return f"{block} {size}: {self.evaluation.outcome} — see the findings"
         where = f"{placed[0].start:#x}–{placed[-1].end - 1:#x}"
         how = "pinned" if block == "main" and self.plan.mode == "fixed" else \
-            "placed by the kernel (top-down)" if block != "cma" else "placed bottom-up from 4 GiB"
+            "placed by the kernel (top-down)" if block != "cma" else self._cma_how()
         return f"{block} {size} at {where}, {how} · {self.evaluation.cmdline}"
+
+    def _cma_how(self) -> str:
+        """How the kernel placed the CMA areas: bottom-up from 4 GiB when RAM reaches past
+        4 GiB + size, else top-down (the simulator's attempts say which it was)."""
+        placement = self.evaluation.placement
+        attempts = placement.cma.attempts if placement is not None else ()
+        placed = [a for a in attempts if a.found is not None]
+        if placed and all(a.bottom_up for a in placed):
+            return f"placed bottom-up from {format_size(placed[0].lo)}"
+        return "placed by the kernel (top-down)"
 
     def _explain_fixed_block(self, block: Block, grip: str) -> None:
         if block == "low" and self.plan.mode != "high":
@@ -376,8 +408,10 @@ class MainScreen(Screen[None]):
             self.apply(plan.with_size("cma", 0, self.ctx.arch))
             return
         if not self.ctx.arch.cma:
-            self.notify(f"{self.ctx.arch.name} does not read crashkernel=…,cma "
-                        "(x86_64 since 6.17, ppc64le since 6.18).", severity="warning")
+            readers = ", ".join(f"{a.name} since {a.cma_since}" for a in ARCHES.values()
+                                if a.cma)
+            self.notify(f"{self.ctx.arch.name} does not read crashkernel=…,cma ({readers}).",
+                        severity="warning")
             return
         self.apply(plan.with_size("cma", self._cma_memory, self.ctx.arch))
         self.selected = "cma"

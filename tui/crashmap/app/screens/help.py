@@ -17,13 +17,13 @@ from textual.widgets import Markdown, Static
 
 from crashmap.app.learn import CHAPTER_IDS, chapter_label
 from crashmap.app.widgets.key_bar import KeyBar
+from crashmap.units import format_size
 
 HOW_TO = """\
 ## How to use crashmap
 
 1. **Read the map.** It shows where RAM is, what firmware and devices
-   hold, the kernel's current `Crash kernel` block, and the 4 GiB line
-   (the DMA limit on arm64).
+   hold, the kernel's current `Crash kernel` block{limit}.
 2. **Size the plan.** Drag a block's edge, or use the keys above. The
    static block holds the capture kernel and its initrd; CMA adds memory
    the running system can still use until a crash.
@@ -90,10 +90,23 @@ def keys_table(title: str, rows: list[tuple[str, str]]) -> Table:
     return table
 
 
-def learn_markdown() -> str:
-    """How to use crashmap, then the Learn chapters as links (``learn:<id>``)."""
+def limit_words(ctx: Any) -> str:
+    """The low/high line the map draws, in words, with where this map's arch puts it."""
+    if ctx is None:
+        return ", and the low/high line (CRASH_ADDR_LOW_MAX)"
+    limit = ctx.boundary
+    if limit is None:  # none on this arch, or all of the map's memory is below it
+        return ""
+    return f", and the low/high line at {format_size(limit)} (CRASH_ADDR_LOW_MAX on this " \
+           f"{ctx.arch.name} map)"
+
+
+def learn_markdown(ctx: Any = None) -> str:
+    """How to use crashmap (with the map's low/high line), then the Learn chapters as links
+    (``learn:<id>``)."""
     links = "\n".join(f"- [{chapter_label(c)}](learn:{c})" for c in CHAPTER_IDS)
-    return (f"{HOW_TO}\n## Learn\n\nShort chapters about kdump (click one, or press `l`):"
+    how_to = HOW_TO.format(limit=limit_words(ctx))
+    return (f"{how_to}\n## Learn\n\nShort chapters about kdump (click one, or press `l`):"
             f"\n\n{links}\n")
 
 
@@ -130,7 +143,8 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-dialog"):
             with VerticalScroll(id="help-scroll"):
                 yield Vertical(id="help-keys")
-                yield Markdown(learn_markdown(), id="help-text", open_links=False)
+                yield Markdown(learn_markdown(getattr(self.app, "ctx", None)), id="help-text",
+                               open_links=False)
             yield KeyBar()
 
     async def on_mount(self) -> None:

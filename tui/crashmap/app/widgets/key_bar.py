@@ -13,6 +13,8 @@ from textual import events
 from textual.content import Content
 from textual.widget import Widget
 
+from crashmap.app.commands import tooltip_of
+
 if TYPE_CHECKING:
     from textual.binding import Binding
     from textual.screen import Screen
@@ -73,9 +75,9 @@ class KeyBar(Widget):
             _, binding, enabled, tooltip = active[app.COMMAND_PALETTE_BINDING]
             palette = (binding, enabled, binding.tooltip or binding.description)
         shown: dict[str, tuple[Binding, bool, str]] = {}
-        for _, binding, enabled, tooltip in active.values():
+        for node, binding, enabled, _ in active.values():
             if binding.show and binding.action not in shown:
-                shown[binding.action] = (binding, enabled, tooltip)
+                shown[binding.action] = (binding, enabled, tooltip_of(node, binding) or "")
         return list(shown.values()), palette
 
     def render(self) -> Content:
