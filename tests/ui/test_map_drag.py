@@ -206,7 +206,8 @@ async def test_the_findings_detail_follows_a_drag() -> None:
         await settle(pilot)
         panel = app.screen.query_one("FindingsPanel")
         panel.query_one("#finding-list").focus()
-        await pilot.press("end")  # plan-changes: its range is where the main block lands
+        codes = [f.code for f in panel.findings]
+        await pilot.press("home", *["down"] * codes.index("plan-changes"))  # its range: the block
         await pilot.pause()
         before = panel.current
         assert before.code == "plan-changes"
