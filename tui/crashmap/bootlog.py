@@ -7,12 +7,17 @@ import re
 from crashmap.memmap import Range
 
 _MEMORY_LINE = re.compile(
-    r"BIOS-e820|e820:|RAMDISK:|crashkernel|Crash kernel|\bcma\b|CMA|Memory:|software IO TLB|"
+    r"BIOS-e820|e820:|RAMDISK|crashkernel|Crash kernel|\bcma\b|CMA|Memory:|software IO TLB|"
     r"efi: mem|Zone ranges|  (?:DMA|DMA32|Normal|Movable)\s|Early memory node ranges|"
     r"node\s+\d+: \[mem|OF: reserved mem|Reserved memory|usable memory|swiotlb|mem=|memmap=|"
-    r"System RAM:|Memory limited",
+    r"System RAM:|Memory limited|GB pages",
 )
 _RAMDISK = re.compile(r"RAMDISK: \[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\]")
+_RAMDISK_MOVED = (r"Move RAMDISK from \[mem [^\]]*\] to \[mem (0x[0-9a-fA-F]+)-"
+                  r"(0x[0-9a-fA-F]+)\]")
+_CMA_RESERVED = r"\bcma: Reserved (\d+) MiB at (0x[0-9a-fA-F]+)"
+_FIRMWARE_MAP = r"BIOS-e820:|e820: |efi: mem|OF: reserved mem|Zone ranges"
+"""Patterns compiled on first use (``re`` caches them), like ``_ZONE`` below."""
 _SWIOTLB = re.compile(r"software IO TLB: mapped \[mem [^\]]*\] \((\d+)MB\)")
 
 
@@ -22,12 +27,47 @@ def memory_lines(log: str, limit: int = 2000) -> str:
     return "\n".join(picked[:limit])
 
 
+def _page_range(start: str, end: str) -> Range:
+    """``[start, end]`` of a log line (inclusive end) as a half-open range of whole pages."""
+    return Range(int(start, 16), -(-(int(end, 16) + 1) // 4096) * 4096)
+
+
 def ramdisk_range(log: str) -> Range | None:
-    """Where the bootloader put the initrd: ``RAMDISK: [mem 0x...-0x...]`` (inclusive end)."""
+    """Where the initrd is held when the crash kernel is placed.
+
+    x86 ``reserve_initrd()`` (arch/x86/kernel/setup.c) logs ``RAMDISK: [mem ...]`` where the
+    boot loader put it; when that is not mapped RAM (``mem=``, ``memmap=``) it copies it to a
+    fresh memblock block and logs ``Move RAMDISK from [mem ...] to [mem ...]``: the new place.
+    """
+    moved = re.search(_RAMDISK_MOVED, log)
+    if moved is not None:
+        return _page_range(moved.group(1), moved.group(2))
+    return ramdisk_original(log)
+
+
+def ramdisk_original(log: str) -> Range | None:
+    """Where the boot loader put the initrd (the first ``RAMDISK: [mem ...]`` line)."""
     match = _RAMDISK.search(log)
-    if match is None:
-        return None
-    return Range(int(match.group(1), 16), int(match.group(2), 16) + 1)
+    return None if match is None else _page_range(match.group(1), match.group(2))
+
+
+def cma_reservations(log: str) -> list[Range]:
+    """Every ``cma: Reserved N MiB at ADDR`` area (``cma_declare_contiguous_nid()``,
+    mm/cma.c): the global ``cma=`` area, hugetlb and crashkernel CMA areas alike."""
+    return [Range(int(m.group(2), 16), int(m.group(2), 16) + (int(m.group(1)) << 20))
+            for m in re.finditer(_CMA_RESERVED, log)]
+
+
+def has_firmware_map(log: str) -> bool:
+    """The log still holds its first lines (the firmware memory map): a line it lacks was
+    never printed, rather than lost when the ring buffer wrapped."""
+    return re.search(_FIRMWARE_MAP, log) is not None
+
+
+def gb_pages(log: str) -> bool | None:
+    """x86_64 ``probe_page_size_mask()`` (arch/x86/mm/init.c) printed "Using GB pages for
+    direct mapping". None otherwise: a log kept by an older crashmap dropped that line."""
+    return True if "Using GB pages for direct mapping" in log else None
 
 
 def swiotlb_size(log: str) -> int | None:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from crashmap.memmap import FOUR_GIB, Range
 from crashmap.placement.context import PlacementContext
+from crashmap.placement.freelist import FreeList
 from crashmap.placement.result import Attempt, Block, CmaResult
 from crashmap.units import align_up
 
@@ -15,25 +16,29 @@ CMA_RANGES_MAX = 4
 
 def declare(ctx: PlacementContext, request: int,
             taken: Sequence[Range]) -> tuple[Block | None, list[Attempt]]:
-    """One ``cma_declare_contiguous(0, request, 0, 0, 0, false, "crashkernel")``.
+    """One ``cma_declare_contiguous(0, request, 0, 0, 0, false, "crashkernel")``."""
+    return declare_area(ctx.free, ctx.arch.pageblock, ctx.end_of_ram, request, taken)
 
-    Size and alignment are raised to one pageblock; the limit is the end of DRAM. Bottom-up
-    from 4 GiB when ``limit >= 4G + size`` (memblock is top-down), else / then top-down in
-    ``[0, limit)``.
+
+def declare_area(free: FreeList, align: int, limit: int, request: int,
+                 taken: Sequence[Range] = ()) -> tuple[Block | None, list[Attempt]]:
+    """``cma_declare_contiguous()`` of ``request`` bytes below ``limit`` (mm/cma.c).
+
+    Size and alignment are raised to one pageblock (``align``). Bottom-up from 4 GiB when
+    ``limit >= 4G + size`` (memblock is top-down), else / then top-down in ``[0, limit)``.
     """
-    align = ctx.arch.pageblock
     size = align_up(request, align)
-    limit = ctx.end_of_ram // align * align
+    limit = limit // align * align
     attempts: list[Attempt] = []
     if size > limit:
         attempts.append(Attempt("cma", 0, limit, size, align, None))
         return None, attempts
     found = None
     if limit >= FOUR_GIB + size:
-        found = ctx.free.bottom_up(size, align, FOUR_GIB, limit, taken)
+        found = free.bottom_up(size, align, FOUR_GIB, limit, taken)
         attempts.append(Attempt("cma", FOUR_GIB, limit, size, align, found, bottom_up=True))
     if found is None:
-        found = ctx.free.top_down(size, align, 0, limit, taken)
+        found = free.top_down(size, align, 0, limit, taken)
         attempts.append(Attempt("cma", 0, limit, size, align, found))
     return (None if found is None else Block("cma", found, found + size)), attempts
 

@@ -6,11 +6,11 @@ The TUI builds a :class:`PlacementContext` when it loads a map and then calls
 
 from __future__ import annotations
 
-from collections import namedtuple
-
 from crashmap.arch import Arch, get_arch
-from crashmap.bootlog import dma_limit, ppc_platform, ramdisk_range
+from crashmap.bootlog import dma_limit, has_firmware_map, ppc_platform
 from crashmap.memmap import FOUR_GIB, MemoryMap, Range, is_crash, is_ram, merge, subtract
+from crashmap.placement import early
+from crashmap.placement.early import Hidden
 from crashmap.placement.facts import Facts
 from crashmap.placement.freelist import FreeList
 from crashmap.units import MiB, format_size
@@ -21,19 +21,8 @@ if TYPE_CHECKING:
 
     from crashmap.snapshot import Snapshot
 
-ARM32_LOWMEM = 768 * MiB
-"""arm32 lowmem with the default 3G/1G split and 240 MiB vmalloc: 0xf0000000 - PAGE_OFFSET."""
-ARM32_EARLY_TOP = 2 * MiB
-"""arm32 allocates its early page tables top-down below the lowmem limit before the crash
-kernel is placed; modelled as one hidden 2 MiB section at the top of lowmem."""
 PPC_LPAR_BASE = 512 * MiB
 PPC_OTHER_BASE = 128 * MiB
-
-
-class Hidden(namedtuple("Hidden", "range what")):
-    """A reservation memblock held when the crash kernel was placed that /proc/iomem omits."""
-
-    __slots__ = ()
 
 
 class PlacementContext:
@@ -52,10 +41,13 @@ class PlacementContext:
     - ``lowmem_limit``: arm32's search limit
     - ``configured``: the :class:`Placement` of the snapshot's own command line, cached by the
       checks
+    - ``alternative``: ``(FreeList, why)`` when an inferred hidden reservation may sit elsewhere:
+      the free memory under the other assumption; a prediction that differs on it is a window
     """
 
-    __slots__ = ("arch", "memmap", "free", "ram", "total_ram", "end_of_ram", "low_max",
-                 "low_max_source", "high_max", "default_low", "default_low_source", "hidden",
+    __slots__ = ("arch", "memmap", "free", "alternative", "ram", "total_ram", "end_of_ram",
+                 "low_max", "low_max_source", "high_max", "default_low", "default_low_source",
+                 "hidden",
                  "confidence", "confidence_reason", "facts", "kernel_image", "ppc_base",
                  "ppc_base_source", "lowmem_limit", "configured")
 
@@ -69,8 +61,15 @@ class PlacementContext:
         self.ppc_base_source = ""
         self.lowmem_limit: int | None = None
         self.configured: Any = None
+        self.alternative: tuple[FreeList, str] | None = None
         for key, value in values.items():
             setattr(self, key, value)
+
+    def with_free(self, free: FreeList) -> PlacementContext:
+        """This context with other free memory (everything else shared)."""
+        values = {name: getattr(self, name) for name in self.__slots__}
+        values.update(free=free, alternative=None, configured=None)
+        return PlacementContext(**values)
 
     @property
     def page_size(self) -> int:
@@ -109,27 +108,35 @@ def build_context(memmap: MemoryMap, arch: str | Arch, *, facts: Facts | None = 
     ram = merge(memmap.ram + memmap.crash_outside_ram + released)
     end_of_ram = max(memmap.end_of_ram, ram[-1].end if ram else 0)
     free = list(memmap.free_next_boot) + released
-    hidden: list[Hidden] = []
-
-    ramdisk = ramdisk_range(boot_log) if boot_log else None
-    if ramdisk is not None:
-        hidden.append(Hidden(ramdisk, f"the initrd ({ramdisk.start:#x}-{ramdisk.end - 1:#x}, "
-                                      f"from the boot log's RAMDISK line)"))
+    hidden = early.initrd(boot_log) + early.earlier_cma(boot_log, facts.cma_ranges)
+    unsure: list[Hidden] | None = None
+    if spec.name == "x86_64":
+        tables, unsure = early.x86_page_tables(memmap, memmap.ram, boot_log, facts.cmdline)
+        if unsure is not None:
+            unsure = hidden + unsure
+        hidden += tables
 
     lowmem_limit = None
     if spec.placement == "arm32" and ram:
-        lowmem_limit = min(ram[0].start + ARM32_LOWMEM, end_of_ram, 1 << 32)
-        top = Range(max(lowmem_limit - ARM32_EARLY_TOP, ram[0].start), lowmem_limit)
-        hidden.append(Hidden(top, f"the early page tables at the top of lowmem "
-                                  f"({top.start:#x}-{top.end - 1:#x}, assumed)"))
+        lowmem_limit, top = early.arm32_lowmem_top(ram, end_of_ram)
+        hidden.append(top)
 
     free_ranges = subtract(free, [h.range for h in hidden]) if hidden else merge(free)
     low, low_source = _low_max(spec, memmap, ram, end_of_ram, boot_log)
     if low_max is not None:
         low, low_source = low_max, f"{low_max:#x} (given: modelling another kernel)"
+    if spec.cma and not (boot_log and has_firmware_map(boot_log)):
+        limit = low if spec.family in ("arm64", "riscv") else end_of_ram  # dma_contiguous_reserve()
+        inferred = early.cmdline_cma(facts.cmdline, free_ranges, spec.pageblock, limit,
+                                     spec.page_size)
+        if inferred:
+            hidden += inferred
+            free_ranges = subtract(free_ranges, [h.range for h in inferred])
+            if unsure is not None:
+                unsure += inferred
     high = end_of_ram if spec.high_max is None else spec.high_max
     default_low, default_low_source = _default_low(spec, facts.swiotlb_size)
-    confidence, reason = _confidence(spec, memmap, ramdisk)
+    confidence, reason = _confidence(spec, memmap, boot_log)
 
     ppc_base, ppc_source = PPC_LPAR_BASE, ""
     if spec.placement == "ppc":
@@ -147,8 +154,14 @@ def build_context(memmap: MemoryMap, arch: str | Arch, *, facts: Facts | None = 
     free_list = FreeList(free_ranges, floor=spec.page_size, merged=True)
     for align in {spec.crash_align, spec.pageblock}:
         free_list.fits(align)  # warm the per-alignment maxima once, not on the first drag
+    alternative = None
+    if unsure is not None:
+        alternative = (FreeList(subtract(free, [h.range for h in unsure]),
+                                floor=spec.page_size, merged=True),
+                       "whether the direct map uses 1 GiB pages (the boot log does not say: "
+                       "'Using GB pages for direct mapping') moves the early page tables")
     return PlacementContext(
-        arch=spec, memmap=memmap, free=free_list, ram=ram,
+        arch=spec, memmap=memmap, free=free_list, alternative=alternative, ram=ram,
         total_ram=memmap.total_ram, end_of_ram=end_of_ram, low_max=low,
         low_max_source=low_source, high_max=high, default_low=default_low,
         default_low_source=default_low_source, hidden=tuple(hidden), confidence=confidence,
@@ -234,13 +247,10 @@ def _default_low(spec: Arch, swiotlb: int | None) -> tuple[int, str]:
     return spec.default_low, f"DEFAULT_CRASH_KERNEL_LOW_SIZE of {spec.name}"
 
 
-def _confidence(spec: Arch, memmap: MemoryMap, ramdisk: Range | None) -> tuple[str, str]:
+def _confidence(spec: Arch, memmap: MemoryMap, boot_log: str | None) -> tuple[str, str]:
     """``exact`` when the map plus the boot log show what memblock held at reservation time."""
     if spec.family == "x86":
-        if ramdisk is not None:
-            return "exact", "the boot log's RAMDISK line says where the initrd sat"
-        return "window", ("no RAMDISK line in the boot log: the initrd and the firmware "
-                          "reservations that /proc/iomem no longer shows may push it lower")
+        return early.x86_confidence(boot_log)
     if spec.family == "arm64" and any(
             b.kind == "reserved" and b.name == "reserved" for b in memmap.busy):
         return "exact", "arm64 lists memblock's reservations (initrd included) as 'reserved'"

@@ -11,7 +11,35 @@ from crashmap.units import align_up, format_size
 
 
 def simulate(ctx: PlacementContext, request: Request) -> Placement:
-    """Where the next boot puts each block of ``request`` on this map, or why it will not."""
+    """Where the next boot puts each block of ``request`` on this map, or why it will not.
+
+    When an inferred reservation may sit elsewhere (``ctx.alternative``), the plan is simulated
+    under both assumptions; if the blocks differ the answer is a window spanning both.
+    """
+    placement = _simulate(ctx, request)
+    if ctx.alternative is None:
+        return placement
+    free, why = ctx.alternative
+    other = _simulate(ctx.with_free(free), request)
+    if other.blocks == placement.blocks and other.outcome == placement.outcome:
+        return placement
+    main, alt = placement.main, other.main
+    window = placement.window
+    if main is not None and alt is not None:
+        spans = [main.range, alt.range] + ([window] if window else [])
+        window = Range(min(r.start for r in spans), max(r.end for r in spans))
+    notes = (*placement.notes, f"the blocks depend on {why}: without that assumption they "
+                               f"would be {_blocks_text(other)}")
+    return placement._replace(confidence="window", window=window, notes=notes)
+
+
+def _blocks_text(p: Placement) -> str:
+    if not p.blocks:
+        return f"not reserved ({p.outcome})"
+    return ", ".join(f"{b.kind} {b.start:#x}-{b.end - 1:#x}" for b in p.blocks)
+
+
+def _simulate(ctx: PlacementContext, request: Request) -> Placement:
     arch = ctx.arch
     static = StaticResult(0)
     if request.static_ok and request.crash_size > 0:
@@ -28,7 +56,8 @@ def simulate(ctx: PlacementContext, request: Request) -> Placement:
         low, high = sorted((PPC_OTHER_BASE, PPC_LPAR_BASE))
         window = Range(low, high + main.size)
     elif main is not None and (request.crash_base or static.base_used):
-        confidence = "exact"  # a fixed base leaves the kernel no choice
+        # a fixed base leaves the kernel no choice, if nothing the map does not show sits there
+        window = None if confidence == "exact" else main.range
     elif main is not None and confidence == "window":
         window = _likely_window(ctx, main.range)
     return Placement(arch.name, request, outcome, static, cma, confidence, window,

@@ -1,0 +1,147 @@
+"""What memblock already holds when the crash kernel is placed, that /proc/iomem does not show.
+
+Each is a :class:`Hidden` range with a sentence saying where crashmap learnt it:
+
+- the initrd: x86 logs ``RAMDISK: [mem ...]`` (and ``Move RAMDISK ... to [mem ...]`` when
+  ``reserve_initrd()`` copies it out of memory that is not mapped RAM);
+- CMA areas reserved earlier in ``setup_arch()`` (``cma=``, hugetlb): ``cma: Reserved ...``;
+  the global area is declared by ``dma_contiguous_reserve()`` before
+  ``arch_reserve_crashkernel()`` (arch/x86/kernel/setup.c, arch/arm64/mm/init.c);
+- x86_64's direct-map page tables, computed from the map (:mod:`.x86_pagetables`);
+- arm32's early page tables at the top of lowmem (assumed).
+"""
+
+from __future__ import annotations
+
+from collections import namedtuple
+
+from crashmap.bootlog import (
+    cma_reservations,
+    gb_pages,
+    has_firmware_map,
+    ramdisk_original,
+    ramdisk_range,
+)
+from crashmap.memmap import MemoryMap, Range
+from crashmap.units import MiB
+
+ARM32_LOWMEM = 768 * MiB
+"""arm32 lowmem with the default 3G/1G split and 240 MiB vmalloc: 0xf0000000 - PAGE_OFFSET."""
+ARM32_EARLY_TOP = 2 * MiB
+"""arm32 allocates its early page tables top-down below the lowmem limit before the crash
+kernel is placed; modelled as one hidden 2 MiB section at the top of lowmem."""
+FIRST_MIB = Range(0, 1 * MiB)
+"""x86 reserves the whole first MiB early (``x86_platform.realmode_reserve()``)."""
+
+
+class Hidden(namedtuple("Hidden", "range what")):
+    """A reservation memblock held when the crash kernel was placed that /proc/iomem omits."""
+
+    __slots__ = ()
+
+
+def _span(r: Range) -> str:
+    return f"{r.start:#x}-{r.end - 1:#x}"
+
+
+def initrd(boot_log: str | None) -> list[Hidden]:
+    ramdisk = ramdisk_range(boot_log) if boot_log else None
+    if ramdisk is None:
+        return []
+    moved = ramdisk != ramdisk_original(boot_log or "")
+    line = "'Move RAMDISK' line" if moved else "RAMDISK line"
+    return [Hidden(ramdisk, f"the initrd ({_span(ramdisk)}, from the boot log's {line})")]
+
+
+def earlier_cma(boot_log: str | None, crash_cma: tuple[Range, ...]) -> list[Hidden]:
+    """CMA areas of the boot log that are not the crash kernel's own (those are released)."""
+    if not boot_log:
+        return []
+    own = set(crash_cma)
+    return [Hidden(r, f"the CMA area {_span(r)} (boot log: 'cma: Reserved', declared before "
+                      f"the crash kernel)") for r in cma_reservations(boot_log) if r not in own]
+
+
+def cmdline_cma(cmdline: str | None, free: list[Range], align: int, limit: int,
+                floor: int) -> list[Hidden]:
+    """The global ``cma=SIZE[@BASE[-LIMIT]]`` area, placed as ``dma_contiguous_reserve()``
+    (kernel/dma/contiguous.c) would: for a snapshot whose boot log does not show it."""
+    from crashmap.kernel.memparse import memparse
+    from crashmap.placement.cma import declare_area
+    from crashmap.placement.freelist import FreeList
+
+    value = next((w[4:] for w in reversed((cmdline or "").split()) if w.startswith("cma=")), None)
+    if not value:
+        return []
+    size, end = memparse(value)
+    if not end or size <= 0:
+        return []
+    rest = value[end:]
+    if rest.startswith("@"):
+        base, used = memparse(rest[1:])
+        area = Range(base, base + size) if used and base else None
+        what = "fixed base"
+    else:
+        block, _ = declare_area(FreeList(free, floor=floor), align, limit, size)
+        area = None if block is None else block.range
+        what = "placed as cma_declare_contiguous() does"
+    if area is None:
+        return []
+    return [Hidden(area, f"the global CMA area {_span(area)} (inferred from {value!r} on the "
+                         f"command line, {what}; the boot log would say)")]
+
+
+def x86_page_tables(memmap: MemoryMap, ram: list[Range], boot_log: str | None,
+                    cmdline: str | None) -> tuple[list[Hidden], list[Hidden] | None]:
+    """x86_64 ``init_mem_mapping()``'s memblock page tables (arch/x86/mm/init.c).
+
+    Returns the pages under the likely assumption and, when the boot log does not say whether
+    the direct map uses 1 GiB pages and the answer changes the pages, the pages without them.
+    """
+    from crashmap.placement.x86_pagetables import BRK_PAGES, PAGE, early_page_tables
+
+    kernel = memmap.kernel_image
+    if not kernel or not ram:
+        return [], None
+    brk_start = -(-max(k.end for k in kernel) // PAGE) * PAGE  # __brk_base follows the bss
+    brk = Range(brk_start, brk_start + BRK_PAGES * PAGE)
+    reserved = [FIRST_MIB, Range(min(k.start for k in kernel), brk.end)]
+    original = ramdisk_original(boot_log) if boot_log else None
+    if original is not None:
+        reserved.append(original)
+    gb = gb_pages(boot_log) if boot_log else None
+    if gb is None and cmdline and "nogbpages" in cmdline.split():
+        gb = False
+
+    def pages(gbpages: bool, basis: str) -> list[Hidden]:
+        try:
+            _, taken = early_page_tables(ram, reserved, brk, gbpages=gbpages)
+        except ValueError:
+            return []
+        return [Hidden(r, f"the direct-map page tables init_mem_mapping() took from memblock "
+                          f"({_span(r)}, arch/x86/mm/init.c; computed from the map{basis})")
+                for r in taken]
+
+    if gb is not None:
+        return pages(gb, ""), None
+    likely = pages(True, ", 1 GiB pages assumed")
+    other = pages(False, ", without 1 GiB pages")
+    return likely, (None if [h.range for h in other] == [h.range for h in likely] else other)
+
+
+def arm32_lowmem_top(ram: list[Range], end_of_ram: int) -> tuple[int, Hidden]:
+    lowmem_limit = min(ram[0].start + ARM32_LOWMEM, end_of_ram, 1 << 32)
+    top = Range(max(lowmem_limit - ARM32_EARLY_TOP, ram[0].start), lowmem_limit)
+    return lowmem_limit, Hidden(top, f"the early page tables at the top of lowmem "
+                                     f"({_span(top)}, assumed)")
+
+
+def x86_confidence(boot_log: str | None) -> tuple[str, str]:
+    """``exact`` when the boot log says where the initrd is (or that there is none)."""
+    if boot_log and (ramdisk_range(boot_log) is not None or has_firmware_map(boot_log)):
+        told = ("the boot log says where the initrd sat (RAMDISK line)"
+                if ramdisk_range(boot_log) else "the boot log shows no initrd")
+        return "exact", (f"{told} and which CMA areas came first; the early page tables are "
+                         f"computed from the map")
+    return "window", ("no RAMDISK line in the boot log: the initrd and the firmware "
+                      "reservations that /proc/iomem no longer shows may push it lower")
