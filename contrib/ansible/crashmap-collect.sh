@@ -60,7 +60,7 @@ done
 # The memory lines of this boot's kernel log: the journal keeps the whole boot, the ring
 # buffer may have lost its start on a long-running host. The grep is a coarse superset of
 # the lines crashmap keeps (crashmap.bootlog.memory_lines picks them again).
-PREFILTER='e820|ramdisk|crash|cma|memory|tlb|efi: mem|zone|dma|normal|movable|node|reserved|mem=|memmap=|system ram|linux version|command line'
+PREFILTER='e820|ramdisk|crash|cma|memory|tlb|efi: mem|zone|dma|normal|movable|node|reserved|mem=|memmap=|system ram|linux version|command line|gb pages'
 log=$(journalctl -k -b 0 -o cat --no-pager | grep -iE "$PREFILTER")
 [ -n "$log" ] || log=$(dmesg | grep -iE "$PREFILTER")
 if [ -n "$log" ]; then

@@ -11,7 +11,7 @@ import re
 from collections import namedtuple
 
 from crashmap.bootlog import memory_lines, swiotlb_size
-from crashmap.live import _swiotlb_from_cmdline
+from crashmap.live import swiotlb_from_cmdline
 from crashmap.memmap import Range
 from crashmap.snapshot import Snapshot
 
@@ -145,7 +145,7 @@ class Boot(namedtuple("Boot", "raw blocks")):
         the kernel log, as on a machine whose log has rotated away)."""
         log = self.dmesg if boot_log else ""
         loaded = self.kexec_dir.get("crash_loaded")
-        swiotlb = swiotlb_size(log) or _swiotlb_from_cmdline(self.cmdline)  # as live.capture()
+        swiotlb = swiotlb_size(log) or swiotlb_from_cmdline(self.cmdline)  # as live.capture()
         return Snapshot(
             iomem=self.iomem,
             source=source,

@@ -25,7 +25,7 @@ FILE_NAME = "crashmap-collect.txt"
 """The bundle's name inside a host's folder."""
 HEADER = "@@crashmap "
 PREFILTER = ("e820|ramdisk|crash|cma|memory|tlb|efi: mem|zone|dma|normal|movable|node|"
-             "reserved|mem=|memmap=|system ram|linux version|command line")
+             "reserved|mem=|memmap=|system ram|linux version|command line|gb pages")
 """The script's ``grep -iE`` over the kernel log: a coarse superset of the lines
 :func:`crashmap.bootlog.memory_lines` keeps (a test holds it to that), so the bundle stays small
 and crashmap still makes the final choice."""
