@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crashmap.checks.finding import Finding, Subject
+from crashmap.checks.fixes import fixed_base_fix, largest_size
 from crashmap.checks.text import mib_floor, size, span, word
 from crashmap.memmap import Range
 from crashmap.placement.static import ARM32_FIXED_ALIGN, S390_ALIGN
@@ -20,7 +21,9 @@ def check(s: Subject) -> Iterator[Finding]:
     if req.crash_base:
         yield from _fixed_base(s)
     failure = p.static.failure
-    if failure in ("no-fit", "retry-forever", "first-chunk"):
+    if failure == "first-chunk":
+        yield _first_chunk(s)
+    elif failure in ("no-fit", "retry-forever"):
         yield from _no_fit(s)
     elif failure == "kernel-overlap":
         yield _kernel_overlap(s)
@@ -31,7 +34,7 @@ def check(s: Subject) -> Iterator[Finding]:
             f"({size(p.static.requested)})",
             "s390 searches for the crash kernel only above max(size, HSA size), so a fixed base "
             "below the size is rejected with 'crash_base too low'.",
-            f"Use a base of at least {p.static.requested:#x}, or drop @offset.", "placement")
+            fixed_base_fix(s, p.static.requested, S390_ALIGN), "placement")
     if p.main is not None:
         yield _landing(s)
 
@@ -62,9 +65,7 @@ def _fixed_base(s: Subject) -> Iterator[Finding]:
             f"A fixed base (@offset) must be a multiple of the alignment the kernel searches "
             f"with ({size(align)} on {s.arch.name}); memblock finds no aligned slot starting "
             f"exactly at an unaligned address, and there is no fallback.",
-            f"Use @{word(base // align * align) if base >= align else word(up)} or "
-            f"@{word(up)}, or drop @offset and let the kernel choose.",
-            "placement", target)
+            fixed_base_fix(s, length, align), "placement", target)
     if p.static.failure != "busy":
         return
     if any(k.start < target.end and target.start < k.end for k in ctx.kernel_image):
@@ -76,19 +77,7 @@ def _fixed_base(s: Subject) -> Iterator[Finding]:
         "With @offset the kernel tries exactly that range and nothing else; if any byte of it "
         "is not free RAM at boot it prints 'crashkernel reservation failed - memory is in "
         "use.' and reserves nothing.",
-        _nearest_base(s, length, align), "placement", target)
-
-
-def _nearest_base(s: Subject, length: int, align: int) -> str:
-    ctx, base = s.ctx, s.request.crash_base
-    below = ctx.free.top_down(length, align, 0, base + length)
-    above = ctx.free.bottom_up(length, align, base, ctx.end_of_ram)
-    options = [b for b in (below, above) if b is not None]
-    if not options:
-        return "Drop @offset (no free aligned range of this size exists), or reduce the size."
-    best = min(options, key=lambda b: abs(b - base))
-    return (f"Use @{best:#x} (the nearest free aligned range, {span((best, best + length))}), "
-            f"or drop @offset and let the kernel choose.")
+        fixed_base_fix(s, length, align), "placement", target)
 
 
 def _kernel_overlap(s: Subject) -> Finding:
@@ -104,7 +93,7 @@ def _kernel_overlap(s: Subject) -> Finding:
         "The first kernel's own code and data occupy that memory while it runs, so a fixed "
         "crash kernel base on top of them can never be reserved (powerpc prints 'Crash kernel "
         "can not overlap current kernel').",
-        "Move @offset above the kernel image, or drop it.", "placement", target)
+        fixed_base_fix(s, p.static.requested, _align_of(s)), "placement", target)
 
 
 def _no_fit(s: Subject) -> Iterator[Finding]:
@@ -147,10 +136,32 @@ def _no_fit(s: Subject) -> Iterator[Finding]:
         _smaller_fix(s, best), chapter, best)
 
 
+def _first_chunk(s: Subject) -> Finding:
+    """s390 ``reserve_crashkernel()`` (arch/s390/kernel/setup.c): ``memblock.memory.regions[0]``
+    must hold the whole size, before any search; one cause, one finding."""
+    ctx, p = s.ctx, s.placement
+    first = ctx.ram[0] if ctx.ram else None
+    where = f" ({span(first)}, {size(first.size)})" if first is not None else ""
+    best = largest_size(s, first.size if first is not None else 0)
+    fix = (f"Reduce the size to at most {word(best)} (the largest that the first chunk takes "
+           "and that passes every check here)." if best else
+           "No size the first memory chunk takes passes here: add memory to the first chunk.")
+    return Finding(
+        "first-chunk-too-small", "error",
+        f"{size(p.static.requested)} is larger than the first memory chunk{where}: s390 "
+        f"reserves nothing ('first memory chunk must be at least crashkernel size')",
+        "On s390 reserve_crashkernel() (arch/s390/kernel/setup.c) first compares the size with "
+        "the first memory region memblock knows, and gives up before searching if it is "
+        "smaller; memory in later chunks does not count.",
+        fix, "placement", first)
+
+
 def _smaller_fix(s: Subject, best: Range | None) -> str:
     parts = []
-    if best is not None and best.size >= 1 << 20:
-        parts.append(f"reduce the size to {word(mib_floor(best.size))} (the largest that fits)")
+    fitting = largest_size(s, s.request.crash_size - (1 << 20)) if best is not None else None
+    if fitting:
+        parts.append(f"reduce the size to {word(fitting)} (the largest that fits and passes "
+                     "every check here)")
     if s.arch.cma and s.ctx.end_of_ram > 1 << 32:
         parts.append("keep a small static block for the kernel and initrd and move the rest "
                      "into crashkernel=...,cma")
