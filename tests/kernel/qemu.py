@@ -26,6 +26,9 @@ CONSOLE = {"x86_64": "ttyS0", "arm64": "ttyAMA0"}
 BASE_PARAMS = "nokaslr panic=-1 quiet"
 TIMEOUT = float(os.environ.get("CRASHMAP_QEMU_TIMEOUT", "180"))
 """Seconds one boot may take (TCG on a loaded 2-core machine can be slow)."""
+DEV_CACHE = Path.home() / ".cache" / "crashmap-boots"
+"""Serial outputs of earlier boots, keyed by the whole QEMU command (kernel and initrd by name
+and size): used only where a developer created the folder."""
 BIG_GUEST = 12 << 30
 """Above this, guest RAM is a ``reserve=off`` backend: the host need not reserve it all."""
 
@@ -140,10 +143,11 @@ def _cache_key(cmd: list[str]) -> str:
 
 
 def boot(layout: Layout, crashkernel: str, workdir: Path) -> Boot:
-    """Boot once and parse the serial console. ``$CRASHMAP_BOOT_CACHE`` names a folder that
-    keeps raw serial outputs between runs (for development; CI boots every time)."""
+    """Boot once and parse the serial console. Raw serial outputs are kept between runs in
+    ``$CRASHMAP_BOOT_CACHE``, or in :data:`DEV_CACHE` when that folder exists (a developer opts
+    in by creating it; a fresh machine, and so CI, boots every time)."""
     cmd = command(layout, crashkernel, initrd(layout.arch, layout.initrd_pad, workdir))
-    cache = os.environ.get("CRASHMAP_BOOT_CACHE")
+    cache = os.environ.get("CRASHMAP_BOOT_CACHE") or (str(DEV_CACHE) if DEV_CACHE.is_dir() else "")
     cached = Path(cache) / f"{_cache_key(cmd)}.txt" if cache else None
     if cached is not None and cached.is_file():
         return Boot.parse(cached.read_text(encoding="utf-8", errors="replace"))
