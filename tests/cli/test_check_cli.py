@@ -60,6 +60,16 @@ def test_check_zenbook_predicts_a_window_and_compares_with_the_current_block(cap
     found = {f["code"] for f in data["findings"]}
     assert "current-elsewhere" in found and "placement-window" in found
     assert data["request"]["crash_size"] == 96 << 20
+    # the map's own 5.3.11 kernel: x86 reserve_crashkernel() of 5.2-6.6 and its log line (the
+    # dump's dmesg said "Reserving 96MB of memory at 1616MB for crashkernel")
+    assert data["kernel"]["version"] == "5.3.11" and data["kernel"]["source"] == "snapshot"
+    assert data["kernel"]["placement_era"] == "x86-4g" and not data["kernel"]["assumed"]
+    assert data["kernel_log"] == [
+        "Reserving 96MB of memory at 1792MB for crashkernel (System RAM: 16195MB)"]
+    code, out, _ = run(capsys, "check", "x86_64-laptop-zenbook", "--json", "--kernel", "7.3.4")
+    data = json.loads(out)
+    assert data["kernel"]["source"] == "given" and data["kernel"]["placement_era"] == "generic"
+    assert data["placements"][0]["start"] == 0x70000000  # same slot, the generic code's log
     assert data["kernel_log"] == [
         "crashkernel reserved: 0x0000000070000000 - 0x0000000076000000 (96 MB)"]
 
@@ -69,8 +79,12 @@ def test_request_is_the_cmdline_commands_object(capsys):
     _, out, _ = run(capsys, "check", "x86_64-vm-firecracker-6.18", "--cmdline", cmdline, "--json")
     check_request = json.loads(out)["request"]
     ram = check_request["ram"]
-    _, out, _ = run(capsys, "cmdline", cmdline, "--arch", "x86_64", "--ram", str(ram), "--json")
-    assert json.loads(out) == check_request
+    _, out, _ = run(capsys, "cmdline", cmdline, "--arch", "x86_64", "--ram", str(ram), "--json",
+                    "--kernel", "6.18.44-fc-v509")  # the map's kernel_release
+    given = json.loads(out)
+    assert (given["kernel"].pop("source"), check_request["kernel"].pop("source")) == (
+        "given", "snapshot")
+    assert given == check_request
 
 
 def test_exit_1_on_an_error_finding_and_0_on_a_good_plan(capsys):
@@ -88,9 +102,13 @@ def test_exit_1_on_an_error_finding_and_0_on_a_good_plan(capsys):
 
 
 def test_partial_reservation_exits_1(capsys):
+    # arm64 reads ,cma from 7.3 (c12c63d05dfe): on 7.2 the CMA part is ignored
     code, out, _ = run(capsys, "check", "arm64-vm-qemu-virt", "--cmdline",
-                       "crashkernel=256M crashkernel=1G,cma", "--json")
+                       "crashkernel=256M crashkernel=1G,cma", "--json", "--kernel", "7.2")
     assert code == 1 and json.loads(out)["outcome"] == "partially reserved"
+    code, out, _ = run(capsys, "check", "arm64-vm-qemu-virt", "--cmdline",
+                       "crashkernel=256M crashkernel=1G,cma", "--json", "--kernel", "7.3")
+    assert code == 0 and json.loads(out)["outcome"] == "reserved"
 
 
 def test_human_output_plain_when_piped(capsys):
@@ -98,7 +116,8 @@ def test_human_output_plain_when_piped(capsys):
                        "crashkernel=4G")
     assert code == 0
     lines = out.splitlines()
-    assert lines[1].startswith("Reserves 4.25 GiB")
+    assert lines[1] == "predicting for Linux 6.18.44 (from the snapshot)"
+    assert lines[2].startswith("Reserves 4.25 GiB")
     assert "main  0x540000000-0x63fffffff" in out
     assert "crashkernel low memory reserved: 0xaf000000 - 0xbf000000 (256 MB)" in out
     assert "warnings (1)" in out and "silent-low" in out and "why:" in out and "fix:" in out

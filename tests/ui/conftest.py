@@ -21,9 +21,11 @@ def no_live_reads(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def make_app(name: str = DEMO, *, cmdline: str | None = None, banner: str | None = None,
-             source: str | None = None) -> CrashmapApp:
-    """The app on a bundled map, as ``crashmap NAME [--cmdline ...]`` would start it."""
-    return CrashmapApp(load_source(name), source=source or name, banner=banner, cmdline=cmdline)
+             source: str | None = None, kernel: str | None = None) -> CrashmapApp:
+    """The app on a bundled map, as ``crashmap NAME [--cmdline ...] [--kernel ...]`` would
+    start it (the demo map's own kernel is 5.3, which does not read ``,cma``)."""
+    return CrashmapApp(load_source(name), source=source or name, banner=banner, cmdline=cmdline,
+                       kernel=kernel)
 
 
 async def settle(pilot: object) -> None:

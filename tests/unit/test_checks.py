@@ -133,13 +133,23 @@ def test_cma_caveats_zswap_balloon_dma_wait_and_static_role():
 
 
 def test_cma_on_an_old_kernel_and_on_an_arch_without_it():
-    found = codes(check("crashkernel=256M crashkernel=1G,cma",
-                        ctx_for(kernel_release="6.12.0-55.el10.x86_64")))
-    assert "6.12" in found["cma-old-kernel"].message
+    # RHEL 10's 6.12 predates the ,cma class (35c18f2933c5, 6.17): "1G,cma" is the last plain
+    # word, so the kernel rejects the line; 6.17 reads the same words
+    old = check("crashkernel=256M crashkernel=1G,cma", ctx_for(kernel_release="6.12.0-55.el10"))
+    assert not old.ok and old.placement.outcome == "failed"
+    assert codes(old)["cmdline-cma-word-is-plain"].severity == "error"
+    new = check("crashkernel=256M crashkernel=1G,cma", ctx_for(kernel_release="6.17.2"))
+    assert new.ok and new.placement.cma.areas
     arm = [line(0x40000000, 0x100000000, "System RAM"), line(FOUR_G, 0x200000000, "System RAM")]
-    found = codes(check("crashkernel=256M crashkernel=1G,cma", ctx_for(arm, "arm64")))
+    found = codes(check("crashkernel=256M crashkernel=1G,cma",
+                        ctx_for(arm, "arm64", kernel_release="7.2.1")))
     assert found["cma-unsupported"].severity == "warning"
+    assert "7.3" in found["cma-unsupported"].explain and "c12c63d05dfe" in found[
+        "cma-unsupported"].explain
     assert "cmdline-cma-unsupported-arch" not in found  # the lint says the same: dropped
+    found = codes(check("crashkernel=256M crashkernel=1G,cma",
+                        ctx_for(arm, "arm64", kernel_release="7.3.4")))
+    assert "cma-unsupported" not in found and "cma-area" in found
 
 
 def test_cma_alone_on_x86_is_an_error_once():
@@ -224,7 +234,13 @@ def test_current_reservation_elsewhere_inside_the_window():
 
 
 def test_legacy_kernel_and_arch_not_modelled():
-    assert "legacy-kernel" in codes(check("crashkernel=256M", ctx_for(kernel_release="4.19.0")))
+    era = codes(check("crashkernel=256M", ctx_for(kernel_release="4.19.0")))["kernel-placement-era"]
+    assert "896 MiB" in era.explain and "9ca5c8e632ce" in era.explain
+    old = check("crashkernel=256M", ctx_for(kernel_release="3.13.0-77-generic"))
+    assert old.placement.outcome == "not modelled"
+    assert codes(old)["placement-not-modelled"].severity == "warning"
+    assumed = codes(check("crashkernel=256M"))["kernel-assumed"]
+    assert "Linux 7.3" in assumed.message and "before 6.17" in assumed.explain
     mips = [line(0x200000, 0xF000000, "System RAM")]
     assert "arch-not-modelled" in codes(check("crashkernel=64M", ctx_for(mips, "mips")))
 

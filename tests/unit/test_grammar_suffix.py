@@ -5,13 +5,15 @@ from __future__ import annotations
 import pytest
 from crashmap.errors import CrashmapError
 from crashmap.kernel.grammar import EINVAL, parse_crashkernel
+from crashmap.kernel.target import parse_release
 
 M, G = 1 << 20, 1 << 30
 RAM = 16 * G
 
 
-def parse(cmdline: str, arch: str = "x86_64", ram: int = RAM):
-    return parse_crashkernel(cmdline, ram, arch)
+def parse(cmdline: str, arch: str = "x86_64", ram: int = RAM, kernel: str | None = None):
+    return parse_crashkernel(cmdline, ram, arch,
+                             kernel=parse_release(kernel) if kernel else None)
 
 
 # --- ,high and ,low (spec §2.7 step 2) --------------------------------------------------------
@@ -158,12 +160,18 @@ def test_x86_cma_alone_is_no_static() -> None:
 
 # --- per-arch callers (spec §1) ---------------------------------------------------------------
 
-@pytest.mark.parametrize("arch", ["arm64", "aarch64", "riscv64", "loongarch64"])
-def test_arches_without_cma_ignore_it(arch: str) -> None:
-    result = parse("crashkernel=256M crashkernel=1G,cma", arch)
+@pytest.mark.parametrize(("arch", "before", "since"), [
+    ("arm64", "7.2", "7.3"), ("aarch64", "7.2.9", "7.3"), ("riscv64", "7.2", "7.3.4"),
+    ("loongarch64", "7.3", None)])
+def test_arches_without_cma_ignore_it(arch: str, before: str, since: str | None) -> None:
+    # arm64/riscv pass cma_size from 7.3 (c12c63d05dfe, a037fe3c58ed); loongarch never does
+    result = parse("crashkernel=256M crashkernel=1G,cma", arch, kernel=before)
     assert (result.ok, result.cma_size, result.cma_kept) == (True, 0, False)
-    alone = parse("crashkernel=1G,cma", arch)
+    alone = parse("crashkernel=1G,cma", arch, kernel=before)
     assert (alone.ret, alone.cma_size) == (EINVAL, 0)
+    if since:
+        result = parse("crashkernel=256M crashkernel=1G,cma", arch, kernel=since)
+        assert (result.ok, result.cma_size, result.cma_kept) == (True, G, True)
 
 
 @pytest.mark.parametrize("arch", ["ppc64le", "ppc64", "powerpc"])
@@ -171,6 +179,8 @@ def test_powerpc_reads_cma_but_not_high(arch: str) -> None:
     result = parse("crashkernel=256M crashkernel=1G,cma", arch)
     assert (result.ok, result.cma_size, result.cma_kept, result.arch) == (
         True, G, True, "ppc64le")
+    old = parse("crashkernel=256M crashkernel=1G,cma", arch, kernel="6.18")  # b4a96ab50f36: 6.19
+    assert (old.ok, old.cma_size, old.cma_kept) == (True, 0, False)
     high = parse("crashkernel=1G,high crashkernel=256M,low", arch)
     assert (high.ret, high.high, high.crash_size) == (EINVAL, False, 0)
     assert high.error_code == "no-crashkernel"

@@ -93,14 +93,18 @@ def test_nul_ends_the_command_line() -> None:
 
 
 def test_word_statuses() -> None:
-    result = parse_crashkernel(
-        "crashkernel=64M crashkernel=1G,high crashkernel=128M crashkernel=1G,cma", RAM, "arm64")
+    from crashmap.kernel.target import parse_release
+
+    line = "crashkernel=64M crashkernel=1G,high crashkernel=128M crashkernel=1G,cma"
+    newest = parse_crashkernel(line, RAM, "arm64")  # 7.3 reads ,cma (c12c63d05dfe)
+    assert newest.words[3].status == "used" and newest.cma_kept
+    result = parse_crashkernel(line, RAM, "arm64", kernel=parse_release("7.2"))
     statuses = [(u.word.text, u.status) for u in result.words]
     assert statuses == [
         ("crashkernel=64M", "overridden"),
         ("crashkernel=1G,high", "ignored"),  # a plain word exists (spec §2.7)
         ("crashkernel=128M", "used"),
-        ("crashkernel=1G,cma", "ignored"),  # arm64 passes no cma pointer (spec §1)
+        ("crashkernel=1G,cma", "ignored"),  # arm64 7.2 passes no cma pointer
     ]
     assert "plain crashkernel= word exists" in result.words[1].reason
     assert "cma_size pointer" in result.words[3].reason

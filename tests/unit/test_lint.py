@@ -55,7 +55,8 @@ def test_clean_lines_have_no_findings(cmdline: str, arch: str, ram: int) -> None
         ("crashkernel=256M,cma", "x86_64", 16 * G, "cma-without-static", "error"),
         ("crashkernel=256M,cma", "ppc64le", 16 * G, "cma-without-static", "warning"),
         # spec §1: ,cma and ,high on arches that ignore them
-        ("crashkernel=256M crashkernel=1G,cma", "arm64", 16 * G, "cma-unsupported-arch", "warning"),
+        ("crashkernel=256M crashkernel=1G,cma", "loongarch64", 16 * G, "cma-unsupported-arch",
+         "warning"),
         ("crashkernel=256M crashkernel=1G,high", "s390x", 16 * G,
          "suffix-unsupported-arch", "warning"),
         # crashkernel=auto is gone
@@ -116,7 +117,7 @@ def test_each_finding(cmdline: str, arch: str, ram: int, code: str, severity: st
         ("crashkernel=2G-64G:256M,64G-:512M", "x86_64", 64 * G, "range-rounded-up"),
         ("crashkernel=1G-2G:128M,2G-:256M", "x86_64", 16 * G, "range-gap"),
         ("crashkernel=1G-2G:128M,2G-:256M", "x86_64", 16 * G, "range-overlap"),
-        ("crashkernel=256M,cma", "arm64", 16 * G, "cma-without-static"),
+        ("crashkernel=256M,cma", "loongarch64", 16 * G, "cma-without-static"),
         ("crashkernel=2G", "x86_64", 4 * G, "size-large"),
         ("crashkernel=256M crashkernel=1G,high", "ppc64le", 16 * G,
          "suffix-ignored-plain-present"),

@@ -15,12 +15,14 @@ def line(start: int, end: int, name: str, depth: int = 0) -> str:
     return f"{'  ' * depth}{start:08x}-{end - 1:08x} : {name}"
 
 
-def ctx_for(lines: list[str], arch: str = "x86_64"):
-    return context_from_snapshot(Snapshot(iomem="\n".join(lines) + "\n", arch=arch))
+def ctx_for(lines: list[str], arch: str = "x86_64", release: str | None = None):
+    return context_from_snapshot(Snapshot(iomem="\n".join(lines) + "\n", arch=arch,
+                                          kernel_release=release))
 
 
 def place(ctx, cmdline: str):
-    return simulate(ctx, request_from_grammar(parse_crashkernel(cmdline, ctx.total_ram, ctx.arch)))
+    result = parse_crashkernel(cmdline, ctx.total_ram, ctx.arch, kernel=ctx.kernel)
+    return simulate(ctx, request_from_grammar(result))
 
 
 def areas(p) -> list[tuple[int, int]]:
@@ -132,11 +134,14 @@ def test_x86_cma_alone_reserves_nothing():
     assert p.request.cma_ignored == GiB
 
 
-def test_arm64_ignores_cma():
+def test_arm64_ignores_cma_before_7_3_and_reserves_it_from_7_3():
     lines = [line(0x40000000, 0x100000000, "System RAM"), line(FOUR_G, 0x200000000, "System RAM")]
-    p = place(ctx_for(lines, "arm64"), "crashkernel=256M crashkernel=1G,cma")
+    p = place(ctx_for(lines, "arm64", "7.2.9"), "crashkernel=256M crashkernel=1G,cma")
     assert p.cma.areas == () and p.request.cma_ignored == GiB
     assert p.outcome == "partially reserved"
+    # c12c63d05dfe: 7.3 passes cma_size; the area goes bottom-up from 4 GiB, as on x86
+    p = place(ctx_for(lines, "arm64", "7.3.4"), "crashkernel=256M crashkernel=1G,cma")
+    assert areas(p) == [(FOUR_G, FOUR_G + GiB)] and p.outcome == "reserved"
 
 
 def test_powerpc_reserves_cma_with_16m_pageblocks_even_without_a_static_size():

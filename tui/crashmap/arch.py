@@ -26,7 +26,10 @@ _FIELDS = (
 
 
 class Arch(namedtuple("Arch", _FIELDS)):
-    """What the kernel does with ``crashkernel=`` on one architecture (Linux 6.17/6.18).
+    """What the newest kernel modelled (Linux 7.3) does with ``crashkernel=`` on one architecture.
+
+    Older kernels behave as :func:`crashmap.kernel.versions.arch_for` says (``cma`` and
+    ``high_low`` keyed by the version, each with its commit).
 
     - ``name``: canonical name: x86_64, i386, arm64, riscv64, loongarch64, ppc64le, s390x, arm, mips
     - ``crash_align``: CRASH_ALIGN, alignment of base and search for the static block
@@ -36,7 +39,8 @@ class Arch(namedtuple("Arch", _FIELDS)):
     - ``default_low``: DEFAULT_CRASH_KERNEL_LOW_SIZE when a block lands high with no ``,low``
     - ``high_low``: the caller passes non-NULL ``high``/``low_size``: ``,high``/``,low`` are read
     - ``cma``: the caller passes non-NULL ``cma_size``: ``,cma`` is read (and the CMA reserved)
-    - ``cma_since``: first mainline release that reserves ``,cma`` on this arch
+    - ``cma_since``: first mainline release that reserves ``,cma`` on this arch (the commits are
+      in :data:`crashmap.kernel.versions.CMA_READ`)
     - ``pageblock``: CMA_MIN_ALIGNMENT_BYTES with the usual page size (one pageblock)
     - ``page_size``: the usual base page size
     - ``placement``: which reservation code places the static block (generic, ppc, s390, arm32,
@@ -77,13 +81,13 @@ ARCHES: dict[str, Arch] = {
              2 * MiB, 4 * KiB, "generic", "nested", "x86"),
         Arch("i386", 16 * MiB, 512 * MiB, 512 * MiB, 0, True, False, None,
              4 * MiB, 4 * KiB, "generic", "nested", "x86"),
-        Arch("arm64", 2 * MiB, 4 * GiB, 1 << 48, 128 * MiB, True, False, None,
+        Arch("arm64", 2 * MiB, 4 * GiB, 1 << 48, 128 * MiB, True, True, "7.3",
              2 * MiB, 4 * KiB, "generic", "nested", "arm64"),
-        Arch("riscv64", 2 * MiB, 4 * GiB, None, 128 * MiB, True, False, None,
+        Arch("riscv64", 2 * MiB, 4 * GiB, None, 128 * MiB, True, True, "7.3",
              2 * MiB, 4 * KiB, "generic", "nested", "riscv"),
         Arch("loongarch64", 2 * MiB, 4 * GiB, None, 128 * MiB, True, False, None,
              16 * MiB, 16 * KiB, "generic", "nested", "loongarch"),
-        Arch("ppc64le", 64 * KiB, 4 * GiB, None, 0, False, True, "6.18",
+        Arch("ppc64le", 64 * KiB, 4 * GiB, None, 0, False, True, "6.19",
              16 * MiB, 64 * KiB, "ppc", "never", "powerpc"),
         Arch("s390x", 1 * MiB, None, None, 0, False, False, None,
              1 * MiB, 4 * KiB, "s390", "top", "s390"),

@@ -6,7 +6,8 @@ Public hooks (stable):
 * :attr:`CrashmapApp.arch` — its :class:`~crashmap.arch.Arch`;
 * :attr:`CrashmapApp.plan` — the current :class:`~crashmap.plan.Plan` (the state itself lives on
   :attr:`MainScreen.plan <crashmap.app.main_screen.MainScreen.plan>`);
-* :meth:`CrashmapApp.load` — open another SOURCE; a bad one is reported and changes nothing.
+* :meth:`CrashmapApp.load` — open another SOURCE; a bad one is reported and changes nothing;
+* :meth:`CrashmapApp.set_kernel` — plan for another kernel (``K``, the plan's Kernel field).
 """
 
 from __future__ import annotations
@@ -46,15 +47,24 @@ class CrashmapApp(App[int]):
         Binding("E", "estimate", "Estimate the size", show=False),
         Binding("r", "reload", "Reload source", show=False),
         Binding("s", "save_snapshot", "Save snapshot", show=False),
+        Binding("K", "kernel", "Kernel", show=False,
+                tooltip="Plan for another kernel: the version that will boot next"),
         Binding("q", "quit", "Quit"),
     ]
     """App-wide keys; the plan and map keys are on :class:`MainScreen`."""
 
     def __init__(self, snapshot: Snapshot, *, source: str | None = None, banner: str | None = None,
-                 cmdline: str | None = None, arch: str | None = None) -> None:
+                 cmdline: str | None = None, arch: str | None = None,
+                 kernel: str | None = None) -> None:
         super().__init__()
         keys.install()
-        self.ctx: MapContext = context_for(snapshot)
+        self.kernel_override = None
+        """``--kernel`` or the Kernel field: the target kernel when not the snapshot's."""
+        if kernel:
+            from crashmap.kernel.target import parse_release
+
+            self.kernel_override = parse_release(kernel)
+        self.ctx: MapContext = context_for(snapshot, self.kernel_override)
         self.source = source or snapshot.source
         """The SOURCE that ``r`` reloads (``live`` even when the demo stands in for it)."""
         self.arch_override = arch
@@ -123,7 +133,8 @@ class CrashmapApp(App[int]):
             snapshot = load_source(spec, arch=arch)
             if snapshot.hidden:
                 raise CrashmapError(HIDDEN_MESSAGE, path=spec)
-            ctx = context_for(snapshot)
+            keep = self.kernel_override if spec == self.source else None
+            ctx = context_for(snapshot, keep)
             plan = initial_plan(ctx, snapshot.cmdline)
         except CrashmapError as error:
             self.notify(str(error), title="Cannot open", severity="error", timeout=8)
@@ -131,12 +142,43 @@ class CrashmapApp(App[int]):
         for warning in snapshot.warnings:
             self.notify(warning, severity="warning", timeout=6)
         if spec != self.source:
-            self.arch_override = None
+            self.arch_override = self.kernel_override = None
         self.ctx, self.source, self.banner = ctx, spec, None
         while len(self.screen_stack) > 1 and not isinstance(self.screen, MainScreen):
             self.pop_screen()
         self.call_later(self.main_screen.show_map, ctx, plan)
         return True
+
+    def set_kernel(self, text: str | None) -> bool:
+        """Plan for kernel ``text`` (a version; empty or None: the snapshot's own again).
+
+        A text that is not a version is reported and changes nothing. The plan and its undo
+        history stay; the map is re-predicted by that kernel's rules."""
+        from crashmap.kernel.target import parse_release, resolve_target
+
+        snapshot = self.snapshot
+        try:
+            if text and text.strip():
+                override = parse_release(text)
+                target = override
+            else:
+                override = None
+                target = resolve_target(None, snapshot.kernel_release,
+                                        live=snapshot.source == "live")
+        except CrashmapError as error:
+            self.notify(str(error), title="Kernel", severity="error", timeout=6)
+            return False
+        self.kernel_override = override
+        self.ctx = self.ctx.for_kernel(target)
+        self.call_later(self.main_screen.retarget, self.ctx)
+        self.notify(f"Predicting for {target.describe()}.", title="Kernel", timeout=4)
+        return True
+
+    def action_kernel(self) -> None:
+        """Focus the plan's Kernel field (the panels may still be mounting)."""
+        field = next(iter(self.main_screen.query("#plan-kernel")), None)
+        if field is not None:
+            field.focus()
 
     def action_open_source(self) -> None:
         screen = self._screen("open_source", "OpenSourceScreen")
@@ -208,7 +250,8 @@ class CrashmapApp(App[int]):
     def action_estimate(self) -> None:
         screen = self._screen("estimates", "EstimatesScreen")
         if screen is not None:
-            self.push_screen(screen(self.snapshot, self.arch), callback=self._estimated)
+            self.push_screen(screen(self.snapshot, self.arch, kernel=self.ctx.kernel),
+                             callback=self._estimated)
 
     def _estimated(self, plan: Plan | None) -> None:
         if plan is not None:
@@ -225,4 +268,5 @@ class CrashmapApp(App[int]):
             self.notify(evaluation.words_error or "The plan reserves nothing: nothing to export.",
                         severity="warning")
             return
-        self.push_screen(screen(self.snapshot, evaluation.cmdline, self.arch.name))
+        self.push_screen(screen(self.snapshot, evaluation.cmdline, self.arch.name,
+                                kernel=self.ctx.kernel))

@@ -28,6 +28,7 @@ from crashmap.units import GiB, MiB
 
 if TYPE_CHECKING:
     from crashmap.checks import Finding
+    from crashmap.kernel.target import TargetKernel
 
 DEFAULT_PLAN = Plan(size=256 * MiB)
 """Where a plan starts when the command line asks for nothing: 256 MiB, placed by the kernel."""
@@ -82,13 +83,28 @@ class Evaluation(NamedTuple):
 
 
 class MapContext:
-    """What is computed once per map and reused on every plan change."""
+    """What is computed once per map (and target kernel) and reused on every plan change."""
 
-    def __init__(self, snapshot: Snapshot, arch: Arch) -> None:
+    def __init__(self, snapshot: Snapshot, arch: Arch, kernel: TargetKernel | None = None) -> None:
+        from crashmap.kernel.target import resolve_target
+        from crashmap.kernel.versions import arch_for
+
         self.snapshot = snapshot
-        self.arch = arch
+        self.kernel: TargetKernel = kernel or resolve_target(None, snapshot.kernel_release,
+                                                             live=snapshot.source == "live")
+        """The kernel that will boot next: the snapshot's unless another was asked for."""
+        self.arch = arch_for(arch, self.kernel)
+        """The arch as that kernel behaves (does it read ``,cma``, ``,high``)."""
         self.ram: int = snapshot.system_ram or 0
         """The kernel's ``system_ram`` as the map tells it."""
+
+    def for_kernel(self, kernel: TargetKernel) -> MapContext:
+        """The same map planned for another kernel (the map's caches are shared)."""
+        other = MapContext(self.snapshot, get_arch(self.arch.name), kernel)
+        for name in ("partition", "segments", "fixed_overlays"):
+            if name in self.__dict__:
+                other.__dict__[name] = self.__dict__[name]
+        return other
 
     @cached_property
     def partition(self) -> mapscale.Partition:
@@ -109,7 +125,7 @@ class MapContext:
     @cached_property
     def placement(self) -> PlacementContext:
         """The simulator's per-map data (free lists, windows, hidden reservations)."""
-        return shared_context(self.snapshot, self.arch)
+        return shared_context(self.snapshot, self.arch, kernel=self.kernel)
 
     @property
     def boundary(self) -> int | None:
@@ -134,15 +150,15 @@ class MapContext:
         return ram[0].start, ram[-1].end
 
 
-def context_for(snapshot: Snapshot) -> MapContext:
-    return MapContext(snapshot, get_arch(snapshot.arch or "x86_64"))
+def context_for(snapshot: Snapshot, kernel: TargetKernel | None = None) -> MapContext:
+    return MapContext(snapshot, get_arch(snapshot.arch or "x86_64"), kernel)
 
 
 def initial_plan(ctx: MapContext, cmdline: str | None) -> Plan:
     """The plan ``cmdline`` asks for, as the kernel grammar reads it; else :data:`DEFAULT_PLAN`."""
     if not cmdline or "crashkernel=" not in cmdline:
         return DEFAULT_PLAN
-    result = parse_crashkernel(cmdline, ctx.ram, ctx.arch)
+    result = parse_crashkernel(cmdline, ctx.ram, ctx.arch, kernel=ctx.kernel)
     if not result.ok:
         return DEFAULT_PLAN
     cma = result.cma_size if result.cma_kept else 0
@@ -179,7 +195,7 @@ def evaluate(ctx: MapContext, plan: Plan, *, check: bool = True) -> Evaluation:
                           outcome="cannot be written", blocks=(), findings=(finding,),
                           ram=ctx.ram)
     cmdline = " ".join(words)
-    result = parse_crashkernel(cmdline, ctx.ram, ctx.arch)
+    result = parse_crashkernel(cmdline, ctx.ram, ctx.arch, kernel=ctx.kernel)
     request = request_from_grammar(result)
     findings: tuple[Finding, ...] = ()
     if check:

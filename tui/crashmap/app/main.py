@@ -32,7 +32,8 @@ def initial_snapshot(source: str | None, arch: str | None) -> tuple[Snapshot, st
     return load_source("demo"), banner
 
 
-def run_app(source: str | None = None, arch: str | None = None, cmdline: str | None = None) -> int:
+def run_app(source: str | None = None, arch: str | None = None, cmdline: str | None = None,
+            kernel: str | None = None) -> int:
     """Open the TUI on SOURCE (default: live); returns the process exit code.
 
     The garbage collector stays paused until the first frame is out (the app turns it back on):
@@ -40,13 +41,17 @@ def run_app(source: str | None = None, arch: str | None = None, cmdline: str | N
     use, and each full collection on the way would walk them for nothing. Started any other
     way, the app pauses it itself from :meth:`CrashmapApp.run_async` on.
     """
+    if kernel is not None:
+        from crashmap.cli.common import target_kernel
+
+        target_kernel(kernel)  # a bad --kernel is a usage error before anything opens
     gc.disable()
     try:
         snapshot, banner = initial_snapshot(source, arch)
         from crashmap.app.app import CrashmapApp  # Textual is imported only now
 
         app = CrashmapApp(snapshot, source=source or "live", banner=banner, cmdline=cmdline,
-                          arch=arch)
+                          arch=arch, kernel=kernel)
         app.run()
     finally:
         gc.enable()

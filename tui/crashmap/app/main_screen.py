@@ -25,7 +25,6 @@ from crashmap.app.widgets.key_bar import KeyBar
 from crashmap.app.widgets.memory_map import MemoryMap
 from crashmap.app.widgets.panel import PanelReady
 from crashmap.app.widgets.summary_bar import SummaryBar
-from crashmap.arch import ARCHES
 from crashmap.iomem import Resource
 from crashmap.mapscale import Overlay
 from crashmap.plan import Block, Plan
@@ -174,6 +173,16 @@ class MainScreen(Screen[None]):
         self.call_after_refresh(self._mount_panels)
         self.refresh_bindings()
 
+    async def retarget(self, ctx: MapContext) -> None:
+        """The same map planned for another kernel: the plan and its history stay."""
+        self.ctx, self.finding = ctx, None
+        self._drag_origin = None
+        self.evaluation = evaluate(ctx, self.plan)
+        await self.recompose()
+        self._composed()
+        self.call_after_refresh(self._mount_panels)
+        self.refresh_bindings()
+
     async def _mount_panels(self) -> None:
         """The tree, the plan fields, the findings and the footer, mounted once the first frame
         is out (each widget costs about a millisecond to mount: the map shows first)."""
@@ -190,7 +199,7 @@ class MainScreen(Screen[None]):
             self.evaluation = evaluate(self.ctx, self.plan)
         await panels.mount_all([
             ResourceTree(self.ctx.snapshot.parsed, id="tree"),
-            PlanEditor(self.ctx.arch, id="plan"),
+            PlanEditor(self.ctx.arch, id="plan", kernel=self.ctx.kernel),
             FindingsPanel(id="findings"),
         ])
         if not self.query(KeyBar):
@@ -365,7 +374,7 @@ class MainScreen(Screen[None]):
             self._explain_fixed_block("low", "end")
             return
         if block == "cma" and not arch.cma and not plan.cma:
-            self.notify(f"{arch.name} does not read crashkernel=…,cma.", severity="warning")
+            self.notify(self._no_cma(), severity="warning")
             return
         new = plan.resized(block, steps, arch)
         if block == "main" and new.size == 0:
@@ -408,13 +417,24 @@ class MainScreen(Screen[None]):
             self.apply(plan.with_size("cma", 0, self.ctx.arch))
             return
         if not self.ctx.arch.cma:
-            readers = ", ".join(f"{a.name} since {a.cma_since}" for a in ARCHES.values()
-                                if a.cma)
-            self.notify(f"{self.ctx.arch.name} does not read crashkernel=…,cma ({readers}).",
-                        severity="warning")
+            self.notify(self._no_cma(), severity="warning")
             return
         self.apply(plan.with_size("cma", self._cma_memory, self.ctx.arch))
         self.selected = "cma"
+
+    def _no_cma(self) -> str:
+        """Why ``c`` does nothing: the arch and kernel, and from which version it would."""
+        from crashmap.kernel.versions import cma_rule
+
+        arch, kernel = self.ctx.arch, self.ctx.kernel
+        rule = cma_rule(arch) if arch.name != "i386" else None
+        text = f"{kernel.name} on {arch.name} does not read crashkernel=…,cma"
+        if rule is not None:
+            return f"{text}: it does from Linux {rule.since_text} (K plans for another kernel)."
+        return f"{text} on any kernel."
+
+    def on_plan_editor_kernel_changed(self, event: PlanEditor.KernelChanged) -> None:
+        self.app.set_kernel(event.text)  # type: ignore[attr-defined]
 
     def action_undo(self) -> None:
         if self.undo_stack:

@@ -91,7 +91,8 @@ def evaluate_cmdline(ctx: PlacementContext, cmdline: str, *,
     from crashmap.kernel.grammar import parse_crashkernel
     from crashmap.kernel.lint import lint_crashkernel
 
-    result = parse_crashkernel(cmdline, system_ram or ctx.total_ram, ctx.arch)
+    result = parse_crashkernel(cmdline, system_ram or ctx.total_ram, ctx.arch,
+                               kernel=ctx.kernel)
     lints = lint_crashkernel(result)
     return evaluate(ctx, request_from_grammar(result), cmdline=cmdline, grammar=result,
                     lints=lints)

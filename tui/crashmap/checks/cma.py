@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from crashmap.checks.finding import Finding, Subject
 from crashmap.checks.text import size, span, word
 from crashmap.memmap import FOUR_GIB, Range
-from crashmap.placement.facts import version_text
 from crashmap.units import MiB
 
 MOVABLE_SHARE = 2
@@ -27,25 +26,8 @@ def check(s: Subject) -> Iterator[Finding]:
     if not asked:
         return
     if not arch.cma:
-        yield Finding(
-            "cma-unsupported", "warning",
-            f"crashkernel={word(asked)},cma is ignored on {arch.name}",
-            "Only x86_64 (Linux 6.17+) and powerpc (6.18+) read ,cma words; arm64 and riscv "
-            "support is still under review, so the kernel silently skips the word.",
-            f"Put the memory into the static size instead (crashkernel=... plus "
-            f"{word(asked)}).", "cma")
+        yield _unsupported(s, asked)
         return
-    version = s.ctx.facts.version
-    since = tuple(int(x) for x in (arch.cma_since or "0.0").split("."))
-    if version is not None and version < since:
-        yield Finding(
-            "cma-old-kernel", "warning",
-            f"This snapshot's kernel {version_text(version)} predates ,cma "
-            f"({arch.name}: Linux {arch.cma_since}); booted again, it ignores the word",
-            "crashkernel=size,cma was added in Linux 6.17 (x86_64) and 6.18 (powerpc); older "
-            "kernels skip the word and reserve only the static block.",
-            f"Boot Linux {arch.cma_since} or newer, or put the size into the static block.",
-            "cma")
     if req.cma_ignored and "cma-without-static" not in s.lint_codes:
         yield Finding(
             "cma-needs-static", "error",
@@ -66,6 +48,29 @@ def check(s: Subject) -> Iterator[Finding]:
             "On x86 the static block holds what kexec loads (kernel, initrd, boot data); the "
             "CMA areas become extra RAM of the capture kernel only after a crash.",
             "", "cma")
+
+
+def _unsupported(s: Subject, asked: int) -> Finding:
+    """``,cma`` on an arch or kernel whose caller passes no ``cma_size`` pointer."""
+    from crashmap.kernel.versions import CMA_READ, cma_rule
+
+    arch, kernel = s.arch, s.ctx.kernel
+    rule = cma_rule(arch) if arch.name != "i386" else None
+    on = f" on {kernel.name}" if kernel is not None else ""
+    if rule is not None:
+        why = (f"{arch.name} reads ,cma words from Linux {rule.since_text} ({rule.cite()}); "
+               f"an older kernel's caller passes no cma_size pointer and skips the word "
+               f"silently.")
+        fix = (f"Boot Linux {rule.since_text} or newer (plan for it with --kernel), or put "
+               f"the memory into the static size (crashkernel=... plus {word(asked)}).")
+    else:
+        readers = ", ".join(f"{family} {r.since_text}" for family, r in CMA_READ.items())
+        why = (f"The {arch.family} caller of parse_crashkernel() passes no cma_size pointer on "
+               f"any kernel, so the kernel skips the word silently (,cma is read by {readers}).")
+        fix = f"Put the memory into the static size instead (crashkernel=... plus {word(asked)})."
+    return Finding("cma-unsupported", "warning",
+                   f"crashkernel={word(asked)},cma is ignored on {arch.name}{on}", why, fix,
+                   "cma")
 
 
 def _areas(s: Subject) -> Iterator[Finding]:

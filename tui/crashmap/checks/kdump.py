@@ -5,16 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crashmap.checks.finding import Finding, Subject
-from crashmap.placement.facts import version_text
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from typing import Any
-
-MODELLED_SINCE = {"x86": (5, 2), "arm64": (5, 19), "riscv": (6, 7), "loongarch": (6, 7)}
-"""Kernels older than these place the block by rules this simulator does not follow (x86 before
-5.2: automatic placement below 896 MiB; arm64 before 5.19: no high/low scheme and, in 5.1, a
-search limit one byte short of the DMA limit)."""
 
 SUGGESTED = {"powerpc": "512M", "s390": "256M"}
 
@@ -43,28 +37,59 @@ def check(s: Subject) -> Iterator[Finding]:
             "arch-not-modelled", "info",
             f"{arch.name}: crashmap does not model this arch's placement"
             + ("; a fixed base is reserved exactly where asked when free" if fixed else ""),
-            f"{arch.name} has its own reservation code (not the generic one of Linux 6.17), "
-            f"which crashmap does not simulate; only a fixed @offset is predictable.",
+            f"{arch.name} has its own reservation code (not the generic one of kernel/"
+            f"crash_reserve.c), which crashmap does not simulate; only a fixed @offset is "
+            f"predictable.",
             "Use crashkernel=SIZE@OFFSET for a predictable place, and check dmesg after boot.",
             "placement", p.main.range if p.main else None)
-    yield from _legacy(s)
+    yield from kernel_findings(s)
 
 
-def _legacy(s: Subject) -> Iterator[Finding]:
-    version = s.ctx.facts.version
-    since = MODELLED_SINCE.get(s.arch.family)
-    if version is None or since is None or version >= since:
+def kernel_findings(s: Subject) -> Iterator[Finding]:
+    """Which kernel the prediction is for: assumed, an older placement era, a distro kernel."""
+    kernel, era, arch = s.ctx.kernel, s.ctx.era, s.arch
+    if kernel is None:
         return
-    crash = s.ctx.facts.crash_ranges
-    yield Finding(
-        "legacy-kernel", "info",
-        f"This snapshot's kernel {version_text(version)} places the crash kernel by older "
-        f"rules than the Linux 6.17 ones simulated here",
-        "x86 kernels before 5.2 searched only below 896 MiB for crashkernel=X; arm64 gained "
-        "the high/low scheme in 5.19 and older ones searched up to one byte short of the DMA "
-        "limit. The current Crash kernel line may therefore sit elsewhere than predicted.",
-        "Read the prediction as what a current kernel does on this memory.", "kdump",
-        crash[0] if crash else None)
+    main = s.placement.main
+    if kernel.assumed:
+        from crashmap.kernel.versions import differences
+
+        yield Finding(
+            "kernel-assumed", "info",
+            f"Predicting for {kernel.describe()}",
+            "The source does not say which kernel it runs, so crashmap assumes the newest one "
+            "it models. Where an older kernel would answer differently: "
+            + "; ".join(differences(arch, kernel)) + ".",
+            "Give --kernel VERSION (the kernel that will boot next) to predict for it.",
+            "kdump")
+    if era is not None and not era.modelled:
+        rules = "; ".join(rule.cite() for rule in era.rules)
+        yield Finding(
+            "placement-not-modelled", "warning",
+            f"Placement not modelled for {kernel.name}: {era.note}",
+            f"Where {era.label} puts an automatic crashkernel= block is not known to crashmap "
+            f"(the rules it models start at {rules}); a fixed @offset is still predicted.",
+            "Give --kernel with the version that will boot if it is newer, or use "
+            "crashkernel=SIZE@OFFSET and check dmesg after boot.", "placement",
+            main.range if main else None)
+    elif era is not None and era.legacy:
+        rules = "; ".join(rule.cite() for rule in era.rules)
+        yield Finding(
+            "kernel-placement-era", "info",
+            f"{kernel.name} places the block with the {era.label}",
+            f"Before the generic code of Linux 6.7 each arch had its own search: {era.note}. "
+            f"Those rules changed with {rules}.",
+            "", "placement", main.range if main else None)
+    if kernel.distro is not None:
+        yield Finding(
+            "kernel-distro", "info",
+            f"{kernel.name} is a distribution kernel: crashmap applies the upstream "
+            f"{kernel.major_minor[0]}.{kernel.major_minor[1]} rules"
+            + (" and RHEL 8's crashkernel=auto table" if kernel.el == 8 else ""),
+            "Distribution kernels carry backported changes, so one may reserve as a newer "
+            "upstream kernel does; the prediction can be off where those rules changed.",
+            "Check dmesg ('crashkernel reserved' or 'Reserving ... for crashkernel') after "
+            "the next boot.", "kdump")
 
 
 LINT_COVERED = frozenset({"cma-unsupported-arch", "offset-misaligned", "no-crashkernel",

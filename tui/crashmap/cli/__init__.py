@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from crashmap import __version__
-from crashmap.cli.common import Exit, fail
+from crashmap.cli.common import Exit, add_kernel_argument, fail
 from crashmap.errors import CrashmapError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
@@ -81,6 +81,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     tui.add_argument("source", nargs="?", default=None, metavar="SOURCE")
     tui.add_argument("--arch", help="override the architecture of a raw dump")
     tui.add_argument("--cmdline", help="start from this kernel command line")
+    add_kernel_argument(tui)
     tui.set_defaults(func=run_tui)
     for name, help_text in COMMANDS.items():
         if command is None or name == command:
@@ -94,7 +95,7 @@ def run_tui(args: argparse.Namespace) -> int:
     """Open the Textual app (imported here so headless commands never pay for it)."""
     from crashmap.app.main import run_app
 
-    return run_app(source=args.source, arch=args.arch, cmdline=args.cmdline)
+    return run_app(source=args.source, arch=args.arch, cmdline=args.cmdline, kernel=args.kernel)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""``crashmap check [SOURCE] [--cmdline CMDLINE] [--arch ARCH] [--json]``.
+"""``crashmap check [SOURCE] [--cmdline CMDLINE] [--arch ARCH] [--kernel VERSION] [--json]``.
 
 Where the next boot puts the crashkernel= reservation on this map, or why it fails, and what an
 engineer should know about it. Exit 0: reserves what it asks with no error finding; 1: an
@@ -10,7 +10,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from crashmap.cli.common import Exit, add_source_arguments, print_json, warn
+from crashmap.cli.common import (
+    Exit,
+    add_kernel_argument,
+    add_source_arguments,
+    print_json,
+    target_kernel,
+    warn,
+)
 from crashmap.cli.loading import load_for_cli
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
@@ -18,9 +25,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 DESCRIPTION = """\
-Simulate the kernel's crashkernel= reservation (Linux 6.17/6.18 rules) on a memory map:
-where each block lands, the kernel log lines it prints, and findings with explanations
-and fixes.
+Simulate the kernel's crashkernel= reservation on a memory map, by the rules of the kernel
+that will boot next (--kernel, else the source's kernel release): where each block lands, the
+kernel log lines it prints, and findings with explanations and fixes.
 """
 
 
@@ -31,6 +38,7 @@ def register(sub: Any) -> None:
     add_source_arguments(parser)
     parser.add_argument("--cmdline", default=None,
                         help="kernel command line to check (default: the source's /proc/cmdline)")
+    add_kernel_argument(parser)
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(func=run)
 
@@ -40,6 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from crashmap.placement import context_from_snapshot
 
     snapshot = load_for_cli(args.source, args.arch)
+    kernel = target_kernel(args.kernel, snapshot)
     cmdline = args.cmdline
     if cmdline is None:
         cmdline = snapshot.cmdline
@@ -47,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
             warn("the source has no kernel command line; checking an empty one "
                  "(give --cmdline)")
             cmdline = ""
-    ctx = context_from_snapshot(snapshot)
+    ctx = context_from_snapshot(snapshot, kernel=kernel)
     verdict = evaluate_cmdline(ctx, cmdline, system_ram=snapshot.system_ram)
     if args.json:
         print_json(check_json(snapshot, ctx, verdict, cmdline))
@@ -65,6 +74,7 @@ def check_json(snapshot: Any, ctx: Any, verdict: Any, cmdline: str) -> dict[str,
     return {
         "arch": ctx.arch.name,
         "ram": snapshot.system_ram,
+        "kernel": kernel_json(ctx),
         "request": result_dict(verdict.grammar, verdict.lints),
         "outcome": p.outcome,
         "placements": extra["placements"],
@@ -82,6 +92,16 @@ def check_json(snapshot: Any, ctx: Any, verdict: Any, cmdline: str) -> dict[str,
         "low_max_source": ctx.low_max_source,
         "notes": extra["notes"],
     }
+
+
+def kernel_json(ctx: Any) -> dict[str, Any]:
+    """Which kernel the prediction is for, whether it was assumed, and its placement era."""
+    kernel, era = ctx.kernel, ctx.era
+    data = kernel.as_dict() if kernel is not None else {"assumed": True}
+    if era is not None:
+        data["placement_era"] = era.key
+        data["placement_modelled"] = era.modelled
+    return data
 
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
@@ -102,6 +122,9 @@ def render(snapshot: Any, ctx: Any, verdict: Any) -> None:
     style = OUTCOME_STYLE.get(p.outcome, "")
     out.print(f"[bold]{escape(snapshot.source)}[/] {ctx.arch.name}, RAM "
               f"{format_size(snapshot.system_ram or 0)}")
+    if ctx.kernel is not None:
+        style = "yellow" if ctx.kernel.assumed else "dim"
+        out.print(f"[{style}]predicting for {escape(ctx.kernel.describe())}[/]")
     out.print(f"[{style}]{escape(verdict.verdict_line)}[/]")
     if p.blocks:
         if tty:

@@ -8,20 +8,22 @@ import sys
 from typing import IO, Any
 
 from crashmap.arch import normalize_arch
-from crashmap.cli.common import Exit, print_json, warn
+from crashmap.cli.common import Exit, add_kernel_argument, print_json, target_kernel, warn
 from crashmap.errors import CrashmapError
 from crashmap.kernel.grammar import CrashkernelResult, parse_crashkernel
 from crashmap.kernel.lint import Lint, lint_crashkernel
 from crashmap.units import format_size, parse_size
 
 DESCRIPTION = """\
-Read a kernel command line exactly as Linux 6.17/6.18 parse_crashkernel() does on the given
-architecture: which crashkernel= words count, what size, base, ,high/,low and ,cma it yields,
-and why words are ignored.
+Read a kernel command line exactly as parse_crashkernel() of the kernel that will boot does on
+the given architecture: which crashkernel= words count, what size, base, ,high/,low and ,cma it
+yields, and why words are ignored. The kernel is --kernel, else this machine's running kernel
+(when the architecture is this machine's too), else the newest kernel crashmap models.
 """
 EPILOG = """\
---batch reads JSON lines {"cmdline": str, "ram": int, "arch": str} on stdin and writes one
-compact JSON object per line, in order; a bad line gives {"ok": false, "error": ...}.
+--batch reads JSON lines {"cmdline": str, "ram": int, "arch": str, "kernel": str} on stdin
+("kernel" optional) and writes one compact JSON object per line, in order; a bad line gives
+{"ok": false, "error": ...}.
 
 exit codes: 0 the kernel accepts the line, 1 it reserves nothing or rejects it (in --batch:
 any line), 2 usage error
@@ -43,6 +45,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--add", default=None, metavar="SIZE",
                         help="first add SIZE (e.g. 64M, -16M) to every size of every "
                              "crashkernel= word, as kdumpctl's _crashkernel_add does")
+    add_kernel_argument(parser)
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     parser.add_argument("--batch", action="store_true", help="JSON lines in, JSON lines out")
     parser.set_defaults(func=run)
@@ -54,11 +57,14 @@ def run(args: argparse.Namespace) -> int:
             raise CrashmapError("--batch reads command lines from stdin; give no CMDLINE")
         ram = _parse_ram(args.ram) if args.ram is not None else None
         arch = normalize_arch(args.arch) if args.arch is not None else None
-        return run_batch(sys.stdin, sys.stdout, default_ram=ram, default_arch=arch)
+        kernel = target_kernel(args.kernel) if args.kernel is not None else None
+        return run_batch(sys.stdin, sys.stdout, default_ram=ram, default_arch=arch,
+                         default_kernel=kernel)
     cmdline, ram, arch = resolve_inputs(args.cmdline, args.ram, args.arch)
     if args.add is not None:
         cmdline = add_to_words(cmdline, args.add)
-    result = parse_crashkernel(cmdline, ram, arch)
+    kernel = target_kernel(args.kernel, release=_live_release() if args.arch is None else None)
+    result = parse_crashkernel(cmdline, ram, arch, kernel=kernel)
     findings = lint_crashkernel(result)
     if args.json:
         print_json(result_dict(result, findings))
@@ -83,6 +89,13 @@ def add_to_words(cmdline: str, delta: str) -> str:
     if not out:
         raise CrashmapError("--add: the command line has no crashkernel= parameter")
     return "".join(out) + cmdline[cursor:]
+
+
+def _live_release() -> str | None:
+    """This machine's running kernel release (``uname -r``)."""
+    import platform
+
+    return platform.release() or None
 
 
 def _parse_ram(text: str) -> int:
@@ -174,6 +187,7 @@ def result_dict(result: CrashkernelResult, findings: tuple[Lint, ...]) -> dict[s
         "warnings": [str(finding) for finding in findings],
         "arch": result.arch,
         "ram": result.system_ram,
+        "kernel": result.kernel.as_dict() if result.kernel is not None else None,
         "ret": result.ret,
         "error_code": result.error_code,
         "cma_kept": result.cma_kept,
@@ -195,7 +209,7 @@ def _bad_line(number: int, message: str) -> dict[str, Any]:
 
 
 def batch_line(text: str, number: int, default_ram: int | None = None,
-               default_arch: str | None = None) -> dict[str, Any]:
+               default_arch: str | None = None, default_kernel: Any = None) -> dict[str, Any]:
     """One ``--batch`` input line → its output object (never raises for bad input)."""
     if not text.strip():
         return _bad_line(number, "empty line")
@@ -216,20 +230,29 @@ def batch_line(text: str, number: int, default_ram: int | None = None,
             return _bad_line(number, '"ram" must be an integer number of bytes below 2**64')
         if not isinstance(arch, str):
             return _bad_line(number, '"arch" must be a string')
-        result = parse_crashkernel(cmdline, ram, normalize_arch(arch))
+        kernel = item.get("kernel")
+        if kernel is not None and not isinstance(kernel, str):
+            return _bad_line(number, '"kernel" must be a string such as "7.3.4"')
+        if kernel is not None:
+            from crashmap.kernel.target import parse_release
+
+            target = parse_release(kernel)
+        else:
+            target = default_kernel
+        result = parse_crashkernel(cmdline, ram, normalize_arch(arch), kernel=target)
     except CrashmapError as error:
         return _bad_line(number, str(error))
     return result_dict(result, lint_crashkernel(result))
 
 
 def run_batch(stdin: IO[str], stdout: IO[str], *, default_ram: int | None = None,
-              default_arch: str | None = None) -> int:
+              default_arch: str | None = None, default_kernel: Any = None) -> int:
     """JSON lines in, compact JSON lines out, same order; 1 if any line is not ok."""
     status = Exit.OK
     dumps = json.JSONEncoder(separators=(",", ":")).encode
     write = stdout.write
     for number, text in enumerate(stdin, 1):
-        out = batch_line(text, number, default_ram, default_arch)
+        out = batch_line(text, number, default_ram, default_arch, default_kernel)
         if not out["ok"]:
             status = Exit.FINDINGS
         write(dumps(out))
@@ -247,6 +270,8 @@ def print_human(result: CrashkernelResult, findings: tuple[Lint, ...]) -> None:
     out = console()
     out.print(f"[bold]crashkernel= on {result.arch}[/] with system RAM "
               f"{format_size(result.system_ram)} ({result.system_ram} bytes)")
+    if result.kernel is not None:
+        out.print(f"[dim]as read by {escape(result.kernel.describe())}[/]")
     if result.ok:
         out.print("[green]The kernel accepts it[/] (parse_crashkernel() returns 0).")
     else:

@@ -63,3 +63,31 @@ def add_source_arguments(parser: Any, *, arch: bool = True) -> None:
     if arch:
         parser.add_argument("--arch", default=None,
                             help="override the architecture (a raw dump cannot tell it)")
+
+
+KERNEL_HELP = ("the kernel that will boot next, e.g. 7.3.4, 6.17.2-300.fc43.x86_64 or "
+               "4.18.0-553.el8_10.x86_64 (default: the source's kernel_release; when the source "
+               "does not say, the newest kernel crashmap models is assumed, and said)")
+
+
+def add_kernel_argument(parser: Any) -> None:
+    """``--kernel VERSION``: the target kernel, shared by every planning subcommand."""
+    parser.add_argument("--kernel", default=None, metavar="VERSION", help=KERNEL_HELP)
+
+
+def target_kernel(given: str | None, snapshot: Any = None, *, release: str | None = None) -> Any:
+    """The :class:`~crashmap.kernel.target.TargetKernel` for ``--kernel`` and a SOURCE.
+
+    ``given`` is the ``--kernel`` text (a bad one is a usage error naming the option); else the
+    snapshot's ``kernel_release`` (or ``release``); else the assumed newest kernel.
+    """
+    from crashmap.errors import CrashmapError
+    from crashmap.kernel.target import resolve_target
+
+    if snapshot is not None and release is None:
+        release = snapshot.kernel_release
+    live = snapshot is not None and getattr(snapshot, "source", None) == "live"
+    try:
+        return resolve_target(given, release, live=live)
+    except CrashmapError as error:
+        raise CrashmapError(f"--kernel: {error}") from None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from crashmap.cli.common import Exit, add_source_arguments, print_json
+from crashmap.cli.common import Exit, add_kernel_argument, add_source_arguments, print_json
 from crashmap.errors import CrashmapError
 from crashmap.units import parse_size
 
@@ -51,8 +51,7 @@ def register(subparsers: Any) -> None:
                         help="dump to a network target (NFS/SSH)")
     whatif.add_argument("--no-cma", action="store_true",
                         help="keep the suggestion all static (the vmcore keeps everything)")
-    whatif.add_argument("--kernel", metavar="RELEASE",
-                        help="plan for this kernel release (e.g. 6.17.1), e.g. to use ,cma")
+    add_kernel_argument(whatif)
     given = parser.add_argument_group("inputs (override what the source tells)")
     given.add_argument("--kernel-size", metavar="SIZE",
                        help="loaded kernel size (text+rodata+data+bss)")
@@ -81,6 +80,15 @@ def _size(option: str, text: str | None) -> int | None:
     if value < 0 or value >= 1 << 64:
         raise CrashmapError(f"{option}: {text!r} is out of range")
     return value
+
+
+def _kernel_release(text: str | None) -> str | None:
+    """``--kernel`` checked by the shared parser (a bad version is a usage error)."""
+    if text is None:
+        return None
+    from crashmap.cli.common import target_kernel
+
+    return target_kernel(text).release
 
 
 def _read(option: str, path: str) -> str:
@@ -133,7 +141,8 @@ def build_from_args(args: argparse.Namespace) -> Any:
     whatif = WhatIf(
         ram=_size("--ram", args.ram), page_size=page, capture_cpus=args.cpus,
         luks=True if args.luks is not None else None, luks_memory=luks_memory,
-        network=True if args.network else None, kernel_release=args.kernel,
+        network=True if args.network else None,
+        kernel_release=_kernel_release(args.kernel),
         accept_cma=not args.no_cma)
     if args.cpus is not None and args.cpus < 1:
         raise CrashmapError("--cpus must be at least 1")

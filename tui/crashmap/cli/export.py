@@ -6,7 +6,15 @@ import argparse
 import os
 import sys
 
-from crashmap.cli.common import Exit, add_source_arguments, fail, print_json, warn
+from crashmap.cli.common import (
+    Exit,
+    add_kernel_argument,
+    add_source_arguments,
+    fail,
+    print_json,
+    target_kernel,
+    warn,
+)
 from crashmap.errors import CrashmapError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
@@ -35,13 +43,14 @@ The plan is the crashkernel= parameters of --cmdline (a whole kernel command lin
 words), or the words of --words ('--words ""' plans no reservation: every format then removes
 the parameters). Without either, the plan is the source's current crashkernel= words, so the
 output reproduces the current setting. The plan is read with the kernel's rules for the
-source's architecture and RAM: a plan the kernel rejects is refused, lint findings are warned.
+source's architecture and RAM, by the rules of the kernel that will boot (--kernel, else the
+source's kernel release): a plan the kernel rejects is refused, lint findings are warned.
 
 stdout carries only the formatted text, ready to paste. The whole new kernel command line is
 shown as a diff against the current one (the source's /proc/cmdline, or --current) on stderr,
 with the warnings. --format json puts everything on stdout: {{"format", "arch", "ram", "words",
 "current_cmdline", "new_cmdline", "diff": {{"removed", "added"}}, "outputs": {{format: text}},
-"warnings", "format_warnings": {{format: [...]}}}}.
+"warnings", "format_warnings": {{format: [...]}}, "kernel"}}.
 
 The plan is also checked as `crashmap check SOURCE --cmdline NEW_LINE` checks it (the same
 function): if the kernel would not reserve all of it on this map, or a finding is an error,
@@ -73,6 +82,7 @@ def register(subparsers: Any) -> None:
                              "RAM)")
     parser.add_argument("--force", action="store_true",
                         help="print the plan even when `crashmap check` says it fails on this map")
+    add_kernel_argument(parser)
     parser.set_defaults(func=run)
 
 
@@ -96,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
     from crashmap.cli.loading import load_for_cli
 
     snapshot = load_for_cli(args.source, args.arch, allow_hidden=True)
+    kernel = target_kernel(args.kernel, snapshot)
     arch, ram = _arch_and_ram(snapshot, ram)
     current = args.current if args.current is not None else snapshot.cmdline
     if current is not None and current.endswith("\n"):
@@ -115,7 +126,9 @@ def run(args: argparse.Namespace) -> int:
              "(give --current)")
         current = ""
 
-    result = export(args.format, words, current, arch, snapshot=snapshot, ram=ram)
+    result = export(args.format, words, current, arch, snapshot=snapshot, ram=ram, kernel=kernel)
+    if kernel.assumed:
+        warn(f"checked for {kernel.describe()}")
     failure = result.failure
     if args.cmdline is not None and not words and result.new is not None:
         failure = f"the kernel rejects the plan: {result.new.error}"  # --words '' plans nothing

@@ -188,40 +188,50 @@ def total_need(inputs: Inputs, models: list[ModelResult],
     return Need(None, (), missing, "")
 
 
-def cma_support(inputs: Inputs, arch: Arch, accept: bool) -> tuple[bool, str]:
-    """Whether the suggestion may use ``,cma``, and why (kernel-crashkernel.md §3.3)."""
-    if not arch.cma:
-        return False, (f"{arch.name} does not read crashkernel=…,cma (x86_64 since 6.17, "
-                       f"powerpc since 6.18; arm64/riscv still under review)")
-    since = tuple(int(x) for x in (arch.cma_since or "0.0").split("."))
-    release = inputs.kernel_release
-    from crashmap.placement.facts import kernel_version
+def target_of(inputs: Inputs) -> Any:
+    """The kernel the suggestion is for: ``--kernel`` or the snapshot's release, else assumed."""
+    from crashmap.kernel.target import resolve_target
 
-    version = kernel_version(release)
-    if version is None:
+    return resolve_target(None, inputs.kernel_release)
+
+
+def cma_support(inputs: Inputs, arch: Arch, accept: bool) -> tuple[bool, str]:
+    """Whether the suggestion may use ``,cma``, and why (the version rules of
+    :mod:`crashmap.kernel.versions`, each with its commit)."""
+    from crashmap.kernel.versions import cma_rule, reads_cma
+
+    kernel = target_of(inputs)
+    rule = cma_rule(arch) if arch.name != "i386" else None
+    if rule is None:
+        return False, f"{arch.name} does not read crashkernel=…,cma on any kernel"
+    if kernel.assumed:
         return False, (f"the kernel version is unknown; {arch.name} reads ,cma from Linux "
-                       f"{arch.cma_since} (give --kernel RELEASE to plan for it)")
-    if version < since:
-        return False, (f"kernel {release} predates ,cma on {arch.name} (Linux {arch.cma_since})")
+                       f"{rule.since_text} (give --kernel RELEASE to plan for it)")
+    if not reads_cma(arch, kernel):
+        return False, (f"kernel {kernel.release} predates ,cma on {arch.name} (Linux "
+                       f"{rule.since_text}, commit {rule.commit})")
     if not accept:
         return False, "CMA declined (--no-cma): the dump keeps everything, all static"
-    return True, f"{arch.name} on Linux {version[0]}.{version[1]} reads ,cma"
+    return True, f"{arch.name} on {kernel.name} reads ,cma"
 
 
 # --- placing -----------------------------------------------------------------------------------
 
-def placement_context(snapshot: Snapshot, arch: Arch) -> Any:
-    """``crashmap.placement.shared_context``: built once per (map, arch)."""
+def placement_context(snapshot: Snapshot, arch: Arch, kernel: Any = None) -> Any:
+    """``crashmap.placement.shared_context``: built once per (map, arch, kernel)."""
     from crashmap.placement import shared_context
 
-    return shared_context(snapshot, arch)
+    return shared_context(snapshot, arch, kernel=kernel)
 
 
 def check_plan(snapshot: Snapshot | None, plan: Any, arch: Arch, ram: int | None,
-               label: str = "") -> Candidate:
-    """Render ``plan``, then place and check it on ``snapshot`` (the checks' verdict)."""
+               label: str = "", kernel: Any = None) -> Candidate:
+    """Render ``plan``, then place and check it on ``snapshot`` (the checks' verdict) for the
+    target ``kernel`` (None: the snapshot's)."""
     try:
-        words = render_words(plan, arch, ram)
+        from crashmap.kernel.versions import arch_for
+
+        words = render_words(plan, arch_for(arch, kernel), ram)
     except CrashmapError as error:
         return Candidate(plan, (), None, str(error), label)
     if snapshot is None or snapshot.hidden:
@@ -229,7 +239,7 @@ def check_plan(snapshot: Snapshot | None, plan: Any, arch: Arch, ram: int | None
                                             "(read /proc/iomem as root)", label)
     from crashmap.checks import evaluate_cmdline
 
-    ctx = placement_context(snapshot, arch)
+    ctx = placement_context(snapshot, arch, kernel)
     verdict = evaluate_cmdline(ctx, " ".join(words), system_ram=ram)
     return Candidate(plan, words, verdict, None, label)
 
@@ -277,7 +287,7 @@ def suggest(inputs: Inputs, models: list[ModelResult], machine_default: DefaultV
     tried: list[Candidate] = []
     chosen: Candidate | None = None
     for plan, label in candidates:
-        candidate = check_plan(snapshot, plan, arch, inputs.ram, label)
+        candidate = check_plan(snapshot, plan, arch, inputs.ram, label, target_of(inputs))
         tried.append(candidate)
         if candidate.ok or candidate.verdict is None and candidate.words:
             chosen = candidate

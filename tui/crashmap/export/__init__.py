@@ -154,7 +154,7 @@ def _resolve_arch(arch: str | Arch | None, snapshot: Snapshot | None) -> Arch | 
 
 def export(fmt: str, words: Sequence[str] | str, current_cmdline: str | None,
            arch: str | Arch | None, *, snapshot: Snapshot | None = None,
-           ram: int | None = None) -> ExportResult:
+           ram: int | None = None, kernel: Any = None) -> ExportResult:
     """Turn the plan ``words`` into format ``fmt``; print-only, nothing is applied.
 
     ``words`` are ``crashkernel=`` words (a sequence, or one string of them; ``()`` means "no
@@ -163,6 +163,8 @@ def export(fmt: str, words: Sequence[str] | str, current_cmdline: str | None,
     :class:`Arch` (None: the snapshot's). ``ram`` is the kernel's ``system_ram`` in bytes (None:
     the snapshot's); with RAM and arch known, the plan and the new line are read with the
     kernel's grammar and the result's ``warnings`` say what the kernel makes of them.
+    ``kernel`` is the target kernel (:class:`~crashmap.kernel.target.TargetKernel`; None: the
+    snapshot's release, else the newest kernel modelled).
 
     Raises :class:`CrashmapError` for an unknown format or a word that is not ``crashkernel=``.
     A plan the kernel rejects is still exported (``result.rejected`` says so, and a warning).
@@ -177,13 +179,17 @@ def export(fmt: str, words: Sequence[str] | str, current_cmdline: str | None,
         ram = snapshot.system_ram
     new_cmdline = replace_crashkernel(current_cmdline, plan)
     data = ExportInput(plan, current_cmdline, new_cmdline, plan_words(current_cmdline), spec)
-    plan_result, new_result, warnings = _check(data, ram, snapshot)
-    verdict = check_on_map(new_cmdline, spec, ram, snapshot)
+    if kernel is None and snapshot is not None:
+        from crashmap.kernel.target import resolve_target
+
+        kernel = resolve_target(None, snapshot.kernel_release)
+    plan_result, new_result, warnings = _check(data, ram, kernel)
+    verdict = check_on_map(new_cmdline, spec, ram, snapshot, kernel)
     diff = diff_words(current_cmdline, new_cmdline)
     if fmt == "json":
         import json
 
-        document = _json_document(data, ram, diff, warnings)
+        document = _json_document(data, ram, diff, warnings, kernel)
         document["check"] = _check_json(verdict)
         return ExportResult(fmt, json.dumps(document, indent=2) + "\n", tuple(warnings),
                             new_cmdline, current_cmdline, plan, diff, plan_result, new_result,
@@ -194,10 +200,10 @@ def export(fmt: str, words: Sequence[str] | str, current_cmdline: str | None,
 
 
 def check_on_map(new_cmdline: str, arch: Arch | None, ram: int | None,
-                 snapshot: Snapshot | None) -> Any:
+                 snapshot: Snapshot | None, kernel: Any = None) -> Any:
     """``crashmap check``'s verdict (:func:`crashmap.checks.evaluate_cmdline`) of the whole new
-    command line on the snapshot's map; None when there is no map to place it on (no snapshot,
-    its addresses hidden, or no RAM in it) or the arch is unknown."""
+    command line on the snapshot's map for the target ``kernel``; None when there is no map to
+    place it on (no snapshot, its addresses hidden, or no RAM in it) or the arch is unknown."""
     if snapshot is None or arch is None:
         return None
     try:
@@ -209,7 +215,7 @@ def check_on_map(new_cmdline: str, arch: Arch | None, ram: int | None,
     from crashmap.placement import shared_context
 
     line = new_cmdline[:-1] if new_cmdline.endswith("\n") else new_cmdline
-    return evaluate_cmdline(shared_context(snapshot, arch), line, system_ram=ram)
+    return evaluate_cmdline(shared_context(snapshot, arch, kernel=kernel), line, system_ram=ram)
 
 
 def _check_json(verdict: Any) -> dict[str, Any] | None:
@@ -229,9 +235,10 @@ def _format(fmt: str, data: ExportInput) -> tuple[str, list[str]]:
 
 
 def _json_document(data: ExportInput, ram: int | None, diff: CmdlineDiff,
-                   warnings: list[str]) -> dict[str, Any]:
+                   warnings: list[str], kernel: Any = None) -> dict[str, Any]:
     """``{"format", "arch", "ram", "words", "current_cmdline", "new_cmdline", "diff",
-    "outputs", "warnings", "format_warnings"}``: every other format's text and warnings."""
+    "outputs", "warnings", "format_warnings", "kernel"}``: every other format's text and
+    warnings, and the kernel the plan was checked for."""
     outputs: dict[str, str] = {}
     format_warnings: dict[str, list[str]] = {}
     for name in _FORMATTERS:
@@ -247,6 +254,7 @@ def _json_document(data: ExportInput, ram: int | None, diff: CmdlineDiff,
         "outputs": outputs,
         "warnings": list(warnings),
         "format_warnings": format_warnings,
+        "kernel": kernel.as_dict() if kernel is not None else None,
     }
 
 
@@ -302,24 +310,8 @@ def _key(result: CrashkernelResult) -> tuple[object, ...]:
             result.cma_size if result.cma_kept else 0)
 
 
-def _release(text: str | None) -> tuple[int, ...] | None:
-    """``(6, 8)`` from ``6.8.0-45-generic``; None if it does not start with two numbers."""
-    parts = []
-    for piece in (text or "").split(".")[:2]:
-        digits = ""
-        for char in piece:
-            if not char.isdigit():
-                break
-            digits += char
-        if not digits:
-            return None
-        parts.append(int(digits))
-    return tuple(parts) if len(parts) == 2 else None
-
-
 def _check(data: ExportInput, ram: int | None,
-           snapshot: Snapshot | None) -> tuple[CrashkernelResult | None,
-                                               CrashkernelResult | None, list[str]]:
+           kernel: Any) -> tuple[CrashkernelResult | None, CrashkernelResult | None, list[str]]:
     """The kernel's reading of the plan and of the new line, and the warnings about both."""
     warnings = _lookalikes(data.new) + _init_words(data.current)
     if not data.words:
@@ -331,9 +323,9 @@ def _check(data: ExportInput, ram: int | None,
         return None, None, warnings
     from crashmap.kernel.lint import lint_crashkernel
 
-    plan = parse_crashkernel(" ".join(data.words), ram, data.arch)
+    plan = parse_crashkernel(" ".join(data.words), ram, data.arch, kernel=kernel)
     line = data.new[:-1] if data.new.endswith("\n") else data.new  # a file's newline, not the
-    new = parse_crashkernel(line, ram, data.arch)                  # kernel's (spec §2.10)
+    new = parse_crashkernel(line, ram, data.arch, kernel=kernel)  # kernel's (spec §2.10)
     if data.words:
         if not plan.ok:
             warnings.append(f"the kernel rejects the plan: {plan.error}")
@@ -342,10 +334,4 @@ def _check(data: ExportInput, ram: int | None,
     if _key(plan) != _key(new):
         warnings.append(f"on the new command line the kernel gets {_summary(new)}, not the "
                         f"plan's {_summary(plan)}: see the look-alike parameters above")
-    release = snapshot.kernel_release if snapshot is not None else None
-    since, running = _release(data.arch.cma_since), _release(release)
-    if plan.cma_kept and since and running and running < since:
-        warnings.append(
-            f"the source runs Linux {release}, but {data.arch.name} reads ,cma only from "
-            f"{data.arch.cma_since}: an older kernel ignores the ,cma word")
     return plan, new, warnings

@@ -1,7 +1,10 @@
-"""``parse_crashkernel()`` of kernel/crash_reserve.c (Linux 6.17/6.18) per arch (spec §1, §2).
+"""``parse_crashkernel()`` of kernel/crash_reserve.c per arch and kernel version (spec §1, §2).
 
 The emulation works on the whole command line, as the kernel does: words are found by raw
 substring search, only an ASCII space ends a word, and the end of the string is the kernel's NUL.
+Without a target kernel it is the newest kernel modelled; with one, the version-keyed rules of
+:mod:`crashmap.kernel.versions` apply (which word classes exist, which pointers the arch passes,
+the x86 parse flow before 6.7, RHEL 8's ``crashkernel=auto``).
 """
 
 from __future__ import annotations
@@ -14,6 +17,9 @@ from crashmap.arch import Arch, get_arch
 from crashmap.errors import CrashmapError
 from crashmap.kernel.memparse import U64_MASK, memparse
 from crashmap.units import MiB, format_size
+
+if TYPE_CHECKING:
+    from crashmap.kernel.target import TargetKernel
 
 NAME = "crashkernel="
 EINVAL = -22
@@ -75,14 +81,21 @@ class SubParse(namedtuple("SubParse", _SUBPARSE_FIELDS, defaults=(0, 0, None, No
     base: int
     message: str | None
     """The ``pr_warn``/``pr_info`` line it printed, if any."""
-    syntax: Literal["simple", "range", "suffix"] | None
+    syntax: Literal["simple", "range", "suffix", "auto"] | None
+    """``auto``: a RHEL <= 8 kernel read its own range table for ``crashkernel=auto``."""
     total_mem: int | None
     """Range syntax only: the 128 MiB-rounded RAM used for matching."""
     matched_entry: int | None
     """Range syntax only: index of the entry that matched (first match wins)."""
 
 
-class CrashkernelResult(namedtuple("CrashkernelResult", "cmdline arch system_ram ret crash_size crash_base low_size cma_size high cma_kept messages error error_code words plain")):
+_RESULT_FIELDS = ("cmdline arch system_ram ret crash_size crash_base low_size cma_size high "
+                  "cma_kept messages error error_code words plain kernel")
+AUTO_MESSAGE = "Using crashkernel=auto, the size chosen is a best effort estimation."
+"""What a RHEL <= 8 kernel prints when it substitutes its table for ``auto``."""
+
+
+class CrashkernelResult(namedtuple("CrashkernelResult", _RESULT_FIELDS, defaults=(None,))):
     """What ``parse_crashkernel()`` leaves in its outputs for one command line on one arch.
 
     ``crash_size``/``crash_base``/``low_size`` are the kernel's variables, meaningful only when
@@ -111,6 +124,8 @@ class CrashkernelResult(namedtuple("CrashkernelResult", "cmdline arch system_ram
     words: tuple[WordUse, ...]
     plain: SubParse | None
     """The parse of the last plain word, if one exists."""
+    kernel: TargetKernel | None
+    """The kernel whose rules were applied (None: the newest kernel modelled)."""
 
     @property
     def ok(self) -> bool:
@@ -121,8 +136,12 @@ class CrashkernelResult(namedtuple("CrashkernelResult", "cmdline arch system_ram
         return tuple(use for use in self.words if use.status == status)
 
 
-def find_words(cmdline: str) -> tuple[Word, ...]:
-    """Every raw ``crashkernel=`` substring, classified by its word's ending (spec §2.2)."""
+def find_words(cmdline: str, *, cma_suffix: bool = True) -> tuple[Word, ...]:
+    """Every raw ``crashkernel=`` substring, classified by its word's ending (spec §2.2).
+
+    ``cma_suffix`` False: a kernel before 6.17, whose ``suffix_tbl`` has no ``,cma``, so such a
+    word is a plain one (kernel/crash_reserve.c, commit 35c18f2933c5).
+    """
     words = []
     pos = cmdline.find(NAME)
     while pos != -1:
@@ -132,7 +151,7 @@ def find_words(cmdline: str) -> tuple[Word, ...]:
             kind: WordKind = "high"
         elif text.endswith(",low"):
             kind = "low"
-        elif text.endswith(",cma"):
+        elif cma_suffix and text.endswith(",cma"):
             kind = "cma"
         else:
             kind = "plain"
@@ -253,31 +272,45 @@ def _last(words: tuple[Word, ...], kind: WordKind) -> Word | None:
 
 
 def _parse_class(line: str, words: tuple[Word, ...], kind: WordKind,
-                 system_ram: int) -> SubParse:
-    """``__parse_crashkernel()`` for one class: the last word of that class, or -ENOENT."""
+                 system_ram: int, auto_table: str | None = None) -> SubParse:
+    """``__parse_crashkernel()`` for one class: the last word of that class, or -ENOENT.
+
+    ``auto_table``: a RHEL <= 8 kernel replaces a plain value starting with ``auto`` by this
+    range table (strncmp of 4 characters, so anything after ``auto`` is lost).
+    """
     word = _last(words, kind)
     if word is None:
         return SubParse(ENOENT)
     pos = word.start + len(NAME)
     if kind == "plain":
+        if auto_table is not None and line.startswith("auto", pos):
+            parsed = parse_plain_value(auto_table, 0, system_ram)
+            return parsed._replace(syntax="auto")
         return parse_plain_value(line, pos, system_ram)
     return _parse_suffix(line, pos, _SUFFIX_OF[kind])
 
 
-def parse_crashkernel(cmdline: str, system_ram: int, arch: str | Arch) -> CrashkernelResult:
+def parse_crashkernel(cmdline: str, system_ram: int, arch: str | Arch, *,
+                      kernel: TargetKernel | None = None) -> CrashkernelResult:
     """Emulate the arch's call of ``parse_crashkernel()`` (spec §1 table, §2.7).
 
     ``cmdline`` is what the kernel sees (strip /proc/cmdline's trailing newline first; a NUL ends
     it). ``system_ram`` is the unrounded ``memblock_phys_mem_size()`` (s390: ``ident_map_size``).
+    ``kernel`` is the kernel that will read it (None: the newest kernel modelled).
     """
-    spec = arch if isinstance(arch, Arch) else get_arch(arch)
+    from crashmap.kernel.versions import arch_for, knows_cma_suffix, rhel_auto_table
+
+    spec = arch_for(arch if isinstance(arch, Arch) else get_arch(arch), kernel)
     if not 0 <= system_ram <= U64_MASK:
         raise CrashmapError(f"system RAM must be 0 .. 2**64-1 bytes, not {system_ram}")
     line = cmdline.split("\0", 1)[0]
-    words = find_words(line)
+    words = find_words(line, cma_suffix=knows_cma_suffix(kernel))
     messages: list[str] = []
+    legacy = legacy_x86_parse(spec, kernel)
 
-    plain = _parse_class(line, words, "plain", system_ram)
+    plain = _parse_class(line, words, "plain", system_ram, rhel_auto_table(spec, kernel, line))
+    if plain.syntax == "auto":
+        messages.append(AUTO_MESSAGE)
     if plain.message:
         messages.append(plain.message)
     ret, crash_size, crash_base = plain.ret, plain.size, plain.base
@@ -286,7 +319,11 @@ def parse_crashkernel(cmdline: str, system_ram: int, arch: str | Arch) -> Crashk
     stage = "plain"  # how far the kernel got: plain, high-failed, low-failed, done
     high_parse = low_parse = cma_parse = None
 
-    if spec.high_low and ret == ENOENT:
+    # x86 before 6.7 tried ,high whenever the plain parse failed or gave 0 (arch/x86/kernel/
+    # setup.c reserve_crashkernel(), until 9c08a2a139fe); the generic code only when no plain
+    # word exists at all (kernel/crash_core.c, 70916e9c8d9f).
+    try_high = ret == ENOENT or (legacy and (ret != 0 or not crash_size))
+    if spec.high_low and try_high:
         high_parse = _parse_class(line, words, "high", 0)
         if high_parse.message:
             messages.append(high_parse.message)
@@ -297,15 +334,18 @@ def parse_crashkernel(cmdline: str, system_ram: int, arch: str | Arch) -> Crashk
             low_parse = _parse_class(line, words, "low", 0)
             if low_parse.message:
                 messages.append(low_parse.message)
-            low_size = low_parse.size
-            if low_parse.ret == ENOENT:
-                low_size, ret = spec.default_low, 0
-            elif low_parse.ret:
-                ret, stage = low_parse.ret, "low-failed"
-            else:
-                ret = 0
+            low_size, ret = _low_size(spec, low_parse, legacy)
+            if ret:
+                stage = "low-failed"
             if stage == "plain":
                 high = True
+    elif legacy and spec.high_low:
+        # reserve_crashkernel_low() of x86 before 6.7 reads ,low for any block that lands high
+        # (result low_size: the ,low size when one parses; else 0 and the placer's default)
+        low_parse = _parse_class(line, words, "low", 0)
+        if low_parse.ret != ENOENT and low_parse.message:
+            messages.append(low_parse.message)
+        low_size = low_parse.size if low_parse.ret == 0 else 0
     if stage == "plain":
         if spec.cma:  # return value ignored: the size is kept even on a syntax error
             cma_parse = _parse_class(line, words, "cma", 0)
@@ -321,13 +361,36 @@ def parse_crashkernel(cmdline: str, system_ram: int, arch: str | Arch) -> Crashk
                                        crash_size, system_ram)
     # x86 returns when ret != 0 (spec §1); powerpc reserves crashk_cma_size regardless (§2.7).
     cma_kept = cma_size > 0 and (ret == 0 or not spec.high_low)
-    uses = _word_uses(words, spec, stage, plain, high_parse, low_parse, cma_parse, cma_kept)
+    uses = _word_uses(words, spec, stage, plain, high_parse, low_parse, cma_parse, cma_kept,
+                      legacy)
     return CrashkernelResult(
         cmdline=line, arch=spec.name, system_ram=system_ram, ret=ret, crash_size=crash_size,
         crash_base=crash_base, low_size=low_size, cma_size=cma_size, high=high,
         cma_kept=cma_kept, messages=tuple(messages), error=error, error_code=error_code,
-        words=uses, plain=plain if plain.ret != ENOENT else None,
+        words=uses, plain=plain if plain.ret != ENOENT else None, kernel=kernel,
     )
+
+
+def legacy_x86_parse(spec: Arch, kernel: TargetKernel | None) -> bool:
+    """x86 before the generic code (6.7): its own parse flow and ``,low`` handling."""
+    if kernel is None or spec.family != "x86":
+        return False
+    from crashmap.kernel.versions import GENERIC
+
+    return not kernel.at_least(GENERIC.since)
+
+
+def _low_size(spec: Arch, low: SubParse, legacy: bool) -> tuple[int, int]:
+    """The low size and the return code, from the ``,low`` parse.
+
+    Generic: absent gives the default, invalid fails the whole parse. x86 before 6.7
+    (reserve_crashkernel_low()): absent *or invalid* gives the default; ``0,low`` none.
+    """
+    if low.ret == ENOENT or (legacy and low.ret):
+        return spec.default_low, 0
+    if low.ret:
+        return low.size, low.ret
+    return low.size, 0
 
 
 def _explain_error(ret: int, words: tuple[Word, ...], spec: Arch, plain: SubParse,
@@ -368,8 +431,12 @@ def _explain_error(ret: int, words: tuple[Word, ...], spec: Arch, plain: SubPars
 
 def _word_uses(words: tuple[Word, ...], spec: Arch, stage: str, plain: SubParse,
                high: SubParse | None, low: SubParse | None, cma: SubParse | None,
-               cma_kept: bool) -> tuple[WordUse, ...]:
-    """Used, overridden or ignored, with the reason, for every word (spec §2.2, §2.7)."""
+               cma_kept: bool, legacy: bool = False) -> tuple[WordUse, ...]:
+    """Used, overridden or ignored, with the reason, for every word (spec §2.2, §2.7).
+
+    ``legacy``: the x86 flow before 6.7 (``,high`` read when the plain word fails, ``,low``
+    read for any block that lands above 4 GiB).
+    """
     last = {kind: _last(words, kind) for kind in ("plain", "high", "low", "cma")}
     plain_present = last["plain"] is not None
     uses = []
@@ -381,6 +448,24 @@ def _word_uses(words: tuple[Word, ...], spec: Arch, stage: str, plain: SubParse,
         elif kind == "cma" and not spec.cma:
             status, reason = "ignored", (f"{spec.name} does not read ,cma words "
                                          f"(its caller passes no cma_size pointer)")
+        elif legacy and kind == "high" and high is None:
+            status, reason = "ignored", ("the plain crashkernel= word is valid, so x86 before "
+                                         "Linux 6.7 never reads ,high")
+        elif legacy and kind == "low" and stage == "high-failed":
+            status, reason = "ignored", "the ,high word failed, so the kernel never reads ,low"
+        elif legacy and kind == "low" and word is last[kind] and low is not None and low.ret:
+            status, reason = "ignored", (f"read and rejected ({low.message}): x86 before Linux "
+                                         f"6.7 then uses the default low size")
+        elif legacy and kind in ("high", "low"):
+            if word is not last[kind]:
+                status, reason = "overridden", f"a later {_kind_label(kind)} word wins"
+            elif kind == "low" and high is None:
+                status, reason = "used", (_used_reason(kind, low, cma_kept)
+                                          + " (x86 before Linux 6.7 uses it if the block "
+                                            "lands above 4 GiB)")
+            else:
+                parsed = high if kind == "high" else low
+                status, reason = "used", _used_reason(kind, parsed, cma_kept)
         elif kind in ("high", "low") and plain_present:
             status, reason = "ignored", ("a plain crashkernel= word exists, so ,high and ,low "
                                          "are never read")
@@ -410,6 +495,12 @@ def _used_reason(kind: str, parsed: SubParse | None, cma_kept: bool) -> str:
     if parsed.ret:
         suffix = " (the size is kept anyway)" if kind == "cma" and parsed.size else ""
         return f"read and rejected: {parsed.message}{suffix}"
+    if parsed.syntax == "auto":
+        if not parsed.size:
+            return ("read as crashkernel=auto: the RHEL 8 table gives 0 bytes on this RAM "
+                    "(it starts above it)")
+        return (f"read as crashkernel=auto: the RHEL 8 table gives {format_size(parsed.size)} "
+                f"(RAM rounded up to {format_size(parsed.total_mem or 0)})")
     if parsed.syntax == "range":
         if parsed.matched_entry is None or not parsed.size:
             return "read as a range table: " + (parsed.message or "no entry matched")

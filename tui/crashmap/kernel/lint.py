@@ -7,7 +7,7 @@ from collections import namedtuple
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 
-from crashmap.arch import Arch, get_arch
+from crashmap.arch import Arch
 from crashmap.kernel.grammar import CrashkernelResult, WordUse
 from crashmap.kernel.memparse import memparse
 from crashmap.kernel.ranges import RangeEntry, explain_table
@@ -46,10 +46,14 @@ class Lint(namedtuple("Lint", "code severity message reason word_start", default
 
 def lint_crashkernel(result: CrashkernelResult) -> tuple[Lint, ...]:
     """Every finding for one parse, word findings first, in command-line order."""
-    arch = get_arch(result.arch)
+    from crashmap.kernel.versions import arch_for
+
+    arch = arch_for(result.arch, result.kernel)
     findings: list[Lint] = []
     for use in result.words:
         findings.extend(_word_findings(use, result, arch))
+    findings.extend(_proposal_findings(result))
+    findings.extend(_version_findings(result, arch))
     findings.extend(_combination_findings(result, arch))
     findings.extend(_offset_findings(result, arch))
     findings.extend(_range_findings(result))
@@ -90,11 +94,8 @@ def _word_findings(use: WordUse, result: CrashkernelResult, arch: Arch) -> list[
             "only an ASCII space ends a crashkernel= word, so tabs and newlines (such as the "
             "trailing newline of /proc/cmdline) become part of the value (spec §2.2)")
     value = word.value
-    if value.startswith("auto"):
-        add("crashkernel-auto", "error" if use.status == "used" else "warning",
-            f"{_q(word.text)} asks for an automatic size",
-            "the kernel has no 'auto' size (the distro-kernel feature was removed in favour of "
-            "range tables), so it reports 'memory value expected' and reserves nothing")
+    if value.startswith("auto") and word.kind == "plain":
+        found.extend(_auto_findings(use, result))
     if _has_unit_word(value):
         add("unit-suffix", severity, f"{_q(word.text)} uses a unit such as MB, MiB or GB",
             "memparse reads a single unit letter, so the B or iB is junk: a plain size is "
@@ -103,7 +104,8 @@ def _word_findings(use: WordUse, result: CrashkernelResult, arch: Arch) -> list[
         add("fractional-size", severity, f"{_q(word.text)} uses a fractional size",
             "memparse reads integers only, so the '.' and what follows are junk (spec §2.1)")
     lowered = word.text.lower()
-    if word.kind == "plain" and lowered.endswith((",high", ",low", ",cma")):
+    if word.kind == "plain" and lowered.endswith((",high", ",low", ",cma")) \
+            and not word.text.endswith(",cma"):  # exact ,cma: a kernel before 6.17
         add("suffix-case", "error" if use.status == "used" else "warning",
             f"{_q(word.text)} has its suffix in the wrong case",
             "words are classified by their exact lower-case ending, so this is a plain word "
@@ -115,13 +117,14 @@ def _word_findings(use: WordUse, result: CrashkernelResult, arch: Arch) -> list[
     elif use.status == "ignored":
         if word.kind in ("high", "low") and not arch.high_low:
             add("suffix-unsupported-arch", "warning",
-                f"{_q(word.text)} is ignored on {arch.name}",
+                f"{_q(word.text)} is ignored on {arch.name}{_on(result)}",
                 f"the {arch.family} caller passes no high pointer, so ,high and ,low words are "
-                "skipped silently (spec §1)")
+                f"skipped silently{_since_high_low(arch, result)}")
         elif word.kind == "cma" and not arch.cma:
-            add("cma-unsupported-arch", "warning", f"{_q(word.text)} is ignored on {arch.name}",
+            add("cma-unsupported-arch", "warning",
+                f"{_q(word.text)} is ignored on {arch.name}{_on(result)}",
                 f"the {arch.family} caller passes no cma_size pointer, so ,cma words are "
-                "skipped silently (spec §1, §3.3)")
+                f"skipped silently{_since_cma(arch)}")
         elif word.kind in ("high", "low") and any(u.word.kind == "plain" for u in result.words):
             add("suffix-ignored-plain-present", "warning",
                 f"{_q(word.text)} is ignored because a plain crashkernel= word exists",
@@ -316,4 +319,154 @@ def _size_findings(result: CrashkernelResult) -> list[Lint]:
             f"the ,cma size {format_size(result.cma_size)} is not below RAM {format_size(ram)}",
             "the kernel does not compare ,cma with RAM, so the CMA reservation will fall short "
             "(spec §2.7, §3.3)"))
+    return found
+
+
+# --- version-keyed findings (crashmap.kernel.versions) ----------------------------------------
+
+
+def _on(result: CrashkernelResult) -> str:
+    """`` on Linux 7.2`` when the parse was for a given kernel."""
+    return f" on {result.kernel.name}" if result.kernel is not None else ""
+
+
+def _since_cma(arch: Arch) -> str:
+    from crashmap.kernel.versions import cma_rule
+
+    rule = cma_rule(arch)
+    if rule is None or arch.name == "i386":
+        return " on every kernel"
+    return f"; it reads them from Linux {rule.since_text} ({rule.cite()})"
+
+
+def _since_high_low(arch: Arch, result: CrashkernelResult) -> str:
+    from crashmap.kernel.versions import ARM64_HIGH_LOW
+
+    if arch.family == "arm64" and result.kernel is not None:
+        return f"; arm64 reads them from Linux 5.19 ({ARM64_HIGH_LOW.cite()})"
+    return ""
+
+
+AUTO_REASON = ("crashkernel=auto was a Red Hat addition to __parse_crashkernel() carried up to "
+               "RHEL 8; mainline never merged it and RHEL 9 dropped it")
+
+
+def _auto_findings(use: WordUse, result: CrashkernelResult) -> list[Lint]:
+    """``crashkernel=auto``: RHEL 8's table, unknown, or 'memory value expected'."""
+    from crashmap.kernel.versions import auto_known, rhel_auto_table
+
+    word, kernel = use.word, result.kernel
+    start = word.start
+    known = auto_known(kernel)
+    if known and kernel is not None:
+        table = rhel_auto_table(result.arch, kernel, result.cmdline) or ""
+        found = []
+        plain = result.plain
+        if use.status == "used" and plain is not None and plain.syntax == "auto":
+            size = plain.size
+            if size:
+                found.append(Lint(
+                    "crashkernel-auto", "info",
+                    f"{_q(word.text)} on {kernel.name} reserves {format_size(size)} here",
+                    f"a RHEL 8 kernel replaces auto by its range table {table} (RAM rounded up "
+                    f"to 128 MiB); the table changed between RHEL 8 minor releases", start))
+            else:
+                found.append(Lint(
+                    "crashkernel-auto-too-small", "warning",
+                    f"{_q(word.text)} on {kernel.name} reserves nothing with "
+                    f"{format_size(result.system_ram)} of RAM",
+                    f"RHEL 8's table {table} starts above this RAM, so the kernel prints "
+                    f"'crashkernel size resulted in zero bytes'", start))
+        if word.value != "auto":
+            found.append(Lint(
+                "crashkernel-auto-suffix", "warning",
+                f"{_q(word.value[4:])} after 'auto' is ignored",
+                "RHEL 8 compares only the first 4 characters and then parses its own table, so "
+                "an @offset or anything else after auto is lost", start))
+        return found
+    if known is None and kernel is not None:
+        return [Lint(
+            "crashkernel-auto-not-modelled", "warning",
+            f"{_q(word.text)}: not modelled for {kernel.name}",
+            f"{AUTO_REASON}; older RHEL kernels and Oracle UEK compute it in ways crashmap "
+            f"does not model, so the size is unknown (crashmap treats it as the mainline "
+            f"'memory value expected')", start)]
+    who = kernel.name if kernel is not None else "a mainline kernel"
+    return [Lint(
+        "crashkernel-auto", "error" if use.status == "used" else "warning",
+        f"{_q(word.text)} asks for an automatic size, which {who} does not know",
+        f"{AUTO_REASON}: the kernel finds no number ('crashkernel: memory value expected') and "
+        f"reserves nothing; write a range table instead, such as 1G-4G:192M,4G-64G:256M,"
+        f"64G-:512M", start)]
+
+
+PROPOSAL = ("a form proposed for the kernel in 2026 (\"crash: Support high memory reservation "
+            "for range syntax\") and not merged: Linux 7.3's parse_crashkernel_mem() in "
+            "kernel/crash_reserve.c has no such syntax")
+
+
+def _proposal_findings(result: CrashkernelResult) -> list[Lint]:
+    """``<ranges>,>boundary`` and ``<ranges>,high``: what a current kernel really does."""
+    from crashmap.kernel.grammar import NAME, parse_plain_value
+
+    found: list[Lint] = []
+    for use in result.words:
+        word = use.word
+        value = word.value
+        if ":" not in value:
+            continue
+        if word.kind == "plain" and ",>" in value:
+            alone = parse_plain_value(result.cmdline, word.start + len(NAME), result.system_ram)
+            matched = alone.ret == 0 and alone.matched_entry is not None and alone.size > 0
+            boundary = value[value.index(",>") + 1:]
+            if matched:
+                severity: Severity = "warning"
+                effect = (f"an entry before it matches, and the kernel stops at the first match, "
+                          f"so {_q(boundary)} is ignored silently: the size is reserved as a "
+                          f"plain crashkernel=, low memory first, not as ,high")
+            else:
+                severity = "error" if use.status == "used" else "warning"
+                effect = (f"no entry before it matches, so the kernel reads {_q(boundary[0])} "
+                          f"as the start of another range: 'crashkernel: Memory value "
+                          f"expected', -EINVAL, nothing reserved")
+            found.append(Lint("proposed-range-boundary", severity,
+                              f"{_q(word.text)} uses <ranges>,>boundary, {PROPOSAL}",
+                              f"on this RAM {effect}", word.start))
+        elif word.kind == "high":
+            if use.status == "used":
+                severity, effect = "error", (
+                    "the kernel reads it as a ,high word, whose size must be one number: "
+                    f"'{result.messages[-1] if result.messages else 'unrecognized char'}', "
+                    "-EINVAL, nothing reserved")
+            else:
+                severity, effect = "warning", (
+                    f"this word is not read ({use.reason}); where it is, a ,high word must be "
+                    "one number and the kernel rejects it with -EINVAL")
+            found.append(Lint("proposed-range-high", severity,
+                              f"{_q(word.text)} uses <ranges>,high, {PROPOSAL}", effect,
+                              word.start))
+    return found
+
+
+def _version_findings(result: CrashkernelResult, arch: Arch) -> list[Lint]:
+    """Words that mean something else on the target kernel than on the newest one."""
+    from crashmap.kernel.versions import CMA_SUFFIX, knows_cma_suffix
+
+    kernel = result.kernel
+    if kernel is None or knows_cma_suffix(kernel):
+        return []
+    found: list[Lint] = []
+    for use in result.words:
+        word = use.word
+        if word.kind != "plain" or not word.text.endswith(",cma"):
+            continue
+        used = use.status == "used"
+        effect = ("it is the last plain word, so it replaces any earlier crashkernel=SIZE and "
+                  "the kernel rejects it at the ','" if used else
+                  "a later plain word overrides it, so it does nothing")
+        found.append(Lint(
+            "cma-word-is-plain", "error" if used and not result.ok else "warning",
+            f"{kernel.name} does not know ,cma: {_q(word.text)} is a plain crashkernel= word",
+            f"{effect}; the ,cma class exists from Linux {CMA_SUFFIX.since_text} "
+            f"({CMA_SUFFIX.cite()})", word.start))
     return found

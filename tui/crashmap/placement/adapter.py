@@ -17,6 +17,8 @@ def request_from_grammar(result: Any) -> Request:
     """
     words = tuple(getattr(result, "words", ()))
     low_given = any(u.word.kind == "low" and u.status == "used" for u in words)
+    # x86 before 6.7 reads ,low for a plain block that lands high (the grammar marks it used)
+    low_for_plain = low_given and not result.high
     asked = getattr(result, "error_code", None) not in ("no-crashkernel", "zero-size")
     ok = bool(result.ok)
     cma_kept = bool(getattr(result, "cma_kept", ok and result.cma_size > 0))
@@ -24,7 +26,8 @@ def request_from_grammar(result: Any) -> Request:
         crash_size=result.crash_size if ok else 0,
         crash_base=result.crash_base if ok else 0,
         high=bool(result.high) and ok,
-        low_size=(result.low_size if low_given else None) if result.high else None,
+        low_size=(result.low_size if low_given else None)
+        if result.high or low_for_plain else None,
         cma_size=result.cma_size if cma_kept else 0,
         static_ok=ok,
         cma_ok=cma_kept,
@@ -50,8 +53,8 @@ def _ignored_cma(words: tuple[Any, ...], kept: bool, size: int) -> int:
     return 0
 
 
-def parse_for(cmdline: str, system_ram: int, arch: str) -> Any:
+def parse_for(cmdline: str, system_ram: int, arch: Any, kernel: Any = None) -> Any:
     """The grammar's parse of ``cmdline`` (imported here so placement stays grammar-free)."""
     from crashmap.kernel.grammar import parse_crashkernel
 
-    return parse_crashkernel(cmdline, system_ram, arch)
+    return parse_crashkernel(cmdline, system_ram, arch, kernel=kernel)

@@ -43,13 +43,16 @@ class PlacementContext:
       checks
     - ``alternative``: ``(FreeList, why)`` when an inferred hidden reservation may sit elsewhere:
       the free memory under the other assumption; a prediction that differs on it is a window
+    - ``kernel``: the target kernel (:class:`~crashmap.kernel.target.TargetKernel`; None: the
+      newest modelled); ``arch`` is already the arch as that kernel behaves
+    - ``era``: its placement era (:func:`crashmap.kernel.versions.placement_era`)
     """
 
     __slots__ = ("arch", "memmap", "free", "alternative", "ram", "total_ram", "end_of_ram",
                  "low_max", "low_max_source", "high_max", "default_low", "default_low_source",
                  "hidden",
                  "confidence", "confidence_reason", "facts", "kernel_image", "ppc_base",
-                 "ppc_base_source", "lowmem_limit", "configured")
+                 "ppc_base_source", "lowmem_limit", "configured", "kernel", "era")
 
     def __init__(self, **values: Any) -> None:
         self.hidden: tuple[Hidden, ...] = ()
@@ -62,6 +65,8 @@ class PlacementContext:
         self.lowmem_limit: int | None = None
         self.configured: Any = None
         self.alternative: tuple[FreeList, str] | None = None
+        self.kernel: Any = None
+        self.era: Any = None
         for key, value in values.items():
             setattr(self, key, value)
 
@@ -95,14 +100,18 @@ class PlacementContext:
 
 def build_context(memmap: MemoryMap, arch: str | Arch, *, facts: Facts | None = None,
                   boot_log: str | None = None, low_max: int | None = None,
-                  ppc_lpar: bool | None = None) -> PlacementContext:
+                  ppc_lpar: bool | None = None, kernel: Any = None) -> PlacementContext:
     """The context for ``memmap`` on ``arch``.
 
     ``boot_log`` supplies the RAMDISK line (x86) and the DMA zone (arm64/riscv); ``low_max``
-    overrides CRASH_ADDR_LOW_MAX (to model an older kernel); ``ppc_lpar`` chooses powerpc's
-    default base (None: assume an LPAR, the common case).
+    overrides CRASH_ADDR_LOW_MAX; ``ppc_lpar`` chooses powerpc's default base (None: assume an
+    LPAR, the common case); ``kernel`` is the target kernel (None: the newest modelled), which
+    decides the arch's version-keyed behaviour and the placement era.
     """
-    spec = arch if isinstance(arch, Arch) else get_arch(arch)
+    from crashmap.kernel.versions import arch_for, placement_era
+
+    spec = arch_for(arch if isinstance(arch, Arch) else get_arch(arch), kernel)
+    era = placement_era(spec, kernel)
     facts = facts or Facts()
     released = _released_crash_in_reserved(memmap)
     ram = merge(memmap.ram + memmap.crash_outside_ram + released)
@@ -150,7 +159,7 @@ def build_context(memmap: MemoryMap, arch: str | Arch, *, facts: Facts | None = 
                           + ("" if lpar else " (LPAR assumed: the snapshot does not say; "
                                              "PowerNV bare metal uses 128 MiB)"))
 
-    kernel = merge(Range(k.start, k.end) for k in memmap.kernel_image)
+    image = merge(Range(k.start, k.end) for k in memmap.kernel_image)
     free_list = FreeList(free_ranges, floor=spec.page_size, merged=True)
     for align in {spec.crash_align, spec.pageblock}:
         free_list.fits(align)  # warm the per-alignment maxima once, not on the first drag
@@ -165,15 +174,23 @@ def build_context(memmap: MemoryMap, arch: str | Arch, *, facts: Facts | None = 
         total_ram=memmap.total_ram, end_of_ram=end_of_ram, low_max=low,
         low_max_source=low_source, high_max=high, default_low=default_low,
         default_low_source=default_low_source, hidden=tuple(hidden), confidence=confidence,
-        confidence_reason=reason, facts=facts, kernel_image=kernel, ppc_base=ppc_base,
-        ppc_base_source=ppc_source, lowmem_limit=lowmem_limit,
+        confidence_reason=reason, facts=facts, kernel_image=image, ppc_base=ppc_base,
+        ppc_base_source=ppc_source, lowmem_limit=lowmem_limit, kernel=kernel, era=era,
     )
 
 
 def context_from_snapshot(snapshot: Snapshot, arch: str | Arch | None = None, *,
-                          low_max: int | None = None,
-                          ppc_lpar: bool | None = None) -> PlacementContext:
-    """The context for a loaded snapshot (its arch unless ``arch`` is given)."""
+                          low_max: int | None = None, ppc_lpar: bool | None = None,
+                          kernel: Any = None) -> PlacementContext:
+    """The context for a loaded snapshot (its arch unless ``arch`` is given).
+
+    ``kernel``: the target kernel; None means the snapshot's ``kernel_release`` (assumed, and
+    said so, when the snapshot does not tell).
+    """
+    if kernel is None:
+        from crashmap.kernel.target import resolve_target
+
+        kernel = resolve_target(None, snapshot.kernel_release)
     memmap = snapshot.memmap
     facts = Facts(
         kernel_release=snapshot.kernel_release,
@@ -190,21 +207,25 @@ def context_from_snapshot(snapshot: Snapshot, arch: str | Arch | None = None, *,
         mem_total=snapshot.mem_total,
     )
     return build_context(memmap, arch or snapshot.arch or "x86_64", facts=facts,
-                         boot_log=snapshot.boot_log, low_max=low_max, ppc_lpar=ppc_lpar)
+                         boot_log=snapshot.boot_log, low_max=low_max, ppc_lpar=ppc_lpar,
+                         kernel=kernel)
 
 
 _SHARED: list[tuple[Snapshot, str, PlacementContext]] = []
 
 
-def shared_context(snapshot: Snapshot, arch: str | Arch | None = None) -> PlacementContext:
-    """:func:`context_from_snapshot`, kept for the last few (snapshot, arch) pairs: the export
-    screen, the estimate and ``check`` of one map build it once."""
+def shared_context(snapshot: Snapshot, arch: str | Arch | None = None, *,
+                   kernel: Any = None) -> PlacementContext:
+    """:func:`context_from_snapshot`, kept for the last few (snapshot, arch, kernel): the export
+    screen, the estimate and ``check`` of one map build it once. ``kernel`` None: the
+    snapshot's own."""
     name = arch.name if isinstance(arch, Arch) else (arch or snapshot.arch or "x86_64")
-    for known, known_arch, ctx in _SHARED:
-        if known is snapshot and known_arch == name:
+    key = (name, kernel)
+    for known, known_key, ctx in _SHARED:
+        if known is snapshot and known_key == key:
             return ctx
-    ctx = context_from_snapshot(snapshot, arch)
-    _SHARED.insert(0, (snapshot, name, ctx))
+    ctx = context_from_snapshot(snapshot, arch, kernel=kernel)
+    _SHARED.insert(0, (snapshot, key, ctx))
     del _SHARED[4:]
     return ctx
 

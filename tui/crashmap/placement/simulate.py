@@ -43,7 +43,7 @@ def _simulate(ctx: PlacementContext, request: Request) -> Placement:
     arch = ctx.arch
     static = StaticResult(0)
     if request.static_ok and request.crash_size > 0:
-        static = PLACERS[arch.placement](ctx, request)
+        static = _placer(ctx)(ctx, request)
     cma = CmaResult()
     if request.reserves_cma and arch.cma:
         cma = reserve_cma(ctx, request.cma_size, [b.range for b in static.blocks])
@@ -64,12 +64,22 @@ def _simulate(ctx: PlacementContext, request: Request) -> Placement:
                      tuple(_notes(ctx, request, static)))
 
 
+def _placer(ctx: PlacementContext):  # type: ignore[no-untyped-def]
+    """The era's placer when the target kernel predates the arch's current code."""
+    era = ctx.era
+    if era is not None and era.key not in ("generic", "arch"):
+        from crashmap.placement.eras import ERA_PLACERS
+
+        return ERA_PLACERS[era.key]
+    return PLACERS[ctx.arch.placement]
+
+
 def _outcome(placement: str, req: Request, static: StaticResult, cma: CmaResult) -> Outcome:
     wants_static = req.static_ok and req.crash_size > 0
     wants_cma = req.reserves_cma
     if not req.asked and not wants_cma:
         return "nothing requested"
-    if placement == "none" and wants_static and static.failure == "not-modelled":
+    if wants_static and static.failure == "not-modelled":
         return "not modelled"
     got_static = static.ok if wants_static else False
     got_cma = bool(cma.areas)
@@ -112,5 +122,10 @@ def _notes(ctx: PlacementContext, req: Request, static: StaticResult) -> list[st
     elif arch.placement == "none":
         notes.append(f"{arch.name}: the placement code of this arch is not modelled; only a "
                      f"fixed base (@offset) is predictable")
+    era = ctx.era
+    if era is not None and era.key not in ("generic", "arch"):
+        rules = "; ".join(rule.cite() for rule in era.rules)
+        what = era.note if era.modelled else f"not modelled for this kernel: {era.note}"
+        notes.append(f"{era.label}: {what} ({rules})")
     notes.extend(h.what + " is held at reservation time" for h in ctx.hidden)
     return notes

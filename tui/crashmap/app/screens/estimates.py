@@ -8,7 +8,7 @@ dismisses with None.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.markup import escape
 from textual import on
@@ -104,13 +104,16 @@ class EstimatesScreen(ModalScreen[Plan | None]):
     """Keys (a, Escape) work at once; Tab moves into the what-if fields."""
 
     def __init__(self, snapshot: Snapshot, arch: str | Arch | None = None, *,
-                 inputs: Inputs | None = None) -> None:
+                 inputs: Inputs | None = None, kernel: Any = None) -> None:
         super().__init__()
         self.snapshot = snapshot
         name = arch.name if isinstance(arch, Arch) else arch
         self.arch = normalize_arch(name or snapshot.arch or "x86_64")
         """The arch of the map being edited (a plan is only applied for this arch)."""
         self.base_inputs = inputs or gather(snapshot, self.arch)
+        if kernel is not None and kernel.source == "given":  # the plan's Kernel field
+            self.base_inputs = self.base_inputs.given(kernel_release=kernel.release,
+                                                      _note="the plan's kernel")
         """The machine's inputs before any what-if."""
         self.whatif = WhatIf()
         self.estimate: Estimate = build(snapshot, inputs=self.base_inputs)

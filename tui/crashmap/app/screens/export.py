@@ -56,13 +56,14 @@ def format_choices() -> list[tuple[str, str]]:
     return [(name, "needs crashmap.export") for name in FORMAT_NAMES]
 
 
-def produce(fmt: str, words: str, snapshot: Snapshot, arch: str) -> Any:
+def produce(fmt: str, words: str, snapshot: Snapshot, arch: str, kernel: Any = None) -> Any:
     """crashmap.export's ``ExportResult`` for one format (``text``, ``warnings``, ``new_cmdline``,
     ``diff``...); ``LookupError`` while the module is missing."""
     module = export_module()
     if module is None:
         raise LookupError("crashmap.export is not available: no format can be produced")
-    result = module.export(fmt, words.split(), snapshot.cmdline, arch, snapshot=snapshot)
+    extra = {"kernel": kernel} if kernel is not None else {}
+    result = module.export(fmt, words.split(), snapshot.cmdline, arch, snapshot=snapshot, **extra)
     if not isinstance(getattr(result, "text", None), str):
         raise TypeError(f"crashmap.export returned {type(result).__name__}, not an ExportResult")
     return result
@@ -137,9 +138,12 @@ class ExportScreen(ModalScreen[None]):
     fmt: reactive[str] = reactive("cmdline", init=False)
     """The format shown."""
 
-    def __init__(self, snapshot: Snapshot, plan_words: str, arch: str) -> None:
+    def __init__(self, snapshot: Snapshot, plan_words: str, arch: str, *,
+                 kernel: Any = None) -> None:
         super().__init__()
         self.snapshot = snapshot
+        self.kernel = kernel
+        """The target kernel the plan is checked for (None: the snapshot's)."""
         self.words = plan_words.strip()
         """The plan's crashkernel= words, space-separated."""
         self.arch = arch
@@ -183,7 +187,7 @@ class ExportScreen(ModalScreen[None]):
                 options.highlighted = names.index(fmt)
         self.query_one("#export-about", Static).update(f"{fmt}: {dict(self.formats)[fmt]}")
         try:
-            self.result = produce(fmt, self.words, self.snapshot, self.arch)
+            self.result = produce(fmt, self.words, self.snapshot, self.arch, self.kernel)
             self.text, self.problem = self.result.text, None
         except LookupError as error:
             self.result, self.text, self.problem = None, None, str(error)

@@ -35,6 +35,18 @@ def current_crashkernel(ctx: MapContext) -> str:
     return words
 
 
+def target_kernel(ctx: MapContext) -> list[tuple[str, str]]:
+    """``for Linux 7.3.4`` and how it was decided: assumed (warning), given, the snapshot's."""
+    kernel = ctx.kernel
+    release = ctx.snapshot.kernel_release
+    if kernel.assumed:
+        return [(f"for {kernel.name}", "bold $warning"), (" (assumed: K to set)", "$warning")]
+    if kernel.source == "given":
+        running = f"; runs {release}" if release and release != kernel.release else ""
+        return [(f"for {kernel.name}", "bold $accent"), (f" (chosen{running})", "dim")]
+    return [(f"for {kernel.name}", "bold"), (f" (kernel {release})", "dim")]
+
+
 class HeaderBar(Static):
     """Host, arch, kernel, RAM and source on one line; the current configuration on the next."""
 
@@ -48,14 +60,10 @@ class HeaderBar(Static):
     def describe(self) -> Content:
         snapshot, arch = self.ctx.snapshot, self.ctx.arch
         ram = format_size(self.ctx.ram) if self.ctx.ram else "RAM unknown"
-        facts = [
-            snapshot.hostname or "unknown host",
-            arch.name,
-            f"kernel {snapshot.kernel_release}" if snapshot.kernel_release else "kernel unknown",
-            f"RAM {ram}",
-        ]
+        facts = [snapshot.hostname or "unknown host", arch.name, f"RAM {ram}"]
         first = Content.assemble(
-            (" · ".join(facts), "bold"), ("  source ", "dim"), describe_source(snapshot.source),
+            (" · ".join(facts), "bold"), (" · ", "bold"), *target_kernel(self.ctx),
+            ("  source ", "dim"), describe_source(snapshot.source),
         )
         second = Content.assemble(("now  ", "dim"), current_crashkernel(self.ctx))
         return Content("\n").join([first, second])

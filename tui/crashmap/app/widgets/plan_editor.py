@@ -24,6 +24,7 @@ from crashmap.app.widgets.frame import Framed
 from crashmap.app.widgets.mode_switch import ModeSwitch
 from crashmap.app.widgets.panel import PanelReady
 from crashmap.arch import Arch
+from crashmap.kernel.target import TargetKernel
 from crashmap.plan import Plan
 from crashmap.units import format_mib, format_size, parse_size
 
@@ -50,6 +51,8 @@ class PlanEditor(Vertical, Framed):
         .plan-label { width: 7; color: $text-muted; }
         .plan-label-right { width: 5; margin-left: 1; }
         .plan-size { width: 9; }
+        #plan-kernel { width: 1fr; min-width: 7; }
+        #plan-kernel.-assumed { color: $warning; }
         #plan-mode { margin-left: 1; }
         #plan-outcome { margin-top: 1; height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
         #plan-placements {
@@ -71,6 +74,18 @@ class PlanEditor(Vertical, Framed):
         def control(self) -> PlanEditor:
             return self.editor
 
+    class KernelChanged(Message):
+        """The Kernel field was submitted: ``text`` is the version typed ('' = the snapshot's)."""
+
+        def __init__(self, editor: PlanEditor, text: str) -> None:
+            super().__init__()
+            self.editor = editor
+            self.text = text
+
+        @property
+        def control(self) -> PlanEditor:
+            return self.editor
+
     class Done(Message):
         """Enter or escape in a field: the user is back to the map."""
 
@@ -86,9 +101,12 @@ class PlanEditor(Vertical, Framed):
         Binding("escape", "leave", "Back to the map", show=False),
     ]
 
-    def __init__(self, arch: Arch, *, id: str | None = None) -> None:
+    def __init__(self, arch: Arch, *, id: str | None = None, kernel: TargetKernel | None = None,
+                 ) -> None:
         super().__init__(id=id)
         self.arch = arch
+        self.kernel = kernel
+        """The kernel the plan is for (shown in the Kernel field)."""
         self.plan = Plan()
         self.evaluation: Evaluation | None = None
 
@@ -106,12 +124,24 @@ class PlanEditor(Vertical, Framed):
         with Horizontal(classes="plan-row"):
             yield Label("CMA", classes="plan-label")
             yield Input(placeholder="0", id="plan-cma", compact=True, classes="plan-size")
+            yield Label("Kern", classes="plan-label plan-label-right")
+            kernel = Input(self.kernel.version_text if self.kernel else "", id="plan-kernel",
+                           placeholder="version", compact=True,
+                           tooltip=self._kernel_tooltip())
+            kernel.set_class(self.kernel is not None and self.kernel.assumed, "-assumed")
+            yield kernel
         yield Static("", id="plan-outcome")
         yield Static("", id="plan-placements", markup=False)
 
     def on_mount(self) -> None:
         self.border_title = "Plan"
         self.post_message(PanelReady())
+
+    def _kernel_tooltip(self) -> str:
+        if self.kernel is None:
+            return "The kernel that will boot next"
+        return (f"Predicting for {self.kernel.describe()}. Type another version (7.3.4, "
+                f"6.17.2-300.fc43, 4.18.0-553.el8_10) and Enter; empty: the snapshot's.")
 
     def show(self, plan: Plan, evaluation: Evaluation, *, light: bool = False) -> None:
         """Reflect ``plan`` in the fields (without echoing Changed messages back).
@@ -150,10 +180,23 @@ class PlanEditor(Vertical, Framed):
 
     # --- edits --------------------------------------------------------------------------------
 
+    @on(Input.Submitted, "#plan-kernel")
+    def _kernel_done(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = event.value.strip()
+        current = self.kernel.version_text if self.kernel is not None else ""
+        if self.kernel is not None and text == current and not self.kernel.assumed:
+            self.post_message(self.Done(self))
+            return
+        self.post_message(self.KernelChanged(self, text))
+        self.post_message(self.Done(self))
+
     @on(Input.Submitted)
     @on(Input.Blurred)
     def _field_done(self, event: Input.Submitted | Input.Blurred) -> None:
         field = event.input
+        if field.id == "plan-kernel":
+            return
         plan = self._read(field)
         if plan is not None and plan != self.plan:
             self.post_message(self.Edited(self, plan))
@@ -180,6 +223,8 @@ class PlanEditor(Vertical, Framed):
             return size_text(plan.low) if plan.mode == "high" else ""
         if field_id == "plan-cma":
             return size_text(plan.cma) if plan.cma else ""
+        if field_id == "plan-kernel":
+            return self.kernel.version_text if self.kernel is not None else ""
         return ""
 
     def _read(self, field: Input) -> Plan | None:
