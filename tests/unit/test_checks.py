@@ -236,7 +236,7 @@ def test_current_reservation_elsewhere_inside_the_window():
 def test_legacy_kernel_and_arch_not_modelled():
     era = codes(check("crashkernel=256M", ctx_for(kernel_release="4.19.0")))["kernel-placement-era"]
     assert "896 MiB" in era.explain and "9ca5c8e632ce" in era.explain
-    old = check("crashkernel=256M", ctx_for(kernel_release="3.13.0-77-generic"))
+    old = check("crashkernel=256M", ctx_for(kernel_release="2.6.32-754.el6"))
     assert old.placement.outcome == "not modelled"
     assert codes(old)["placement-not-modelled"].severity == "warning"
     assumed = codes(check("crashkernel=256M"))["kernel-assumed"]

@@ -71,6 +71,11 @@ X86_LOW_4G = Rule("x86-low-4g", (5, 2), "9ca5c8e632ce", "arch/x86/kernel/setup.c
 """CRASH_ADDR_LOW_MAX on x86_64 goes from 896 MiB to 4 GiB; with b9ac3849af41 ("x86/kdump:
 Fall back to reserve high crashkernel memory") a plain size that fits nowhere low goes high."""
 
+X86_HIGH_SINCE = (3, 9)
+"""x86_64 has read ``crashkernel=X,high``/``,low`` since Linux 3.9 (Yinghai Lu's series; the
+search in arch/x86/kernel/setup.c then kept its shape, [16 MiB, 896 MiB) or [16 MiB, MAXMEM),
+until 9ca5c8e632ce; the 3.9 commit hash was not pinned down)."""
+
 X86_HIGH_FALLBACK = Rule("x86-high-fallback", (5, 2), "b9ac3849af41", "arch/x86/kernel/setup.c",
                          "x86/kdump: Fall back to reserve high crashkernel memory")
 
@@ -178,12 +183,12 @@ def placement_era(arch: Arch | str, kernel: TargetKernel | None) -> Era:
             return Era("x86-4g", "x86 reserve_crashkernel() of Linux 5.2-6.6",
                        (X86_LOW_4G, X86_HIGH_FALLBACK, GENERIC), True,
                        "a plain size searches [16 MiB, 4 GiB), then anywhere up to 64 TiB")
-        if kernel.at_least((4, 0)):
+        if kernel.at_least(X86_HIGH_SINCE):
             return Era("x86-896m", "x86 reserve_crashkernel() before Linux 5.2",
                        (X86_LOW_4G,), True,
                        "a plain size searches only [16 MiB, 896 MiB); no fallback above it")
-        return Era("unknown", "x86 before Linux 4.0", (X86_LOW_4G,), False,
-                   "crashmap does not model x86 kernels before 4.0")
+        return Era("unknown", "x86 before Linux 3.9", (X86_LOW_4G,), False,
+                   "crashmap does not model x86 kernels before 3.9 (before ,high and ,low)")
     if spec.family == "arm64":
         if kernel.at_least(ARM64_HIGH_SIMPLIFY.since):
             return Era("generic", "arm64 reservation of Linux 6.5+ (generic from 6.7)",

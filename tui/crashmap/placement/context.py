@@ -132,6 +132,11 @@ def build_context(memmap: MemoryMap, arch: str | Arch, *, facts: Facts | None = 
 
     free_ranges = subtract(free, [h.range for h in hidden]) if hidden else merge(free)
     low, low_source = _low_max(spec, memmap, ram, end_of_ram, boot_log)
+    if era.key == "x86-896m":
+        from crashmap.placement.eras import X86_LOW_896M
+
+        low, low_source = X86_LOW_896M, (f"{X86_LOW_896M:#x} (896 MiB: x86_64 before "
+                                         f"9ca5c8e632ce, Linux 5.2)")
     if low_max is not None:
         low, low_source = low_max, f"{low_max:#x} (given: modelling another kernel)"
     if spec.cma and not (boot_log and has_firmware_map(boot_log)):

@@ -44,7 +44,7 @@ def target_kernel(ctx: MapContext) -> list[tuple[str, str]]:
     if kernel.source == "given":
         running = f"; runs {release}" if release and release != kernel.release else ""
         return [(f"for {kernel.name}", "bold $accent"), (f" (chosen{running})", "dim")]
-    return [(f"for {kernel.name}", "bold"), (f" (kernel {release})", "dim")]
+    return [(f"for {kernel.name}", "bold")]  # the snapshot's own kernel
 
 
 class HeaderBar(Static):
