@@ -22,7 +22,9 @@ def gap_texts(grid: DetailGrid) -> list[str]:
 async def test_a_gap_past_the_window_names_the_whole_hole() -> None:
     """Stingray at 160×48: the last gap line stands for 0xc00000000–0x1fffffffff of the window,
     but the hole runs on to the 0x9000000000 RAM bank: 528 GiB."""
-    app = make_app("arm64-board-stingray")
+    # planned for a current kernel: the map's own 5.1 places no block (arm64 before 5.19 is not
+    # modelled), and the window then shows the whole map instead of the plan
+    app = make_app("arm64-board-stingray", kernel="7.3")
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         grid = app.screen.query_one(DetailGrid)
