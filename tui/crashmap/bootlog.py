@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from crashmap.memmap import Range
+from crashmap.units import decimal, hexadecimal
 
 _MEMORY_LINE = re.compile(
     r"BIOS-e820|e820:|RAMDISK|crashkernel|Crash kernel|\bcma\b|CMA|Memory:|software IO TLB|"
@@ -12,13 +13,14 @@ _MEMORY_LINE = re.compile(
     r"node\s+\d+: \[mem|OF: reserved mem|Reserved memory|usable memory|swiotlb|mem=|memmap=|"
     r"System RAM:|Memory limited|GB pages",
 )
-_RAMDISK = re.compile(r"RAMDISK: \[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\]")
-_RAMDISK_MOVED = (r"Move RAMDISK from \[mem [^\]]*\] to \[mem (0x[0-9a-fA-F]+)-"
-                  r"(0x[0-9a-fA-F]+)\]")
-_CMA_RESERVED = r"\bcma: Reserved (\d+) MiB at (0x[0-9a-fA-F]+)"
+_HEX = r"(0x[0-9a-fA-F]{1,16})"
+"""A 64-bit address as the kernel prints it (``%#llx``, ``[mem %#018llx-...]``)."""
+_RAMDISK = re.compile(rf"RAMDISK: \[mem {_HEX}-{_HEX}\]")
+_RAMDISK_MOVED = rf"Move RAMDISK from \[mem [^\]]*\] to \[mem {_HEX}-{_HEX}\]"
+_CMA_RESERVED = rf"\bcma: Reserved ([0-9]{{1,12}}) MiB at {_HEX}"
 _FIRMWARE_MAP = r"BIOS-e820:|e820: |efi: mem|OF: reserved mem|Zone ranges"
 """Patterns compiled on first use (``re`` caches them), like ``_ZONE`` below."""
-_SWIOTLB = re.compile(r"software IO TLB: mapped \[mem [^\]]*\] \((\d+)MB\)")
+_SWIOTLB = re.compile(r"software IO TLB: mapped \[mem [^\]]*\] \(([0-9]{1,12})MB\)")
 
 
 def memory_lines(log: str, limit: int = 2000) -> str:
@@ -27,9 +29,19 @@ def memory_lines(log: str, limit: int = 2000) -> str:
     return "\n".join(picked[:limit])
 
 
-def _page_range(start: str, end: str) -> Range:
+def _range(start: str, last: str) -> Range | None:
+    """An inclusive ``start-last`` the kernel printed in hex, as a half-open range (None when
+    it is not one: the strict reader refuses what no kernel prints)."""
+    first, end = hexadecimal(start), hexadecimal(last)
+    if first is None or end is None or first > end:
+        return None
+    return Range(first, end + 1)
+
+
+def _page_range(start: str, end: str) -> Range | None:
     """``[start, end]`` of a log line (inclusive end) as a half-open range of whole pages."""
-    return Range(int(start, 16), -(-(int(end, 16) + 1) // 4096) * 4096)
+    found = _range(start, end)
+    return None if found is None else Range(found.start, -(-found.end // 4096) * 4096)
 
 
 def ramdisk_range(log: str) -> Range | None:
@@ -40,7 +52,7 @@ def ramdisk_range(log: str) -> Range | None:
     fresh memblock block and logs ``Move RAMDISK from [mem ...] to [mem ...]``: the new place.
     """
     moved = re.search(_RAMDISK_MOVED, log)
-    if moved is not None:
+    if moved is not None and _page_range(moved.group(1), moved.group(2)) is not None:
         return _page_range(moved.group(1), moved.group(2))
     return ramdisk_original(log)
 
@@ -54,8 +66,12 @@ def ramdisk_original(log: str) -> Range | None:
 def cma_reservations(log: str) -> list[Range]:
     """Every ``cma: Reserved N MiB at ADDR`` area (``cma_declare_contiguous_nid()``,
     mm/cma.c): the global ``cma=`` area, hugetlb and crashkernel CMA areas alike."""
-    return [Range(int(m.group(2), 16), int(m.group(2), 16) + (int(m.group(1)) << 20))
-            for m in re.finditer(_CMA_RESERVED, log)]
+    found = []
+    for match in re.finditer(_CMA_RESERVED, log):
+        mib, start = decimal(match.group(1)), hexadecimal(match.group(2))
+        if mib is not None and start is not None:
+            found.append(Range(start, start + (mib << 20)))
+    return found
 
 
 def has_firmware_map(log: str) -> bool:
@@ -73,12 +89,13 @@ def gb_pages(log: str) -> bool | None:
 def swiotlb_size(log: str) -> int | None:
     """Bytes of the swiotlb bounce buffer, from ``software IO TLB: mapped ... (64MB)``."""
     match = _SWIOTLB.search(log)
-    return int(match.group(1)) << 20 if match else None
+    mib = decimal(match.group(1)) if match else None
+    return mib << 20 if mib is not None else None
 
 
 _ZONE = (
     r"^\s*(?:\[[^\]]*\]\s*)?(DMA32|DMA|Normal|Movable|HighMem)\s+"
-    r"(?:\[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\]|empty)\s*$"
+    r"(?:\[mem (0x[0-9a-fA-F]{1,16})-(0x[0-9a-fA-F]{1,16})\]|empty)\s*$"
 )
 """Compiled on first use (``re`` caches it): importing bootlog stays cheap for every command."""
 
@@ -91,7 +108,7 @@ def zone_ranges(log: str) -> dict[str, Range | None]:
         if match is None:
             continue
         name, start, end = match.groups()
-        zones[name] = None if start is None else Range(int(start, 16), int(end, 16) + 1)
+        zones[name] = None if start is None else _range(start, end)
     return zones
 
 

@@ -15,6 +15,7 @@ from crashmap import __version__
 from crashmap.bootlog import memory_lines, swiotlb_size
 from crashmap.errors import CrashmapError
 from crashmap.snapshot import Snapshot
+from crashmap.units import U64_MAX, decimal
 
 ROOT = Path(os.environ.get("CRASHMAP_ROOT", "/"))
 """Filesystem root to read from; tests point it at a fake tree."""
@@ -36,10 +37,7 @@ def _read(relative: str, limit: int = 16 << 20) -> str | None:
 
 def _read_int(relative: str) -> int | None:
     text = _read(relative)
-    try:
-        return int(text.strip()) if text is not None else None
-    except ValueError:
-        return None
+    return decimal(text) if text is not None else None
 
 
 def read_cmdline() -> str | None:
@@ -89,8 +87,9 @@ def balloon_in_modules(modules: str) -> bool:
 
 
 def swiotlb_from_cmdline(cmdline: str) -> int | None:
-    match = re.search(r"(?:^| )swiotlb=(\d+)", cmdline)
-    return int(match.group(1)) * 2048 if match else None  # IO_TLB_SIZE slabs of 2 KiB
+    match = re.search(r"(?:^| )swiotlb=([0-9]+)", cmdline)
+    slabs = decimal(match.group(1), U64_MAX // 2048) if match else None
+    return slabs * 2048 if slabs is not None else None  # IO_TLB_SIZE slabs of 2 KiB
 
 
 def capture() -> Snapshot:

@@ -17,6 +17,7 @@ from crashmap.errors import CrashmapError
 from crashmap.files import read_capped
 from crashmap.iomem import parse_iomem, read_text
 from crashmap.snapshot import SCHEMA_KEY, Snapshot, from_yaml
+from crashmap.units import U64_MAX, decimal
 
 DEMO_MAP = "x86_64-laptop-zenbook"
 """The bundled map shown when the live map cannot be read."""
@@ -218,15 +219,16 @@ def load_report_dir(path: Path) -> Snapshot:
             snapshot.arch = machine
             snapshot.arch_note = "from uname in the report"
     snapshot.hostname = found.get("hostname", "").strip() or (uname[1] if len(uname) > 1 else None)
-    meminfo = re.search(r"MemTotal:\s+(\d+) kB", found.get("meminfo", ""))
-    snapshot.mem_total = int(meminfo.group(1)) * 1024 if meminfo else None
+    meminfo = re.search(r"MemTotal:[ \t]+([0-9]+) kB", found.get("meminfo", ""))
+    kib = decimal(meminfo.group(1), U64_MAX >> 10) if meminfo else None
+    snapshot.mem_total = kib * 1024 if kib is not None else None
     snapshot.modules = found.get("modules")
     if found.get("dmesg"):
         snapshot.boot_log = memory_lines(found["dmesg"]) or None
     for key in ("kexec_crash_size", "kexec_crash_loaded"):
-        value = found.get(key, "").strip()
-        if value.isdigit():
-            setattr(snapshot, key, int(value) if key == "kexec_crash_size" else value == "1")
+        value = decimal(found.get(key, ""))
+        if value is not None:
+            setattr(snapshot, key, value if key == "kexec_crash_size" else value == 1)
     snapshot.kexec_crash_cma_ranges = found.get("kexec_crash_cma_ranges")
     if "zswap" in found:
         snapshot.zswap_enabled = found["zswap"].strip() in ("Y", "1")

@@ -11,9 +11,42 @@ TiB = 1 << 40
 PiB = 1 << 50
 EiB = 1 << 60
 
+U64_MAX = (1 << 64) - 1
+"""The largest address or size the kernel can hold (``unsigned long long``)."""
+
+_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _UNITS = (("EiB", EiB), ("PiB", PiB), ("TiB", TiB), ("GiB", GiB), ("MiB", MiB), ("KiB", KiB))
 _SHIFT = {"": 0, "k": 10, "m": 20, "g": 30, "t": 40, "p": 50, "e": 60}
 _SIZE_RE = re.compile(r"^\s*(0x[0-9a-f]+|\d+(?:\.\d+)?)\s*([kmgtpe]?)(?:i?b)?\s*$", re.IGNORECASE)
+
+
+def decimal(text: str, maximum: int = U64_MAX) -> int | None:
+    """``text`` as a number the kernel printed in decimal, else None: the one strict reader of
+    every decimal crashmap takes from a file (meminfo, /proc/modules, sysfs, versions).
+
+    ASCII digits only, surrounding whitespace allowed, at most ``maximum`` (and so at most 20
+    digits). ``str.isdigit()`` accepts ``²`` that ``int()`` refuses; ``int()`` accepts ``٣``,
+    ``+5`` and ``1_000`` and refuses 4301 digits: neither is how a kernel prints a number.
+    """
+    text = text.strip()
+    if not 0 < len(text) <= 20 or not text.isascii() or not text.isdigit():
+        return None
+    value = int(text)
+    return value if value <= maximum else None
+
+
+def hexadecimal(text: str, maximum: int = U64_MAX) -> int | None:
+    """``text`` as a hexadecimal number the kernel printed (``%llx``, optional ``0x``), else None.
+
+    ASCII hex digits only, at most ``maximum`` (16 digits for 64 bits).
+    """
+    text = text.strip()
+    if text[:2] in ("0x", "0X"):
+        text = text[2:]
+    if not 0 < len(text) <= 16 or not _HEX_DIGITS.issuperset(text):
+        return None
+    value = int(text, 16)
+    return value if value <= maximum else None
 
 
 def format_size(n: int, *, exact: bool = False) -> str:

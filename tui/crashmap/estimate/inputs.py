@@ -16,7 +16,7 @@ from collections import namedtuple
 from pathlib import Path
 
 from crashmap.arch import get_arch, normalize_arch
-from crashmap.units import KiB, MiB
+from crashmap.units import U64_MAX, KiB, MiB, decimal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 
@@ -110,8 +110,9 @@ def parse_modules(text: str) -> tuple[tuple[str, int], ...]:
     found = []
     for line in text.splitlines():
         parts = line.split()
-        if len(parts) >= 2 and parts[1].isdigit():
-            found.append((parts[0], int(parts[1])))
+        size = decimal(parts[1]) if len(parts) >= 2 else None
+        if size is not None:
+            found.append((parts[0], size))
     return tuple(found)
 
 
@@ -121,8 +122,9 @@ def parse_meminfo(text: str) -> dict[str, int]:
     for line in text.splitlines():
         key, sep, rest = line.partition(":")
         value = rest.split()
-        if sep and value and value[0].isdigit():
-            found[key.strip()] = int(value[0])
+        number = decimal(value[0], U64_MAX >> 10) if sep and value else None  # kB: bytes fit
+        if number is not None:
+            found[key.strip()] = number
     return found
 
 
@@ -136,7 +138,7 @@ def parse_os_release(text: str) -> dict[str, str]:
     return found
 
 
-_CONF_LINE = re.compile(r"^\s*(?:export\s+)?([A-Z_][A-Z0-9_]*)=[\"']?(-?\d+)[\"']?\s*(?:#.*)?$")
+_CONF_LINE = re.compile(r"^\s*(?:export\s+)?([A-Z_][A-Z0-9_]*)=[\"']?(-?)([0-9]+)[\"']?\s*(?:#.*)?$")
 
 
 def parse_calibrate_conf(text: str) -> dict[str, int]:
@@ -144,8 +146,9 @@ def parse_calibrate_conf(text: str) -> dict[str, int]:
     found: dict[str, int] = {}
     for line in text.splitlines():
         match = _CONF_LINE.match(line)
-        if match:
-            found[match.group(1)] = int(match.group(2))
+        number = decimal(match.group(3)) if match else None
+        if number is not None:
+            found[match.group(1)] = -number if match.group(2) else number
     return found
 
 
@@ -284,10 +287,11 @@ def live_extras(inputs: Inputs, root: Path | None = None) -> Inputs:
             if size:
                 put("initrd", size, f"/{relative} ({what})")
                 break
-        unpacked = _read(root, f"var/lib/kdump/size_initrd.img-{release}")
-        if unpacked and unpacked.strip().isdigit():
+        unpacked = decimal(_read(root, f"var/lib/kdump/size_initrd.img-{release}") or "",
+                           U64_MAX >> 20)
+        if unpacked is not None:
             # kdump-tools' initramfs hook stores `du -sm` of the unpacked initrd (MiB).
-            put("initrd_unpacked", int(unpacked.strip()) * MiB,
+            put("initrd_unpacked", unpacked * MiB,
                 f"/var/lib/kdump/size_initrd.img-{release} (du -sm)")
         meminfo = _read(root, f"var/lib/kdump/mem-{release}")
         if meminfo:

@@ -27,7 +27,7 @@ from crashmap.kernel.arith import crashkernel_add
 from crashmap.kernel.grammar import RANGE_ROUNDING, range_total_mem
 from crashmap.kernel.ranges import evaluate_table, explain_table
 from crashmap.kernel.render import canonical_size
-from crashmap.units import KiB, MiB, format_size
+from crashmap.units import KiB, MiB, decimal, format_size
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 
@@ -265,9 +265,9 @@ def machine_table(inputs: Inputs) -> tuple[str | None, str]:
 
 # --- which distribution ------------------------------------------------------------------------
 
-_EL = re.compile(r"\.el(\d+)")
-_FC = re.compile(r"\.fc(\d+)")
-_DEB = re.compile(r"\+deb(\d+)")
+_EL = re.compile(r"\.el([0-9]{1,9})")
+_FC = re.compile(r"\.fc([0-9]+)")
+_DEB = re.compile(r"\+deb([0-9]+)")
 _UBUNTU_FLAVOURS = ("-generic", "-lowlatency", "-raspi", "-aws", "-gcp", "-oracle", "-kvm",
                     "-oem", "-ibm")
 _SUSE_FLAVOURS = ("-default", "-64kb")
@@ -281,7 +281,7 @@ def distro_from_release(release: str | None) -> tuple[str | None, str]:
     if not release:
         return None, "no kernel release"
     if match := _EL.search(release):
-        major = int(match.group(1))
+        major = decimal(match.group(1))
         return ("fedora" if major >= 10 else "rhel-old"), f"kernel release {release} (.el{major})"
     if _FC.search(release):
         return "fedora", f"kernel release {release} (.fc)"
@@ -302,7 +302,7 @@ def distro_from_os_release(info: dict[str, str]) -> tuple[str | None, str]:
     ids = [info.get("ID", "").lower(), *info.get("ID_LIKE", "").lower().split()]
     version = info.get("VERSION_ID", "")
     codename = info.get("VERSION_CODENAME", "").lower()
-    major = int(version.split(".")[0]) if version.split(".")[0].isdigit() else None
+    major = decimal(version.split(".")[0])
     why = f"/etc/os-release ID={info.get('ID', '?')} VERSION_ID={version or '?'}"
     first = ids[0]
     if first == "fedora":

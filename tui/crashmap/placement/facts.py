@@ -5,13 +5,18 @@ from __future__ import annotations
 import re
 from collections import namedtuple
 
-_VERSION = r"^(\d+)\.(\d+)"
+from crashmap.units import decimal
+
+_VERSION = r"^([0-9]+)\.([0-9]+)"
 
 
 def kernel_version(release: str | None) -> tuple[int, int] | None:
     """``"6.17.2-300.fc43.x86_64"`` → ``(6, 17)``; None when it does not start with N.N."""
     match = re.match(_VERSION, release or "")
-    return (int(match.group(1)), int(match.group(2))) if match else None
+    if match is None:
+        return None
+    major, minor = decimal(match.group(1)), decimal(match.group(2))
+    return (major, minor) if major is not None and minor is not None else None
 
 
 def version_text(version: tuple[int, int]) -> str:
