@@ -21,6 +21,12 @@ from crashmap.errors import CrashmapError
 MAX_BYTES = 16 << 20
 """A real /proc/iomem is a few hundred KiB at most; refuse anything past this."""
 
+MAX_DEPTH = 32
+"""Nesting levels refused beyond this. The kernel indents at most MAX_IORES_LEVEL (5) levels
+(kernel/resource.c, ``r_show``) and real maps nest about that deep (the deepest real dump in
+tests/data/iomem has 6 levels); 32 leaves room for deep PCIe switch chains and keeps every
+consumer of the tree (JSON, rich trees, the TUI) far from Python's recursion limit."""
+
 HIDDEN_MESSAGE = "addresses are hidden: run as root, or load a snapshot"
 
 _FAST = re.compile(r"( *)([0-9a-f]{1,16})-([0-9a-f]{1,16}) : ([^<>←\t\u00a0]*)$")
@@ -87,10 +93,14 @@ class Resource:
         return self.start == other.start and self.end == other.end
 
     def walk(self) -> Iterator[Resource]:
-        """This resource and all its descendants, in file order."""
-        yield self
-        for child in self.children:
-            yield from child.walk()
+        """This resource and all its descendants, in file order (iteratively: any depth)."""
+        stack = [self]
+        pop, extend = stack.pop, stack.extend
+        while stack:
+            node = pop()
+            yield node
+            if node.children:
+                extend(reversed(node.children))
 
     def path(self) -> list[Resource]:
         """Ancestors from the top level down to this resource."""
@@ -116,8 +126,14 @@ class Iomem:
         """``# key: value`` lines before the first entry (provenance headers of shared dumps)."""
 
     def walk(self) -> Iterator[Resource]:
-        for root in self.roots:
-            yield from root.walk()
+        """Every resource, in file order."""
+        stack = self.roots[::-1]
+        pop, extend = stack.pop, stack.extend
+        while stack:
+            node = pop()
+            yield node
+            if node.children:
+                extend(reversed(node.children))
 
     def __len__(self) -> int:
         return sum(1 for _ in self.walk())
@@ -138,6 +154,29 @@ def read_text(data: bytes, path: str) -> str:
     return text
 
 
+def text_problem(text: str) -> tuple[int, str] | None:
+    """``(line, what)`` when ``text`` holds what no UTF-8 file can (a lone surrogate: the bytes
+    of a file that is not UTF-8, as ``surrogateescape`` decodes them), else None."""
+    if text.isascii():
+        return None
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        code = ord(text[error.start])
+        line = len((text[:error.start] + "x").splitlines())
+        byte = f" (byte 0x{code - 0xDC00:02x} read with surrogateescape)" \
+            if 0xDC80 <= code <= 0xDCFF else ""
+        return line, f"not UTF-8 text: U+{code:04X} is a lone surrogate{byte}"
+    return None
+
+
+def check_text(text: str, path: str) -> None:
+    """Refuse text that could not be saved as it is (see :func:`text_problem`)."""
+    problem = text_problem(text)
+    if problem is not None:
+        raise CrashmapError(problem[1], path=path, line=problem[0])
+
+
 def parse_iomem(text: str, path: str = "<iomem>") -> Iomem:
     """Parse /proc/iomem text (possibly pasted from a report) into an :class:`Iomem` tree."""
     enabled = gc.isenabled()
@@ -152,6 +191,7 @@ def parse_iomem(text: str, path: str = "<iomem>") -> Iomem:
 def _parse(text: str, path: str) -> Iomem:
     if len(text) > MAX_BYTES:
         raise CrashmapError("text is too large to be a /proc/iomem", path=path)
+    check_text(text, path)
     result = Iomem(roots=[], path=path)
     entries: list[Resource] = []
     last_entry_width = 0
@@ -286,6 +326,11 @@ def _build_tree(entries: list[Resource], result: Iomem) -> None:
                 disagreements += 1
         if stack:
             parent = stack[-1]
+            if len(stack) >= MAX_DEPTH:
+                raise CrashmapError(
+                    f"ranges nest more than {MAX_DEPTH} levels deep here; a real /proc/iomem "
+                    "nests a few levels (the kernel indents at most MAX_IORES_LEVEL = 5, "
+                    "kernel/resource.c r_show)", path=result.path, line=entry.line)
             entry.parent = parent
             entry.depth = parent.depth + 1
             parent.children.append(entry)
