@@ -48,7 +48,7 @@ def test_missing_fields_are_unknown():
 
 def test_unknown_keys_are_ignored_with_a_warning():
     snap = from_yaml("crashmap_snapshot: 1\nfuture_field: 3\niomem: '00000000-0fffffff : x'\n", "m")
-    assert snap.warnings == ["m: unknown key 'future_field' ignored"]
+    assert snap.warnings == ["m:2: unknown key 'future_field' ignored"]
 
 
 @pytest.mark.parametrize(

@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from typing import Any
 
 from crashmap.errors import CrashmapError
-from crashmap.iomem import Iomem, parse_iomem, read_text
+from crashmap.iomem import MAX_BYTES, Iomem, check_text, parse_iomem, read_text, text_problem
 from crashmap.memmap import MemoryMap, Range
+from crashmap.units import U64_MAX, hexadecimal
 
 SCHEMA_VERSION = 1
 SCHEMA_KEY = "crashmap_snapshot"
@@ -122,10 +123,9 @@ def parse_cma_ranges(text: str) -> list[Range]:
     ranges: list[Range] = []
     for line in text.split():
         start, _, end = line.partition("-")
-        try:
-            ranges.append(Range(int(start, 16), int(end, 16) + 1))
-        except ValueError:
-            continue
+        first, last = hexadecimal(start), hexadecimal(end)
+        if first is not None and last is not None and first <= last:
+            ranges.append(Range(first, last + 1))
     return ranges
 
 
@@ -142,7 +142,12 @@ _BlockDumper.add_representer(str, _represent_str)
 
 
 def to_mapping(snapshot: Snapshot) -> dict[str, Any]:
-    """The saved keys and their values: schema version first, iomem last, unknowns left out."""
+    """The saved keys and their values: schema version first, iomem last, unknowns left out.
+
+    A value no snapshot file can hold (a lone surrogate, an integer past 64 bits, a wrong type)
+    is refused with a :class:`CrashmapError` naming the key, as the readers refuse it: what is
+    saved loads back identical.
+    """
     data: dict[str, Any] = {SCHEMA_KEY: SCHEMA_VERSION}
     for name in _TYPES:
         if name == "iomem":
@@ -151,11 +156,15 @@ def to_mapping(snapshot: Snapshot) -> dict[str, Any]:
         if value is not None:
             data[name] = value
     data["iomem"] = snapshot.iomem
+    for key, value in data.items():
+        problem = field_problem(key, value) if key != SCHEMA_KEY else None
+        if problem:
+            raise CrashmapError(f"cannot save key {key!r}: it {problem}", path=snapshot.source)
     return data
 
 
 def to_yaml(snapshot: Snapshot) -> str:
-    """The snapshot as YAML text (schema version first, iomem last)."""
+    """The snapshot as YAML text (schema version first, iomem last): it loads back identical."""
     return yaml.dump(to_mapping(snapshot), Dumper=_BlockDumper, sort_keys=False,
                      allow_unicode=True, width=1 << 16)
 
@@ -167,19 +176,165 @@ def to_json_line(snapshot: Snapshot) -> str:
     return json.dumps(to_mapping(snapshot), ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
+_TAG = "tag:yaml.org,2002:"
+_KIND_OF_TAG = {"str": "str", "int": "int", "float": "float", "bool": "bool", "null": "None",
+                "timestamp": "timestamp", "binary": "bytes", "set": "set", "omap": "list",
+                "pairs": "list", "seq": "list", "map": "dict", "merge": "a merge key '<<'"}
+_INT_CHARS = 40
+"""Characters of a YAML integer read at most: 2**64-1 has 20 digits, 16 in hex; a longer one
+(``0x`` and 5000 digits, which Python's decimal limit does not stop) is refused unread."""
+
+
+def field_problem(key: str, value: Any) -> str | None:
+    """What makes ``value`` unfit for snapshot key ``key``, or None: the one rule that
+    :func:`from_yaml` applies to what it reads and :func:`to_yaml` to what it writes."""
+    kinds = _TYPES[key]
+    if value is None:
+        return None
+    if not isinstance(value, kinds) or (bool not in kinds and isinstance(value, bool)):
+        return f"must be {kinds[0].__name__}, not {type(value).__name__}"
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and not 0 <= value <= U64_MAX:
+        return "must be 0 .. 2**64-1 (sizes, addresses and counts are unsigned 64-bit)"
+    if isinstance(value, str):
+        problem = text_problem(value)
+        if problem is not None:
+            return f"is {problem[1]} (line {problem[0]} of the text)"
+    return None
+
+
+def _node_kind(node: Any) -> str:
+    """The Python type name a YAML node would load as (``dict``, ``list``, ``int``...), or its
+    tag when it has no standard type."""
+    tag = node.tag or ""
+    if tag.startswith(_TAG):
+        return _KIND_OF_TAG.get(tag[len(_TAG):], tag[len(_TAG):])
+    if isinstance(node, yaml.MappingNode):
+        return f"dict tagged {tag}"
+    if isinstance(node, yaml.SequenceNode):
+        return f"list tagged {tag}"
+    return tag
+
+
+def _node_value(key: str, node: Any, loader: Any, path: str) -> Any:
+    """The Python value of a scalar node of the type ``key`` takes; collections and other
+    types are refused with the line, unread (a nested or huge value costs nothing)."""
+    kinds = _TYPES[key]
+    line = node.start_mark.line + 1
+    tag = node.tag
+    if isinstance(node, yaml.ScalarNode):
+        if tag == _TAG + "null":
+            return None
+        if tag == _TAG + "str" and str in kinds:
+            return node.value
+        if tag == _TAG + "bool" and bool in kinds:
+            value = loader.bool_values.get(node.value.lower())
+            if value is not None:
+                return value
+            raise CrashmapError(f"key {key!r} must be bool: {node.value[:40]!r} is not true or "
+                                "false", path=path, line=line)
+        if tag == _TAG + "int" and int in kinds:
+            if len(node.value) > _INT_CHARS:
+                raise CrashmapError(f"key {key!r} must be 0 .. 2**64-1, not an integer of "
+                                    f"{len(node.value)} characters", path=path, line=line)
+            try:
+                return loader.construct_yaml_int(node)
+            except ValueError:
+                raise CrashmapError(f"key {key!r} must be int: {node.value!r} is not an integer",
+                                    path=path, line=line) from None
+    raise CrashmapError(f"key {key!r} must be {kinds[0].__name__}, not {_node_kind(node)}",
+                        path=path, line=line)
+
+
+def _refuse_anchors(text: str, path: str) -> None:
+    if "&" not in text and "*" not in text:  # no anchor or alias can be written without them
+        return
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise CrashmapError("YAML anchors and aliases are not allowed in a snapshot",
+                                path=path, line=event.start_mark.line + 1)
+
+
 def from_yaml(text: str, path: str) -> Snapshot:
-    """Load a snapshot, checking the schema, the types and refusing aliases."""
+    """Load a snapshot, checking the schema and the types, refusing aliases and duplicates.
+
+    Every problem is one :class:`CrashmapError` naming ``path`` and the line. Only the scalar
+    values of known keys are read; a mapping, list or other type where a string, integer or
+    boolean belongs is refused by its kind, never built.
+    """
+    if len(text) > MAX_BYTES:
+        raise CrashmapError("text is too large to be a snapshot", path=path)
+    check_text(text, path)
+    loader = _Loader(text)
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise CrashmapError("YAML anchors and aliases are not allowed in a snapshot", path=path)
-        data = yaml.load(text, Loader=_Loader)
+        _refuse_anchors(text, path)
+        root = loader.get_single_node()
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error).splitlines()[0]
         raise CrashmapError(f"not valid YAML: {problem}", path=path,
                             line=mark.line + 1 if mark else None) from None
-    return from_mapping(data, path, what="YAML")
+    try:
+        return _from_root(root, loader, path)
+    finally:
+        loader.dispose()
+
+
+def _from_root(root: Any, loader: Any, path: str) -> Snapshot:
+    if not isinstance(root, yaml.MappingNode):
+        if root is None:
+            kind = "empty"
+        elif isinstance(root, yaml.SequenceNode):
+            kind = "list"
+        else:
+            kind = _node_kind(root)
+        raise CrashmapError(f"a snapshot is a YAML mapping, this is {kind}", path=path)
+    values: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    warnings: list[str] = []
+    version: Any = None
+    for key_node, value_node in root.value:
+        line = key_node.start_mark.line + 1
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _TAG + "str":
+            shown = (repr(key_node.value[:40]) if isinstance(key_node, yaml.ScalarNode)
+                     else f"(a {_node_kind(key_node)})")
+            warnings.append(f"{path}:{line}: unknown key {shown} ignored")
+            continue
+        key = key_node.value
+        if key in lines:
+            raise CrashmapError(f"key {key[:40]!r} appears twice (first on line {lines[key]})",
+                                path=path, line=line)
+        lines[key] = line
+        if key == SCHEMA_KEY:
+            version = value_node
+            continue
+        if key == "source":
+            continue
+        if key not in _TYPES:
+            warnings.append(f"{path}:{line}: unknown key {key[:40]!r} ignored")
+            continue
+        value = _node_value(key, value_node, loader, path)
+        problem = field_problem(key, value)
+        if problem:
+            raise CrashmapError(f"key {key!r} {problem}", path=path,
+                                line=value_node.start_mark.line + 1)
+        if value is not None:
+            values[key] = value
+    if version is None:
+        raise CrashmapError(f"not a crashmap snapshot (no '{SCHEMA_KEY}' key)", path=path)
+    if not (isinstance(version, yaml.ScalarNode) and version.tag == _TAG + "int"
+            and version.value.strip() == str(SCHEMA_VERSION)):
+        shown = version.value[:20] if isinstance(version, yaml.ScalarNode) else \
+            f"(a {_node_kind(version)})"
+        raise CrashmapError(
+            f"snapshot schema version {shown} is not supported (this crashmap reads "
+            f"{SCHEMA_VERSION})", path=path, line=version.start_mark.line + 1)
+    if "iomem" not in values:
+        raise CrashmapError("snapshot has no 'iomem' text", path=path)
+    snapshot = Snapshot(**values, source=path)
+    snapshot.warnings.extend(warnings)
+    return snapshot
 
 
 def from_mapping(data: Any, path: str, *, line: int | None = None,
@@ -195,7 +350,7 @@ def from_mapping(data: Any, path: str, *, line: int | None = None,
     if version is None:
         raise CrashmapError(f"not a crashmap snapshot (no '{SCHEMA_KEY}' key)", path=path,
                             line=line)
-    if version != SCHEMA_VERSION or isinstance(version, bool):
+    if type(version) is not int or version != SCHEMA_VERSION:
         raise CrashmapError(
             f"snapshot schema version {version!r} is not supported (this crashmap reads "
             f"{SCHEMA_VERSION})", path=path, line=line)
@@ -210,11 +365,9 @@ def from_mapping(data: Any, path: str, *, line: int | None = None,
             continue
         if value is None:
             continue
-        expected = _TYPES[key]
-        if not isinstance(value, expected) or (bool not in expected and isinstance(value, bool)):
-            raise CrashmapError(
-                f"key {key!r} must be {expected[0].__name__}, not {type(value).__name__}",
-                path=path, line=line)
+        problem = field_problem(key, value)
+        if problem:
+            raise CrashmapError(f"key {key!r} {problem}", path=path, line=line)
         values[key] = value
     if "iomem" not in values:
         raise CrashmapError("snapshot has no 'iomem' text", path=path, line=line)
