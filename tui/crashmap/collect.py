@@ -19,6 +19,7 @@ import re
 
 from crashmap.errors import CrashmapError
 from crashmap.snapshot import Snapshot
+from crashmap.units import decimal
 
 MAGIC = "crashmap-collect 1"
 FILE_NAME = "crashmap-collect.txt"
@@ -87,14 +88,14 @@ def _body(lines: list[str]) -> str:
 
 
 def _int(text: str | None) -> int | None:
-    value = (text or "").strip()
-    return int(value) if value.isdigit() else None
+    return decimal(text or "")
 
 
 def snapshot_from_collect(text: str, name: str) -> Snapshot:
     """The snapshot a bundle describes; raises :class:`CrashmapError` if it has no iomem."""
     from crashmap.bootlog import memory_lines, swiotlb_size
     from crashmap.live import INITRD_FILES, KERNEL_FILES, balloon_in_modules, swiotlb_from_cmdline
+    from crashmap.sources import mem_total
 
     found = sections(text, name)
 
@@ -120,8 +121,7 @@ def snapshot_from_collect(text: str, name: str) -> Snapshot:
         snapshot.arch_note = "from uname -m in the collect bundle"
     release = cmd("uname -r") or None
     snapshot.kernel_release = release
-    meminfo = re.search(r"MemTotal:\s+(\d+) kB", file("/proc/meminfo") or "")
-    snapshot.mem_total = int(meminfo.group(1)) * 1024 if meminfo else None
+    snapshot.mem_total = mem_total(file("/proc/meminfo"))
     snapshot.page_size = _int(cmd("getconf PAGESIZE"))
     snapshot.cpu_count = _int(cmd("getconf _NPROCESSORS_CONF"))
     for field, paths in _KEXEC.items():

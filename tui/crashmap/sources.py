@@ -17,7 +17,7 @@ from crashmap.errors import CrashmapError
 from crashmap.files import read_capped
 from crashmap.iomem import parse_iomem, read_text
 from crashmap.snapshot import SCHEMA_KEY, Snapshot, from_yaml
-from crashmap.units import U64_MAX, decimal
+from crashmap.units import decimal
 
 DEMO_MAP = "x86_64-laptop-zenbook"
 """The bundled map shown when the live map cannot be read."""
@@ -62,8 +62,9 @@ def _load_path_or_map(spec: str) -> Snapshot:
             return load_jsonl_record(path)
         return load_file(path)
     head, colon, line = spec.rpartition(":")
-    if colon and line.isdigit() and Path(head).suffix in JSONL_SUFFIXES and Path(head).is_file():
-        return load_jsonl_record(Path(head), int(line))
+    number = decimal(line) if colon else None
+    if number is not None and Path(head).suffix in JSONL_SUFFIXES and Path(head).is_file():
+        return load_jsonl_record(Path(head), number)
     maps = bundled_maps()
     name = DEMO_MAP if spec == "demo" else spec
     if name in maps:
@@ -219,9 +220,7 @@ def load_report_dir(path: Path) -> Snapshot:
             snapshot.arch = machine
             snapshot.arch_note = "from uname in the report"
     snapshot.hostname = found.get("hostname", "").strip() or (uname[1] if len(uname) > 1 else None)
-    meminfo = re.search(r"MemTotal:[ \t]+([0-9]+) kB", found.get("meminfo", ""))
-    kib = decimal(meminfo.group(1), U64_MAX >> 10) if meminfo else None
-    snapshot.mem_total = kib * 1024 if kib is not None else None
+    snapshot.mem_total = mem_total(found.get("meminfo"))
     snapshot.modules = found.get("modules")
     if found.get("dmesg"):
         snapshot.boot_log = memory_lines(found["dmesg"]) or None
@@ -233,6 +232,14 @@ def load_report_dir(path: Path) -> Snapshot:
     if "zswap" in found:
         snapshot.zswap_enabled = found["zswap"].strip() in ("Y", "1")
     return snapshot
+
+
+def mem_total(meminfo: str | None) -> int | None:
+    """Bytes of ``MemTotal`` in /proc/meminfo text (which counts kB), or None."""
+    from crashmap.estimate.inputs import parse_meminfo
+
+    kib = parse_meminfo(meminfo or "").get("MemTotal")
+    return kib * 1024 if kib is not None else None
 
 
 def _sos_files(path: Path) -> dict[str, str]:
