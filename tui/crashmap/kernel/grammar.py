@@ -15,6 +15,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to 
 
 from crashmap.arch import Arch, get_arch
 from crashmap.errors import CrashmapError
+from crashmap.kernel.cmdline_limit import kernel_view, overflow_of
 from crashmap.kernel.memparse import U64_MASK, memparse
 from crashmap.units import MiB, format_size
 
@@ -28,7 +29,10 @@ RANGE_ROUNDING = 128 * MiB
 """``roundup(system_ram, SZ_128M)``: used only to match range entries (spec §2.5)."""
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Literal
+
+    from crashmap.kernel.cmdline_limit import Overflow
 
     WordKind = Literal["plain", "high", "low", "cma"]
     WordStatus = Literal["used", "overridden", "ignored"]
@@ -90,12 +94,12 @@ class SubParse(namedtuple("SubParse", _SUBPARSE_FIELDS, defaults=(0, 0, None, No
 
 
 _RESULT_FIELDS = ("cmdline arch system_ram ret crash_size crash_base low_size cma_size high "
-                  "cma_kept messages error error_code words plain kernel")
+                  "cma_kept messages error error_code words plain kernel overflow")
 AUTO_MESSAGE = "Using crashkernel=auto, the size chosen is a best effort estimation."
 """What a RHEL <= 8 kernel prints when it substitutes its table for ``auto``."""
 
 
-class CrashkernelResult(namedtuple("CrashkernelResult", _RESULT_FIELDS, defaults=(None,))):
+class CrashkernelResult(namedtuple("CrashkernelResult", _RESULT_FIELDS, defaults=(None, None))):
     """What ``parse_crashkernel()`` leaves in its outputs for one command line on one arch.
 
     ``crash_size``/``crash_base``/``low_size`` are the kernel's variables, meaningful only when
@@ -126,6 +130,9 @@ class CrashkernelResult(namedtuple("CrashkernelResult", _RESULT_FIELDS, defaults
     """The parse of the last plain word, if one exists."""
     kernel: TargetKernel | None
     """The kernel whose rules were applied (None: the newest kernel modelled)."""
+    overflow: Overflow | None
+    """The line given was longer than the kernel keeps (COMMAND_LINE_SIZE): what was cut off;
+    ``cmdline`` is what the kernel kept. None otherwise."""
 
     @property
     def ok(self) -> bool:
@@ -184,69 +191,86 @@ def range_total_mem(system_ram: int) -> int:
     return ((system_ram + RANGE_ROUNDING - 1) & U64_MASK) // RANGE_ROUNDING * RANGE_ROUNDING
 
 
-def _parse_ranges(line: str, pos: int, system_ram: int) -> SubParse:
-    """``start-[end]:size[,...][@offset]`` exactly as ``parse_crashkernel_mem()`` (spec §2.5)."""
-    total = range_total_mem(system_ram)
+def _scan_ranges(line: str, pos: int) -> tuple[tuple[tuple[int, int, int, int], ...], str | None]:
+    """Read ``start-[end]:size[,...]`` once: every entry as ``(start, end, size, end of size)``
+    and the message of the syntax error that stops the scan (None: it stops at a character that
+    is not ``,``, the end of the table). Tokens do not depend on RAM, so one scan serves every
+    RAM size (:func:`plain_value_parser`)."""
+    entries: list[tuple[int, int, int, int]] = []
     cur = pos
-    index = 0
-
-    def fail(message: str, size: int = 0) -> SubParse:
-        return SubParse(EINVAL, size, 0, f"crashkernel: {message}", "range", total)
-
     while True:
         start, tmp = memparse(line, cur)
         if tmp == cur:
-            return fail("Memory value expected")
+            return tuple(entries), "Memory value expected"
         cur = tmp
         if _char(line, cur) != "-":
-            return fail("'-' expected")
+            return tuple(entries), "'-' expected"
         cur += 1
         end = U64_MASK
         if _char(line, cur) != ":":
             end, tmp = memparse(line, cur)
             if tmp == cur:
-                return fail("Memory value expected")
+                return tuple(entries), "Memory value expected"
             cur = tmp
             if end <= start:
-                return fail("end <= start")
+                return tuple(entries), "end <= start"
         if _char(line, cur) != ":":
-            return fail("':' expected")
+            return tuple(entries), "':' expected"
         cur += 1
         size, tmp = memparse(line, cur)
         if tmp == cur:
-            return fail("Memory value expected")
+            return tuple(entries), "Memory value expected"
         cur = tmp
+        entries.append((start, end, size, cur))
+        if _char(line, cur) != ",":  # any other char ends the table (no match: nothing)
+            return tuple(entries), None
+        cur += 1
+
+
+def _match_ranges(line: str, entries: tuple[tuple[int, int, int, int], ...], stop: str | None,
+                  total: int) -> SubParse:
+    """``parse_crashkernel_mem()`` at rounded RAM ``total`` (spec §2.5), over the scanned
+    entries: for each entry, in order, ``size >= total`` rejects the word, ``start <= total <
+    end`` matches; the scan's syntax error is reached only when no entry stopped before it."""
+    for index, (start, end, size, cur) in enumerate(entries):
         if size >= total:  # checked for every examined entry, matching or not
-            return fail("invalid size")
+            return SubParse(EINVAL, 0, 0, "crashkernel: invalid size", "range", total)
         if start <= total < end:
             break
-        separator = _char(line, cur)
-        cur += 1
-        if separator != ",":  # no match: any other char ends the loop silently
-            return SubParse(0, 0, 0, "crashkernel size resulted in zero bytes", "range", total)
-        index += 1
+    else:
+        if stop is not None:
+            return SubParse(EINVAL, 0, 0, f"crashkernel: {stop}", "range", total)
+        return SubParse(0, 0, 0, "crashkernel size resulted in zero bytes", "range", total)
     if size == 0:
         return SubParse(0, 0, 0, "crashkernel size resulted in zero bytes", "range", total, index)
-    while cur < len(line) and line[cur] not in " @":  # junk after the match is accepted
-        cur += 1
-    base = 0
-    if _char(line, cur) == "@":
-        cur += 1
-        base, tmp = memparse(line, cur)
-        if tmp == cur:
-            return SubParse(EINVAL, size, 0, "crashkernel: Memory value expected after '@'",
-                            "range", total, index)
+    space, at = line.find(" ", cur), line.find("@", cur)  # junk after the match is accepted
+    if at == -1 or (space != -1 and space < at):
+        return SubParse(0, size, 0, None, "range", total, index)
+    base, tmp = memparse(line, at + 1)
+    if tmp == at + 1:
+        return SubParse(EINVAL, size, 0, "crashkernel: Memory value expected after '@'",
+                        "range", total, index)
     return SubParse(0, size, base, None, "range", total, index)
 
 
-def parse_plain_value(line: str, pos: int, system_ram: int) -> SubParse:
-    """Range syntax iff a ``:`` comes before the first space after ``pos`` (spec §2.3)."""
+def plain_value_parser(line: str, pos: int) -> Callable[[int], SubParse]:
+    """``parse(system_ram)`` for the plain word's value at ``line[pos:]``: the syntax is decided
+    and the range entries read once, then each RAM size costs one pass over the entries, no
+    re-reading (what :func:`crashmap.kernel.ranges.explain_table` needs for every step)."""
     colon = line.find(":", pos)
     if colon != -1:
         space = line.find(" ", pos)
         if space == -1 or colon < space:
-            return _parse_ranges(line, pos, system_ram)
-    return _parse_simple(line, pos)
+            entries, stop = _scan_ranges(line, pos)
+            return lambda system_ram: _match_ranges(line, entries, stop,
+                                                    range_total_mem(system_ram))
+    simple = _parse_simple(line, pos)
+    return lambda system_ram: simple
+
+
+def parse_plain_value(line: str, pos: int, system_ram: int) -> SubParse:
+    """Range syntax iff a ``:`` comes before the first space after ``pos`` (spec §2.3)."""
+    return plain_value_parser(line, pos)(system_ram)
 
 
 def _parse_suffix(line: str, pos: int, suffix: str) -> SubParse:
@@ -303,7 +327,9 @@ def parse_crashkernel(cmdline: str, system_ram: int, arch: str | Arch, *,
     spec = arch_for(arch if isinstance(arch, Arch) else get_arch(arch), kernel)
     if not 0 <= system_ram <= U64_MASK:
         raise CrashmapError(f"system RAM must be 0 .. 2**64-1 bytes, not {system_ram}")
-    line = cmdline.split("\0", 1)[0]
+    given = cmdline.split("\0", 1)[0]
+    line, length = kernel_view(given, spec.name)
+    overflow = overflow_of(given, line, length, spec.name)
     words = find_words(line, cma_suffix=knows_cma_suffix(kernel))
     messages: list[str] = []
     legacy = legacy_x86_parse(spec, kernel)
@@ -368,6 +394,7 @@ def parse_crashkernel(cmdline: str, system_ram: int, arch: str | Arch, *,
         crash_base=crash_base, low_size=low_size, cma_size=cma_size, high=high,
         cma_kept=cma_kept, messages=tuple(messages), error=error, error_code=error_code,
         words=uses, plain=plain if plain.ret != ENOENT else None, kernel=kernel,
+        overflow=overflow,
     )
 
 

@@ -11,8 +11,20 @@ from collections import namedtuple
 from functools import lru_cache
 
 from crashmap.errors import CrashmapError
-from crashmap.kernel.grammar import NAME, RANGE_ROUNDING, parse_plain_value, range_total_mem
+from crashmap.kernel.grammar import (
+    NAME,
+    RANGE_ROUNDING,
+    parse_plain_value,
+    plain_value_parser,
+    range_total_mem,
+)
 from crashmap.kernel.memparse import U64_MASK, memparse
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from crashmap.kernel.grammar import SubParse
 
 RAM_LIMIT = 1 << 64
 """Exclusive upper bound of ``system_ram`` (an unsigned 64-bit value)."""
@@ -162,8 +174,9 @@ def explain_table(table: str) -> RangeTable:
         spans.append((ram_from, ram_to))
     spans.append((top + 1, RAM_LIMIT))  # roundup() wraps to 0 in the last 128 MiB
     steps: list[Step] = []
+    parse = plain_value_parser(value, 0)  # the entries are read once for every span
     for ram_from, ram_to in spans:
-        for step in _steps_for_span(value, ram_from, ram_to):
+        for step in _steps_for_span(parse, ram_from, ram_to):
             previous = steps[-1] if steps else None
             if previous and (previous.size, previous.entry, previous.reason) == (
                     step.size, step.entry, step.reason):
@@ -174,9 +187,10 @@ def explain_table(table: str) -> RangeTable:
     return RangeTable(value, entries, tuple(steps), problem)
 
 
-def _steps_for_span(value: str, ram_from: int, ram_to: int) -> list[Step]:
+def _steps_for_span(parse: Callable[[int], SubParse], ram_from: int,
+                    ram_to: int) -> list[Step]:
     """One span of constant rounded RAM, split where ``size >= system_ram`` stops applying."""
-    parsed = parse_plain_value(value, 0, ram_from)
+    parsed = parse(ram_from)
     if parsed.ret:
         return [Step(ram_from, ram_to, 0, parsed.matched_entry, parsed.message)]
     if not parsed.size:
