@@ -8,6 +8,7 @@ from collections import namedtuple
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 
 from crashmap.arch import Arch
+from crashmap.kernel.cmdline_limit import COMMAND_LINE_SIZES
 from crashmap.kernel.grammar import CrashkernelResult, WordUse
 from crashmap.kernel.memparse import memparse
 from crashmap.kernel.ranges import RangeEntry, explain_table
@@ -49,7 +50,7 @@ def lint_crashkernel(result: CrashkernelResult) -> tuple[Lint, ...]:
     from crashmap.kernel.versions import arch_for
 
     arch = arch_for(result.arch, result.kernel)
-    findings: list[Lint] = []
+    findings: list[Lint] = _length_findings(result)
     for use in result.words:
         findings.extend(_word_findings(use, result, arch))
     findings.extend(_proposal_findings(result))
@@ -62,6 +63,27 @@ def lint_crashkernel(result: CrashkernelResult) -> tuple[Lint, ...]:
 
     findings.extend(form_findings(result))
     return tuple(findings)
+
+
+def _length_findings(result: CrashkernelResult) -> list[Lint]:
+    """A line longer than the kernel keeps loses every parameter past the cut."""
+    cut = result.overflow
+    if cut is None:
+        return []
+    limit = COMMAND_LINE_SIZES[result.arch]
+    lost = []
+    if cut.lost:
+        verb = "never reaches" if cut.lost == 1 else "never reach"
+        lost.append(f"{cut.lost} crashkernel= word{'s' if cut.lost != 1 else ''} after the cut "
+                    f"{verb} the kernel")
+    if cut.split:
+        lost.append("the last crashkernel= word it keeps is cut in half")
+    return [Lint(
+        "cmdline-too-long", "error" if lost else "warning",
+        f"the command line is {cut.length} bytes; the kernel on {result.arch} keeps the first "
+        f"{cut.kept}" + (f": {'; '.join(lost)}" if lost else ""),
+        f"the kernel copies at most COMMAND_LINE_SIZE ({limit.size}, {limit.source}) bytes of "
+        "the boot loader's command line and drops the rest, parameters and all")]
 
 
 def _q(text: str) -> str:
@@ -259,14 +281,12 @@ def _range_findings(result: CrashkernelResult) -> list[Lint]:
             "a range table is a step function of RAM rounded up to 128 MiB, so a little more or "
             "less memory (a DIMM, firmware reservations, mem=) crosses the cliff (spec §2.5)")
     entries = table.entries
-    for i, a in enumerate(entries):
-        for j in range(i + 1, len(entries)):
-            b = entries[j]
-            if max(a.start, b.start) < min(_end(a), _end(b)):
-                add("range-overlap", "warning",
-                    f"entries {i + 1} ({_entry_text(a)}) and {j + 1} ({_entry_text(b)}) overlap",
-                    "the kernel takes the first matching entry, so the later one never applies "
-                    "where they overlap (spec §2.5)")
+    for i, j in _overlaps(entries):
+        a, b = entries[i], entries[j]
+        add("range-overlap", "warning",
+            f"entries {i + 1} ({_entry_text(a)}) and {j + 1} ({_entry_text(b)}) overlap",
+            "the kernel takes the first matching entry, so the later one never applies "
+            "where they overlap (spec §2.5)")
     ordered = sorted(entries, key=lambda e: e.start)
     for a, b in zip(ordered, ordered[1:], strict=False):
         if _end(a) < b.start:
@@ -279,6 +299,20 @@ def _range_findings(result: CrashkernelResult) -> list[Lint]:
             "the kernel stops at the first match, so this RAM passes but larger or smaller "
             "machines that read further are rejected (spec §2.5)")
     return found
+
+
+def _overlaps(entries: tuple[RangeEntry, ...]) -> list[tuple[int, int]]:
+    """Pairs ``(i, j)``, ``i < j``, of overlapping entries: each entry with the one reaching
+    furthest among those that start before it (one sort and one sweep, not every pair)."""
+    order = sorted(range(len(entries)), key=lambda k: (entries[k].start, k))
+    pairs: set[tuple[int, int]] = set()
+    reach = None  # index of the entry that ends last among those swept so far
+    for k in order:
+        if reach is not None and entries[k].start < _end(entries[reach]):
+            pairs.add((min(reach, k), max(reach, k)))
+        if reach is None or _end(entries[k]) > _end(entries[reach]):
+            reach = k
+    return sorted(pairs)
 
 
 def _end(entry: RangeEntry) -> int:
