@@ -24,6 +24,7 @@ from crashmap.errors import CrashmapError
 from crashmap.export.common import NAME, WHITESPACE, ExportInput
 from crashmap.export.diff import CmdlineDiff, DiffWord, cmdline_diff, diff_words
 from crashmap.kernel.cmdline_edit import crashkernel_spans, init_args_start, replace_crashkernel
+from crashmap.kernel.cmdline_limit import check_length
 from crashmap.kernel.grammar import CrashkernelResult, find_words, parse_crashkernel
 from crashmap.units import format_size
 
@@ -166,7 +167,8 @@ def export(fmt: str, words: Sequence[str] | str, current_cmdline: str | None,
     ``kernel`` is the target kernel (:class:`~crashmap.kernel.target.TargetKernel`; None: the
     snapshot's release, else the newest kernel modelled).
 
-    Raises :class:`CrashmapError` for an unknown format or a word that is not ``crashkernel=``.
+    Raises :class:`CrashmapError` for an unknown format, a word that is not ``crashkernel=`` or
+    a current line longer than any kernel command line (:func:`check_length`).
     A plan the kernel rejects is still exported (``result.rejected`` says so, and a warning).
     """
     if fmt not in FORMATS:
@@ -174,6 +176,7 @@ def export(fmt: str, words: Sequence[str] | str, current_cmdline: str | None,
     plan = _normalize_words(words)
     if current_cmdline is None:
         current_cmdline = (snapshot.cmdline if snapshot is not None else None) or ""
+    check_length(current_cmdline, "the current command line")
     spec = _resolve_arch(arch, snapshot)
     if ram is None and snapshot is not None:
         ram = snapshot.system_ram
@@ -326,6 +329,8 @@ def _check(data: ExportInput, ram: int | None,
     plan = parse_crashkernel(" ".join(data.words), ram, data.arch, kernel=kernel)
     line = data.new[:-1] if data.new.endswith("\n") else data.new  # a file's newline, not the
     new = parse_crashkernel(line, ram, data.arch, kernel=kernel)  # kernel's (spec §2.10)
+    warnings.extend(str(finding) for finding in lint_crashkernel(new)
+                    if finding.code == "cmdline-too-long")
     if data.words:
         if not plan.ok:
             warnings.append(f"the kernel rejects the plan: {plan.error}")

@@ -5,7 +5,10 @@ Pure functions on strings; no terminal imports (the TUI colours the structured f
 
 from __future__ import annotations
 
+import re
 from collections import namedtuple
+
+from crashmap.kernel.cmdline_limit import check_length
 
 WHITESPACE = " \t\n\r\v\f"
 """What separates parameters for display (the same set as ``crashmap.kernel.cmdline_edit``)."""
@@ -38,24 +41,24 @@ class CmdlineDiff(namedtuple("CmdlineDiff", "current new removed added")):
         return {"removed": [w.text for w in self.removed], "added": [w.text for w in self.added]}
 
 
+_WORD = f"[^{re.escape(WHITESPACE)}]+"
+
+
 def split_words(line: str) -> list[DiffWord]:
     """The whitespace-separated words of ``line`` with their offsets."""
-    words, pos, n = [], 0, len(line)
-    while pos < n:
-        while pos < n and line[pos] in WHITESPACE:
-            pos += 1
-        end = pos
-        while end < n and line[end] not in WHITESPACE:
-            end += 1
-        if end > pos:
-            words.append(DiffWord(pos, end, line[pos:end]))
-        pos = end
-    return words
+    return [DiffWord(m.start(), m.end(), m.group()) for m in re.finditer(_WORD, line)]
+
+
+MAX_EDITS = 200
+"""Word edits :func:`_common` searches for at most. A plan changes a few words; past this many
+the rest of the middle is shown as removed and added (still a common subsequence, no longer the
+longest), so the work stays linear in the line's length."""
 
 
 def _common(a: list[str], b: list[str]) -> tuple[set[int], set[int]]:
-    """Indexes of ``a`` and of ``b`` in one longest common subsequence (plain dynamic program;
-    command lines have tens of words, and the common prefix and suffix are trimmed first)."""
+    """Indexes of ``a`` and of ``b`` in one longest common subsequence when the lists differ in
+    at most :data:`MAX_EDITS` words (Myers' O((N+M)·D) greedy diff), else in their common
+    prefix and suffix; both trimmed first."""
     head = 0
     while head < len(a) and head < len(b) and a[head] == b[head]:
         head += 1
@@ -66,28 +69,70 @@ def _common(a: list[str], b: list[str]) -> tuple[set[int], set[int]]:
     keep_a = set(range(head)) | set(range(len(a) - tail, len(a)))
     keep_b = set(range(head)) | set(range(len(b) - tail, len(b)))
     mid_a, mid_b = a[head:len(a) - tail], b[head:len(b) - tail]
-    rows, cols = len(mid_a), len(mid_b)
-    table = [[0] * (cols + 1) for _ in range(rows + 1)]
-    for i in range(rows - 1, -1, -1):
-        row, below = table[i], table[i + 1]
-        for j in range(cols - 1, -1, -1):
-            row[j] = below[j + 1] + 1 if mid_a[i] == mid_b[j] else max(below[j], row[j + 1])
-    i = j = 0
-    while i < rows and j < cols:
-        if mid_a[i] == mid_b[j]:
-            keep_a.add(head + i)
-            keep_b.add(head + j)
-            i += 1
-            j += 1
-        elif table[i + 1][j] >= table[i][j + 1]:
-            i += 1
-        else:
-            j += 1
+    for i, j in _snakes(mid_a, mid_b):
+        keep_a.add(head + i)
+        keep_b.add(head + j)
     return keep_a, keep_b
 
 
+def _snakes(a: list[str], b: list[str]) -> list[tuple[int, int]]:
+    """Matched index pairs of a shortest edit script from ``a`` to ``b`` (none when more than
+    :data:`MAX_EDITS` edits are needed)."""
+    n, m = len(a), len(b)
+    if not n or not m:
+        return []
+    offset = n + m + 1  # room for diagonals -(n+m)-1 .. n+m+1
+    frontier = [0] * (2 * offset + 2)  # furthest x reached on each diagonal k = x - y
+    trace: list[list[int]] = []
+    for depth in range(min(n + m, MAX_EDITS) + 1):
+        trace.append(frontier[offset - depth - 1:offset + depth + 2])  # diagonals -d-1 .. d+1
+        for k in range(-depth, depth + 1, 2):
+            if k == -depth or (k != depth and frontier[offset + k - 1] < frontier[offset + k + 1]):
+                x = frontier[offset + k + 1]  # a step down: one word of b added
+            else:
+                x = frontier[offset + k - 1] + 1  # a step right: one word of a removed
+            y = x - k
+            while x < n and y < m and a[x] == b[y]:
+                x += 1
+                y += 1
+            frontier[offset + k] = x
+            if x >= n and y >= m:
+                return _backtrack(trace, a, b, depth, k)
+    return []
+
+
+def _backtrack(trace: list[list[int]], a: list[str], b: list[str], depth: int,
+               k: int) -> list[tuple[int, int]]:
+    """The diagonal runs (equal words) of the path that reached the end at ``depth``."""
+    pairs: list[tuple[int, int]] = []
+    x, y = len(a), len(b)
+    for d in range(depth, 0, -1):
+        frontier, base = trace[d], d + 1  # trace[d][base + k] is diagonal k before round d
+        down = k == -d or (k != d and frontier[base + k - 1] < frontier[base + k + 1])
+        k = k + 1 if down else k - 1
+        start_x = frontier[base + k]
+        start_y = start_x - k
+        mid_x = start_x if down else start_x + 1
+        mid_y = mid_x - (k - 1 if down else k + 1)
+        while x > mid_x and y > mid_y:
+            x -= 1
+            y -= 1
+            pairs.append((x, y))
+        x, y = start_x, start_y
+    while x > 0 and y > 0:
+        x -= 1
+        y -= 1
+        pairs.append((x, y))
+    return pairs
+
+
 def diff_words(current: str, new: str) -> CmdlineDiff:
-    """The structured difference between two whole command lines (see :class:`CmdlineDiff`)."""
+    """The structured difference between two whole command lines (see :class:`CmdlineDiff`).
+
+    Raises :class:`~crashmap.errors.CrashmapError` for a line longer than any kernel command
+    line could be (:func:`crashmap.kernel.cmdline_limit.check_length`)."""
+    check_length(current, "the current command line")
+    check_length(new, "the new command line")
     old_words, new_words = split_words(current), split_words(new)
     keep_old, keep_new = _common([w.text for w in old_words], [w.text for w in new_words])
     removed = tuple(w for i, w in enumerate(old_words) if i not in keep_old)
