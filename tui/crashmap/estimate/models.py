@@ -206,11 +206,28 @@ def calibrate_constants(inputs: Inputs) -> tuple[dict[str, int] | None, dict[str
         if absent:
             return None, {}, [f"calibrate ({', '.join(absent)} not in calibrate.conf)"]
         where = inputs.source("calibrate")
+        problem = _calibrate_problem(conf)
+        if problem:
+            return None, {}, [f"calibrate ({problem} in calibrate.conf)"]
         return {k: conf[k] for k in CALIBRATE_KEYS}, {k: where for k in CALIBRATE_KEYS}, []
     builtin = BUILTIN_CALIBRATE.get(inputs.arch)
     if builtin is None or (inputs.page_size or 4096) != builtin["PAGESIZE"][0]:
         return None, {}, ["calibrate"]
     return ({k: v for k, (v, _) in builtin.items()}, {k: s for k, (_, s) in builtin.items()}, [])
+
+
+def _calibrate_problem(conf: dict[str, int]) -> str | None:
+    """Why calibrate.conf constants cannot be used (calibrate.cc divides by PAGESIZE and by
+    PAGESIZE - SIZEOFPAGE, and every constant is a size), or None."""
+    negative = [k for k in CALIBRATE_KEYS if conf[k] < 0]
+    if negative:
+        return f"{negative[0]} {conf[negative[0]]} is negative"
+    page, struct = conf["PAGESIZE"], conf["SIZEOFPAGE"]
+    if page < 1024 or page & (page - 1):
+        return f"PAGESIZE {page} is not a page size"
+    if not 0 < struct < page:
+        return f"SIZEOFPAGE {struct} is not the size of a struct page below PAGESIZE {page}"
+    return None
 
 
 def suse_calibrate(inputs: Inputs) -> ModelResult:
