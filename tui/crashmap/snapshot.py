@@ -78,6 +78,8 @@ class Snapshot:
         """Where this came from, for people: ``live``, a path, ``demo``, a bundled map name."""
         self.warnings: list[str] = []
         """Diagnostics from loading (unknown keys, guessed arch); not saved."""
+        self.key_lines: dict[str, int] = {}
+        """Line of each key in the file it was read from, for later messages; not saved."""
         for key, value in facts.items():
             if key not in _TYPES:
                 raise TypeError(f"Snapshot has no field {key!r}")
@@ -334,6 +336,7 @@ def _from_root(root: Any, loader: Any, path: str) -> Snapshot:
         raise CrashmapError("snapshot has no 'iomem' text", path=path)
     snapshot = Snapshot(**values, source=path)
     snapshot.warnings.extend(warnings)
+    snapshot.key_lines = lines
     return snapshot
 
 

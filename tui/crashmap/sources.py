@@ -155,6 +155,11 @@ def settle_arch(snapshot: Snapshot, arch: str | None) -> None:
         snapshot.arch_note = "given with --arch"
         return
     if snapshot.arch:
+        try:
+            normalize_arch(snapshot.arch)
+        except CrashmapError as error:
+            raise CrashmapError(f"{error.message}; give --arch", path=snapshot.source,
+                                line=snapshot.key_lines.get("arch")) from None
         return
     if snapshot.hidden:
         snapshot.arch, snapshot.arch_note = "x86_64", "unknown (addresses hidden); assuming x86_64"
