@@ -15,8 +15,6 @@ SOURCEs.
 
 from __future__ import annotations
 
-import re
-
 from crashmap.errors import CrashmapError
 from crashmap.snapshot import Snapshot
 from crashmap.units import decimal

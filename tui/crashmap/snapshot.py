@@ -10,17 +10,16 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
-
 import yaml
-
-if TYPE_CHECKING:
-    from typing import Any
 
 from crashmap.errors import CrashmapError
 from crashmap.iomem import MAX_BYTES, Iomem, check_text, parse_iomem, read_text, text_problem
 from crashmap.memmap import MemoryMap, Range
 from crashmap.units import U64_MAX, hexadecimal
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+if TYPE_CHECKING:
+    from typing import Any
 
 SCHEMA_VERSION = 1
 SCHEMA_KEY = "crashmap_snapshot"

@@ -138,7 +138,8 @@ def parse_os_release(text: str) -> dict[str, str]:
     return found
 
 
-_CONF_LINE = re.compile(r"^\s*(?:export\s+)?([A-Z_][A-Z0-9_]*)=[\"']?(-?)([0-9]+)[\"']?\s*(?:#.*)?$")
+_CONF_LINE = re.compile(
+    r"^\s*(?:export\s+)?([A-Z_][A-Z0-9_]*)=[\"']?(-?)([0-9]+)[\"']?\s*(?:#.*)?$")
 
 
 def parse_calibrate_conf(text: str) -> dict[str, int]:

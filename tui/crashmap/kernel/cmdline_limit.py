@@ -70,7 +70,8 @@ def overflow_of(given: str, kept_line: str, length: int | None, arch: str) -> Ov
     name = "crashkernel="
     lost = given.count(name) - kept_line.count(name)
     last = kept_line.rfind(name)
-    split = last != -1 and " " not in kept_line[last:] and given[len(kept_line):][:1] not in ("", " ")
+    following = given[len(kept_line):][:1]
+    split = last != -1 and " " not in kept_line[last:] and following not in ("", " ")
     return Overflow(length, COMMAND_LINE_SIZES[arch].kept, lost, split)
 
 

@@ -11,16 +11,11 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
-
 from crashmap.arch import Arch, get_arch
 from crashmap.errors import CrashmapError
 from crashmap.kernel.cmdline_limit import kernel_view, overflow_of
 from crashmap.kernel.memparse import U64_MASK, memparse
 from crashmap.units import MiB, format_size
-
-if TYPE_CHECKING:
-    from crashmap.kernel.target import TargetKernel
 
 NAME = "crashkernel="
 EINVAL = -22
@@ -28,11 +23,14 @@ ENOENT = -2
 RANGE_ROUNDING = 128 * MiB
 """``roundup(system_ram, SZ_128M)``: used only to match range entries (spec §2.5)."""
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+
 if TYPE_CHECKING:
     from collections.abc import Callable
     from typing import Literal
 
     from crashmap.kernel.cmdline_limit import Overflow
+    from crashmap.kernel.target import TargetKernel
 
     WordKind = Literal["plain", "high", "low", "cma"]
     WordStatus = Literal["used", "overridden", "ignored"]
@@ -232,15 +230,15 @@ def _match_ranges(line: str, entries: tuple[tuple[int, int, int, int], ...], sto
     """``parse_crashkernel_mem()`` at rounded RAM ``total`` (spec §2.5), over the scanned
     entries: for each entry, in order, ``size >= total`` rejects the word, ``start <= total <
     end`` matches; the scan's syntax error is reached only when no entry stopped before it."""
-    for index, (start, end, size, cur) in enumerate(entries):
-        if size >= total:  # checked for every examined entry, matching or not
-            return SubParse(EINVAL, 0, 0, "crashkernel: invalid size", "range", total)
-        if start <= total < end:
-            break
-    else:
+    index = next((i for i, (start, end, size, _) in enumerate(entries)
+                  if size >= total or start <= total < end), None)
+    if index is None:  # every entry examined, none matched
         if stop is not None:
             return SubParse(EINVAL, 0, 0, f"crashkernel: {stop}", "range", total)
         return SubParse(0, 0, 0, "crashkernel size resulted in zero bytes", "range", total)
+    _, _, size, cur = entries[index]
+    if size >= total:  # checked for every examined entry, matching or not
+        return SubParse(EINVAL, 0, 0, "crashkernel: invalid size", "range", total)
     if size == 0:
         return SubParse(0, 0, 0, "crashkernel size resulted in zero bytes", "range", total, index)
     space, at = line.find(" ", cur), line.find("@", cur)  # junk after the match is accepted
