@@ -52,9 +52,8 @@ def ramdisk_range(log: str) -> Range | None:
     fresh memblock block and logs ``Move RAMDISK from [mem ...] to [mem ...]``: the new place.
     """
     moved = re.search(_RAMDISK_MOVED, log)
-    if moved is not None and _page_range(moved.group(1), moved.group(2)) is not None:
-        return _page_range(moved.group(1), moved.group(2))
-    return ramdisk_original(log)
+    placed = _page_range(moved.group(1), moved.group(2)) if moved is not None else None
+    return placed if placed is not None else ramdisk_original(log)
 
 
 def ramdisk_original(log: str) -> Range | None:

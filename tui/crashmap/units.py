@@ -17,7 +17,9 @@ U64_MAX = (1 << 64) - 1
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 _UNITS = (("EiB", EiB), ("PiB", PiB), ("TiB", TiB), ("GiB", GiB), ("MiB", MiB), ("KiB", KiB))
 _SHIFT = {"": 0, "k": 10, "m": 20, "g": 30, "t": 40, "p": 50, "e": 60}
-_SIZE_RE = re.compile(r"^\s*(0x[0-9a-f]+|\d+(?:\.\d+)?)\s*([kmgtpe]?)(?:i?b)?\s*$", re.IGNORECASE)
+_SIZE_RE = re.compile(
+    r"^\s*(0x[0-9a-f]{1,16}|[0-9]{1,20}(?:\.[0-9]{1,20})?)\s*([kmgtpe]?)(?:i?b)?\s*$",
+    re.IGNORECASE)
 
 
 def decimal(text: str, maximum: int = U64_MAX) -> int | None:

@@ -14,6 +14,7 @@ import re
 
 from crashmap.errors import CrashmapError
 from crashmap.kernel.memparse import U64_MASK
+from crashmap.units import decimal
 
 _MEMSIZE = re.compile(r"([0-9]+)([KMGTPEkmgtpe]?)")
 _DELTA = re.compile(r"([+-]?[0-9]+)([KMGTPEkmgtpe]?)")
@@ -31,7 +32,11 @@ def memsize(text: str, *, signed: bool = False) -> int:
     if match is None:
         raise CrashmapError(f"{text!r} is not a size (digits and at most one of K, M, G, T, P, "
                             "E)")
-    return int(match.group(1)) << _SHIFT[match.group(2).lower()]
+    digits = match.group(1)
+    value = decimal(digits.lstrip("+-"))
+    if value is None:
+        raise CrashmapError(f"{text!r} is out of range (sizes are at most 2**64-1 bytes)")
+    return (-value if digits.startswith("-") else value) << _SHIFT[match.group(2).lower()]
 
 
 def exact_unit(n: int) -> str:
