@@ -32,12 +32,13 @@ def warn(message: str) -> None:
 
 def print_json(data: Any) -> None:
     """Data on stdout, one JSON document, ints kept as ints: indented for a terminal, compact
-    (and faster: the C encoder) when piped."""
+    when piped. ``json.dumps`` and one write: ``json.dump`` streams through the pure-Python
+    encoder even when compact (a 100 000-line map took 3 s instead of 0.3 s)."""
     if sys.stdout.isatty():
-        json.dump(data, sys.stdout, indent=2)
+        text = json.dumps(data, indent=2)
     else:
-        json.dump(data, sys.stdout, separators=(",", ":"))
-    sys.stdout.write("\n")
+        text = json.dumps(data, separators=(",", ":"))
+    sys.stdout.write(text + "\n")
 
 
 def console():  # type: ignore[no-untyped-def]
