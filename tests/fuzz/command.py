@@ -6,9 +6,11 @@ exit 2 says why on stderr.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -53,7 +55,7 @@ def _source(rng: random.Random, tmp: Path) -> str:
             target.write_bytes(as_bytes(text))
         return str(root)
     return rng.choice(("demo", "x86_64-vm-qemu-3g", "s390x-vm-kvm-2g", "no-such-map", str(tmp),
-                       "/dev/null", "", "-", "arm64-server-emag"))
+                       "/dev/null", "/dev/zero", "", "-", "arm64-server-emag"))
 
 
 def _value(rng: random.Random) -> str:
@@ -95,25 +97,72 @@ def arguments(rng: random.Random, tmp: Path) -> list[str]:
         if rng.random() < 0.2:
             args.append("--no-cma")
     if sub == "snapshot":
-        args += ["-o", str(tmp / rng.choice(("out.yaml", "sub/out.yaml", "")))]
-        if rng.random() < 0.3:
+        args += ["-o", _target(rng, tmp)]
+        if rng.random() < 0.5:
             args.append("--force")
     return args
 
 
+SPECIAL = ("fifo", "device", "link", "dir", "file")
+"""``-o`` targets that are not a new file; crashmap must leave each as it was (it replaces only a
+regular file, and that one only with --force)."""
+
+
+def _target(rng: random.Random, tmp: Path) -> str:
+    """A ``-o`` target: a new file, a missing folder, or an existing special file made here (a
+    FIFO, a character device node like /dev/null but private to this run, a symbolic link, a
+    directory, a regular file)."""
+    kind = rng.choice(("new", "missing", *SPECIAL))
+    path = tmp / f"target-{kind}"
+    if kind == "missing":
+        return str(tmp / "no-such-folder" / "out.yaml")
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "device":
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))  # what /dev/null is
+    elif kind == "link":
+        (tmp / "link-target.txt").write_text("kept\n")
+        path.symlink_to(tmp / "link-target.txt")
+    elif kind == "dir":
+        path.mkdir()
+    elif kind == "file":
+        path.write_text("kept\n")
+    return str(path)
+
+
+def _targets_kept(tmp: Path) -> str | None:
+    """What happened to the special ``-o`` targets that should not have changed."""
+    checks = {"fifo": stat.S_ISFIFO, "device": stat.S_ISCHR, "link": stat.S_ISLNK,
+              "dir": stat.S_ISDIR}
+    for kind, test in checks.items():
+        path = tmp / f"target-{kind}"
+        if os.path.lexists(path) and not test(os.lstat(path).st_mode):
+            return f"the {kind} given to -o was replaced"
+    if (tmp / "link-target.txt").exists() and (tmp / "link-target.txt").read_text() != "kept\n":
+        return "the file behind the symbolic link given to -o was overwritten"
+    return None
+
+
 def run_one(rng: random.Random, timeout: float) -> tuple[str, str | None, str | None]:
-    """(the arguments, failure, signature) of one run; failure None when it kept the contract."""
+    """(the arguments, failure, signature) of one run; failure None when it kept the contract.
+
+    One run in eight writes its stdout to /dev/full (every write fails with ENOSPC)."""
     tmp = Path(tempfile.mkdtemp(prefix="crashmap-fuzz-cli-"))
     try:
         args = arguments(rng, tmp)
+        full = rng.random() < 0.125
         env = dict(os.environ, COLUMNS="100", NO_COLOR="1")
         try:
             # as a shell passes them: bytes, no NUL, at most MAX_ARG_STRLEN (128 KiB) each
             argv = [*command(), *(as_bytes(a).replace(b"\0", b"")[:100_000] for a in args)]
-            done = subprocess.run(argv, capture_output=True, timeout=timeout,
-                                  env=env, stdin=subprocess.DEVNULL, cwd=tmp)
+            with open("/dev/full", "wb") if full else contextlib.nullcontext() as sink:
+                done = subprocess.run(argv, stdout=sink if full else subprocess.PIPE,
+                                      stderr=subprocess.PIPE, timeout=timeout, env=env,
+                                      stdin=subprocess.DEVNULL, cwd=tmp)
         except subprocess.TimeoutExpired:
             return _shown(args), f"no exit within {timeout:g} s", f"hang: crashmap {args[0]}"
+        if full:
+            args.append("> /dev/full")
         stderr = done.stderr.decode("utf-8", "replace")
         if "Traceback" in stderr:
             last = stderr.strip().splitlines()[-1][:120]
@@ -123,6 +172,12 @@ def run_one(rng: random.Random, timeout: float) -> tuple[str, str | None, str | 
                 f"exit {done.returncode}: crashmap {args[0]}"
         if done.returncode == 2 and not stderr.strip():
             return _shown(args), "exit 2 without a message", f"silent exit 2: crashmap {args[0]}"
+        if full and done.returncode == 0 and args[0] != "snapshot":
+            return _shown(args), "exit 0 although stdout could not be written", \
+                f"output lost silently: crashmap {args[0]}"
+        replaced = _targets_kept(tmp)
+        if replaced:
+            return _shown(args), replaced, f"replaced: crashmap {args[0]} -o"
         return _shown(args), None, None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
