@@ -110,4 +110,39 @@ X86: tuple[Case, ...] = (
     Case("cma-alone-ignored", Q4G, "crashkernel=512M,cma", "fail"),
     Case("cma-with-high", Q6G, "crashkernel=512M,high crashkernel=1G,cma", "cma:1"),
 )
-ARM64: tuple[Case, ...] = ()
+
+
+def arm64(ram: str, params: str = "", pad: int = 0) -> Layout:
+    return Layout("arm64", ram, "virt", params, pad)
+
+
+A1G = arm64("1G")
+A2G = arm64("2G")
+A4G = arm64("4G")
+A6G = arm64("6G")
+A2G_PAD64 = arm64("2G", pad=64 * MiB)
+A4G_MEM2G = arm64("4G", params="mem=2G")
+A4G_CMA = arm64("4G", params="cma=256M")
+
+ARM64: tuple[Case, ...] = (
+    Case("plain-all-ram-in-dma", A2G, "crashkernel=256M", "low"),
+    Case("plain-below-4G", A4G, "crashkernel=256M", "low"),
+    Case("plain-small-ram", A1G, "crashkernel=512M", "low"),
+    Case("range-table", A4G, "crashkernel=1G-4G:192M,4G-:384M", "low"),
+    Case("bracket-2G", A2G, "crashkernel=1G-2G:128M,2G-:256M", "low"),
+    Case("parse-junk", A2G, "crashkernel=256MB", "fail"),
+    Case("too-big-for-ram", A1G, "crashkernel=1G", "fail"),
+    Case("high-default-low", A6G, "crashkernel=512M,high", "high+low"),
+    Case("high-0-low", A6G, "crashkernel=512M,high crashkernel=0,low", "high"),
+    Case("high-256M-low", A6G, "crashkernel=1G,high crashkernel=256M,low", "high+low"),
+    Case("high-falls-back-low", A2G, "crashkernel=256M,high", "low"),
+    Case("fallback-high", A6G, "crashkernel=3200M", "high+low"),
+    Case("no-fit-anywhere", A6G, "crashkernel=5G", "fail"),
+    Case("offset-good", A4G, "crashkernel=256M@0x80000000", "low"),
+    Case("offset-misaligned", A4G, "crashkernel=256M@0x80100000", "fail"),
+    Case("offset-kernel", A4G, "crashkernel=64M@0x40000000", "fail"),
+    Case("offset-initrd", A2G_PAD64, "crashkernel=64M@0x48000000", "fail"),
+    Case("initrd-64M", A2G_PAD64, "crashkernel=512M", "low"),
+    Case("mem-2G", A4G_MEM2G, "crashkernel=256M", "low"),
+    Case("after-global-cma", A4G_CMA, "crashkernel=256M", "low"),
+)

@@ -130,8 +130,23 @@ def command(layout: Layout, crashkernel: str, initrd_path: Path) -> list[str]:
     ]
 
 
+def cache_dir() -> Path | None:
+    """``$CRASHMAP_BOOT_CACHE`` (``off``: boot every time, as ``.ci/run`` does), else
+    :data:`DEV_CACHE` where a developer created it (shared by every checkout on the machine)."""
+    value = os.environ.get("CRASHMAP_BOOT_CACHE")
+    if value is not None:
+        return None if value in ("", "off", "0") else Path(value)
+    return DEV_CACHE if DEV_CACHE.is_dir() else None
+
+
 def _cache_key(cmd: list[str]) -> str:
+    """The command line, the files by name and size, and the QEMU binary by size and date:
+    a boot is a function of these (TCG, one CPU, no clock-dependent placement)."""
     digest = hashlib.sha256()
+    qemu = shutil.which(cmd[0])
+    if qemu:
+        info = Path(qemu).stat()
+        digest.update(f"{info.st_size}:{info.st_mtime_ns}".encode())
     for part in cmd:
         path = Path(part)
         if part.startswith("/") and path.is_file():
@@ -147,8 +162,8 @@ def boot(layout: Layout, crashkernel: str, workdir: Path) -> Boot:
     ``$CRASHMAP_BOOT_CACHE``, or in :data:`DEV_CACHE` when that folder exists (a developer opts
     in by creating it; a fresh machine, and so CI, boots every time)."""
     cmd = command(layout, crashkernel, initrd(layout.arch, layout.initrd_pad, workdir))
-    cache = os.environ.get("CRASHMAP_BOOT_CACHE") or (str(DEV_CACHE) if DEV_CACHE.is_dir() else "")
-    cached = Path(cache) / f"{_cache_key(cmd)}.txt" if cache else None
+    cache = cache_dir()
+    cached = cache / f"{_cache_key(cmd)}.txt" if cache else None
     if cached is not None and cached.is_file():
         return Boot.parse(cached.read_text(encoding="utf-8", errors="replace"))
     try:

@@ -99,3 +99,26 @@ def test_the_moved_initrd_is_where_the_kernel_copied_it():
     prediction = predict(base.snapshot("x86_64"), real.cmdline)
     assert exact_misses(prediction, reserved(real, "x86_64")) == []
     assert prediction.placement.main.range == Range(0x2F000000, 0x3F000000)
+
+
+def test_arm64_gives_back_the_reserved_lines_made_after_the_crash_kernel():
+    base, real = load("arm64-virt-6G.txt"), load("arm64-virt-6G-512M-high.txt")
+    snap = base.snapshot("arm64")
+    ctx = context_from_snapshot(snap)
+    back = [h.range for h in ctx.given_back]
+    # the sparse vmemmap run, top-down from the 2 MiB block of the early page tables, and the
+    # swiotlb the boot log places below the DMA limit
+    assert back == [Range(0x1B8600000, 0x1BF200000), Range(0xFBFFF000, 0xFFFFF000)]
+    prediction = predict(snap, real.cmdline)
+    got = reserved(real, "arm64")
+    assert exact_misses(prediction, got) == []
+    assert got.main == Range(0x19F200000, 0x1BF200000) and got.low == Range(0xF8000000, 1 << 32)
+
+
+def test_arm64_without_the_boot_log_the_swiotlb_is_a_guess_and_the_answer_a_window():
+    base, real = load("arm64-virt-6G.txt"), load("arm64-virt-6G-512M-high.txt")
+    blind = predict(base.snapshot("arm64", boot_log=False), real.cmdline)
+    p = blind.placement
+    assert p.confidence == "window"
+    assert p.main.range == reserved(real, "arm64").main  # the likely guess is the kernel's
+    assert any("swiotlb" in note for note in p.notes)

@@ -85,6 +85,12 @@ def gb_pages(log: str) -> bool | None:
     return True if "Using GB pages for direct mapping" in log else None
 
 
+def swiotlb_range(log: str) -> Range | None:
+    """Where the swiotlb bounce buffer is: ``software IO TLB: mapped [mem A-B] (64MB)``."""
+    match = re.search(r"software IO TLB: mapped \[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\]", log)
+    return None if match is None else Range(int(match.group(1), 16), int(match.group(2), 16))
+
+
 def swiotlb_size(log: str) -> int | None:
     """Bytes of the swiotlb bounce buffer, from ``software IO TLB: mapped ... (64MB)``."""
     match = _SWIOTLB.search(log)

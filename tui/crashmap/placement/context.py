@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 
     from crashmap.snapshot import Snapshot
 
+GB_PAGES_UNKNOWN = ("whether the direct map uses 1 GiB pages (the boot log does not say "
+                    "'Using GB pages for direct mapping'), which moves the early page tables")
+SWIOTLB_UNKNOWN = ("whether the reserved line just below the DMA limit is the swiotlb "
+                   "(allocated after the crash kernel; the boot log's 'software IO TLB' line "
+                   "would say)")
 PPC_LPAR_BASE = 512 * MiB
 PPC_OTHER_BASE = 128 * MiB
 
@@ -34,6 +39,8 @@ class PlacementContext:
       ``low_max_source`` saying where LOW_MAX came from
     - ``default_low``: DEFAULT_CRASH_KERNEL_LOW_SIZE (x86: from the swiotlb size)
     - ``hidden``: reservations modelled although /proc/iomem does not show them
+    - ``given_back``: reserved lines of the map that did not exist yet when the crash kernel
+      was placed (arm64): free for the next boot's search
     - ``confidence``: ``exact`` or ``window``, with ``confidence_reason``
     - ``facts``: what the snapshot knows beyond the map
     - ``kernel_image``: the running kernel's ranges
@@ -50,12 +57,13 @@ class PlacementContext:
 
     __slots__ = ("arch", "memmap", "free", "alternative", "ram", "total_ram", "end_of_ram",
                  "low_max", "low_max_source", "high_max", "default_low", "default_low_source",
-                 "hidden",
+                 "hidden", "given_back",
                  "confidence", "confidence_reason", "facts", "kernel_image", "ppc_base",
                  "ppc_base_source", "lowmem_limit", "configured", "kernel", "era")
 
     def __init__(self, **values: Any) -> None:
         self.hidden: tuple[Hidden, ...] = ()
+        self.given_back: tuple[Hidden, ...] = ()
         self.confidence = "window"
         self.confidence_reason = ""
         self.facts = Facts()
@@ -116,21 +124,6 @@ def build_context(memmap: MemoryMap, arch: str | Arch, *, facts: Facts | None = 
     released = _released_crash_in_reserved(memmap)
     ram = merge(memmap.ram + memmap.crash_outside_ram + released)
     end_of_ram = max(memmap.end_of_ram, ram[-1].end if ram else 0)
-    free = list(memmap.free_next_boot) + released
-    hidden = early.initrd(boot_log) + early.earlier_cma(boot_log, facts.cma_ranges)
-    unsure: list[Hidden] | None = None
-    if spec.name == "x86_64":
-        tables, unsure = early.x86_page_tables(memmap, memmap.ram, boot_log, facts.cmdline)
-        if unsure is not None:
-            unsure = hidden + unsure
-        hidden += tables
-
-    lowmem_limit = None
-    if spec.placement == "arm32" and ram:
-        lowmem_limit, top = early.arm32_lowmem_top(ram, end_of_ram)
-        hidden.append(top)
-
-    free_ranges = subtract(free, [h.range for h in hidden]) if hidden else merge(free)
     low, low_source = _low_max(spec, memmap, ram, end_of_ram, boot_log)
     if era.key == "x86-896m":
         from crashmap.placement.eras import X86_LOW_896M
@@ -139,6 +132,32 @@ def build_context(memmap: MemoryMap, arch: str | Arch, *, facts: Facts | None = 
                                          f"9ca5c8e632ce, Linux 5.2)")
     if low_max is not None:
         low, low_source = low_max, f"{low_max:#x} (given: modelling another kernel)"
+    free = list(memmap.free_next_boot) + released
+    hidden = early.initrd(boot_log) + early.earlier_cma(boot_log, facts.cma_ranges)
+    given_back: list[Hidden] = []
+    alt_hidden: list[Hidden] | None = None
+    alt_back: list[Hidden] | None = None
+    why = ""
+    if spec.name == "x86_64":
+        tables, other = early.x86_page_tables(memmap, memmap.ram, boot_log, facts.cmdline)
+        if other is not None:
+            alt_hidden, why = hidden + other, GB_PAGES_UNKNOWN
+        hidden += tables
+    elif spec.family == "arm64":
+        certain, likely = early.arm64_after_crash(memmap, boot_log, low, spec.crash_align)
+        given_back = certain + likely
+        if likely:
+            alt_back, why = certain, SWIOTLB_UNKNOWN
+
+    lowmem_limit = None
+    if spec.placement == "arm32" and ram:
+        lowmem_limit, top = early.arm32_lowmem_top(ram, end_of_ram)
+        hidden.append(top)
+
+    def free_of(back: list[Hidden], held: list[Hidden]) -> list[Range]:
+        return subtract(free + [h.range for h in back], [h.range for h in held])
+
+    free_ranges = free_of(given_back, hidden)
     if spec.cma and not (boot_log and has_firmware_map(boot_log)):
         limit = low if spec.family in ("arm64", "riscv") else end_of_ram  # dma_contiguous_reserve()
         inferred = early.cmdline_cma(facts.cmdline, free_ranges, spec.pageblock, limit,
@@ -146,11 +165,11 @@ def build_context(memmap: MemoryMap, arch: str | Arch, *, facts: Facts | None = 
         if inferred:
             hidden += inferred
             free_ranges = subtract(free_ranges, [h.range for h in inferred])
-            if unsure is not None:
-                unsure += inferred
+            if alt_hidden is not None:
+                alt_hidden += inferred
     high = end_of_ram if spec.high_max is None else spec.high_max
     default_low, default_low_source = _default_low(spec, facts.swiotlb_size)
-    confidence, reason = _confidence(spec, memmap, boot_log)
+    confidence, reason = _confidence(spec, memmap, boot_log, alt_back is not None)
 
     ppc_base, ppc_source = PPC_LPAR_BASE, ""
     if spec.placement == "ppc":
@@ -169,16 +188,16 @@ def build_context(memmap: MemoryMap, arch: str | Arch, *, facts: Facts | None = 
     for align in {spec.crash_align, spec.pageblock}:
         free_list.fits(align)  # warm the per-alignment maxima once, not on the first drag
     alternative = None
-    if unsure is not None:
-        alternative = (FreeList(subtract(free, [h.range for h in unsure]),
-                                floor=spec.page_size, merged=True),
-                       "whether the direct map uses 1 GiB pages (the boot log does not say: "
-                       "'Using GB pages for direct mapping') moves the early page tables")
+    if alt_hidden is not None or alt_back is not None:
+        other_free = free_of(given_back if alt_back is None else alt_back,
+                             hidden if alt_hidden is None else alt_hidden)
+        alternative = (FreeList(other_free, floor=spec.page_size, merged=True), why)
     return PlacementContext(
         arch=spec, memmap=memmap, free=free_list, alternative=alternative, ram=ram,
         total_ram=memmap.total_ram, end_of_ram=end_of_ram, low_max=low,
         low_max_source=low_source, high_max=high, default_low=default_low,
-        default_low_source=default_low_source, hidden=tuple(hidden), confidence=confidence,
+        default_low_source=default_low_source, hidden=tuple(hidden),
+        given_back=tuple(given_back), confidence=confidence,
         confidence_reason=reason, facts=facts, kernel_image=image, ppc_base=ppc_base,
         ppc_base_source=ppc_source, lowmem_limit=lowmem_limit, kernel=kernel, era=era,
     )
@@ -273,12 +292,17 @@ def _default_low(spec: Arch, swiotlb: int | None) -> tuple[int, str]:
     return spec.default_low, f"DEFAULT_CRASH_KERNEL_LOW_SIZE of {spec.name}"
 
 
-def _confidence(spec: Arch, memmap: MemoryMap, boot_log: str | None) -> tuple[str, str]:
+def _confidence(spec: Arch, memmap: MemoryMap, boot_log: str | None,
+                guessed: bool) -> tuple[str, str]:
     """``exact`` when the map plus the boot log show what memblock held at reservation time."""
     if spec.family == "x86":
         return early.x86_confidence(boot_log)
     if spec.family == "arm64" and any(
             b.kind == "reserved" and b.name == "reserved" for b in memmap.busy):
-        return "exact", "arm64 lists memblock's reservations (initrd included) as 'reserved'"
+        if guessed:
+            return "window", ("arm64 lists memblock's reservations as 'reserved', but which of "
+                              "them came after the crash kernel is guessed without the boot log")
+        return "exact", ("arm64 lists memblock's reservations (initrd included) as 'reserved'; "
+                         "those made after the crash kernel are given back")
     return "window", ("this map does not show the memblock reservations (initrd, firmware) "
                       "that existed when the kernel placed the block; they may push it lower")

@@ -145,3 +145,52 @@ def x86_confidence(boot_log: str | None) -> tuple[str, str]:
                          f"computed from the map")
     return "window", ("no RAMDISK line in the boot log: the initrd and the firmware "
                       "reservations that /proc/iomem no longer shows may push it lower")
+
+
+ARM64_DT_SLACK = 1 * MiB
+"""Room left below arm64's linear-map page tables for what else ``setup_arch()`` allocates
+before the crash kernel (``unflatten_device_tree()``: tens of KiB on QEMU virt)."""
+
+
+def arm64_after_crash(memmap: MemoryMap, boot_log: str | None, low_max: int,
+                      align: int) -> tuple[list[Hidden], list[Hidden]]:
+    """arm64 /proc/iomem ``reserved`` lines that memblock did not hold yet when the crash
+    kernel was placed: ``(certain, likely)``; the next boot gives those back to the search.
+
+    arm64 lists memblock's reservations as ``reserved`` late in boot, so they include what
+    ``arch_reserve_crashkernel()`` (arch/arm64/mm/init.c ``bootmem_init()``) came before:
+    - the swiotlb bounce buffer (``swiotlb_init()`` from ``mem_init()``), top-down below the
+      DMA limit: the boot log's ``software IO TLB: mapped [mem ...]`` line says where (without
+      the log, a reserved line that ends within a page of the limit is taken to be it);
+    - the sparse vmemmap and what follows, top-down right below the 2 MiB block that holds the
+      early page tables (``paging_init()``, the topmost reserved line): the run of reserved
+      lines that ends at that 2 MiB boundary is where a crash block of the same alignment
+      would have gone.
+    """
+    from crashmap.bootlog import swiotlb_range
+
+    certain: list[Hidden] = []
+    likely: list[Hidden] = []
+    reserved = sorted(Range(b.start, b.end) for b in memmap.busy if b.kind == "reserved")
+    ram_end = memmap.end_of_ram
+    top = next((r for r in reversed(reserved) if r.end == ram_end), None)
+    if top is not None:
+        boundary = (top.start - ARM64_DT_SLACK) // align * align
+        if boundary == top.start // align * align:
+            run = [r for r in reserved if r.end == boundary]
+            while run and (below := next((r for r in reserved if r.end == run[0].start), None)):
+                run.insert(0, below)
+            certain += [Hidden(r, f"the allocations after the crash kernel below the early "
+                                  f"page tables ({_span(r)}: sparse vmemmap and others, "
+                                  f"top-down from {boundary:#x})") for r in run]
+    tlb = swiotlb_range(boot_log) if boot_log else None
+    if tlb is not None:
+        certain += [Hidden(r, f"the swiotlb bounce buffer ({_span(r)}, boot log 'software IO "
+                              f"TLB: mapped', allocated after the crash kernel)")
+                    for r in reserved if r.start < tlb.end and tlb.start < r.end]
+    else:
+        likely += [Hidden(r, f"the swiotlb bounce buffer, probably ({_span(r)}: a reserved "
+                             f"line just below the DMA limit {low_max:#x}; the boot log "
+                             f"would say)")
+                   for r in reserved if low_max - 2 * 4096 < r.end <= low_max]
+    return certain, likely

@@ -128,4 +128,5 @@ def _notes(ctx: PlacementContext, req: Request, static: StaticResult) -> list[st
         what = era.note if era.modelled else f"not modelled for this kernel: {era.note}"
         notes.append(f"{era.label}: {what} ({rules})")
     notes.extend(h.what + " is held at reservation time" for h in ctx.hidden)
+    notes.extend(h.what + " is free again at reservation time" for h in ctx.given_back)
     return notes
