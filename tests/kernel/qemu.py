@@ -140,13 +140,9 @@ def cache_dir() -> Path | None:
 
 
 def _cache_key(cmd: list[str]) -> str:
-    """The command line, the files by name and size, and the QEMU binary by size and date:
-    a boot is a function of these (TCG, one CPU, no clock-dependent placement)."""
+    """The command line with its files by name and size: a boot is a function of these (TCG,
+    one CPU, no clock-dependent placement; a new QEMU wants an empty cache)."""
     digest = hashlib.sha256()
-    qemu = shutil.which(cmd[0])
-    if qemu:
-        info = Path(qemu).stat()
-        digest.update(f"{info.st_size}:{info.st_mtime_ns}".encode())
     for part in cmd:
         path = Path(part)
         if part.startswith("/") and path.is_file():
