@@ -136,7 +136,7 @@ ARM64: tuple[Case, ...] = (
     Case("high-0-low", A6G, "crashkernel=512M,high crashkernel=0,low", "high"),
     Case("high-256M-low", A6G, "crashkernel=1G,high crashkernel=256M,low", "high+low"),
     Case("high-falls-back-low", A2G, "crashkernel=256M,high", "low"),
-    Case("fallback-high", A6G, "crashkernel=3200M", "high+low"),
+    Case("fallback-high", A6G, "crashkernel=3000M", "high+low"),
     Case("no-fit-anywhere", A6G, "crashkernel=5G", "fail"),
     Case("offset-good", A4G, "crashkernel=256M@0x80000000", "low"),
     Case("offset-misaligned", A4G, "crashkernel=256M@0x80100000", "fail"),

@@ -24,7 +24,7 @@ INITRAMFS = {"x86_64": "initramfs-x86_64.cpio", "arm64": "initramfs-arm64.cpio"}
 QEMU = {"x86_64": "qemu-system-x86_64", "arm64": "qemu-system-aarch64"}
 CONSOLE = {"x86_64": "ttyS0", "arm64": "ttyAMA0"}
 BASE_PARAMS = "nokaslr panic=-1 quiet"
-TIMEOUT = float(os.environ.get("CRASHMAP_QEMU_TIMEOUT", "180"))
+TIMEOUT = float(os.environ.get("CRASHMAP_QEMU_TIMEOUT", "300"))
 """Seconds one boot may take (TCG on a loaded 2-core machine can be slow)."""
 DEV_CACHE = Path.home() / ".cache" / "crashmap-boots"
 """Serial outputs of earlier boots, keyed by the whole QEMU command (kernel and initrd by name
