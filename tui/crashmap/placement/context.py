@@ -133,7 +133,10 @@ def build_context(memmap: MemoryMap, arch: str | Arch, *, facts: Facts | None = 
     if low_max is not None:
         low, low_source = low_max, f"{low_max:#x} (given: modelling another kernel)"
     free = list(memmap.free_next_boot) + released
-    hidden = early.initrd(boot_log) + early.earlier_cma(boot_log, facts.cma_ranges)
+    hidden = early.initrd(boot_log)
+    cma_first = spec.family == "x86" or (spec.family in ("arm64", "riscv") and era.modelled)
+    if cma_first:  # dma_contiguous_reserve() before the crash kernel (arm64 5.1 did it after)
+        hidden += early.earlier_cma(boot_log, facts.cma_ranges)
     given_back: list[Hidden] = []
     alt_hidden: list[Hidden] | None = None
     alt_back: list[Hidden] | None = None
@@ -143,7 +146,9 @@ def build_context(memmap: MemoryMap, arch: str | Arch, *, facts: Facts | None = 
         if other is not None:
             alt_hidden, why = hidden + other, GB_PAGES_UNKNOWN
         hidden += tables
-    elif spec.family == "arm64":
+    elif spec.family == "arm64" and era.modelled:
+        # the order of bootmem_init() (arch_reserve_crashkernel() before sparse_init() and
+        # mem_init()'s swiotlb) as the 7.3 boots show it; older eras are not modelled here
         certain, likely = early.arm64_after_crash(memmap, boot_log, low, spec.crash_align)
         given_back = certain + likely
         if likely:
@@ -158,7 +163,7 @@ def build_context(memmap: MemoryMap, arch: str | Arch, *, facts: Facts | None = 
         return subtract(free + [h.range for h in back], [h.range for h in held])
 
     free_ranges = free_of(given_back, hidden)
-    if spec.cma and not (boot_log and has_firmware_map(boot_log)):
+    if cma_first and spec.cma and not (boot_log and has_firmware_map(boot_log)):
         limit = low if spec.family in ("arm64", "riscv") else end_of_ram  # dma_contiguous_reserve()
         inferred = early.cmdline_cma(facts.cmdline, free_ranges, spec.pageblock, limit,
                                      spec.page_size)
