@@ -23,13 +23,23 @@ from textual.screen import Screen
 
 from crashmap.app import keys
 from crashmap.app.commands import CrashmapCommands
-from crashmap.app.evaluation import MapContext, context_for, initial_plan
+from crashmap.app.evaluation import MapContext, context_for, inferred_start, initial_plan
 from crashmap.app.main_screen import MainScreen
 from crashmap.arch import Arch
 from crashmap.errors import CrashmapError
 from crashmap.iomem import HIDDEN_MESSAGE
 from crashmap.plan import Plan
 from crashmap.snapshot import Snapshot
+
+
+def _inferred_note(ctx: MapContext, cmdline: str | None) -> str | None:
+    """What to say when the plan starts from the reservation the map shows (no command line)."""
+    if cmdline is not None:
+        return None
+    inferred = inferred_start(ctx)
+    if inferred is None:
+        return None
+    return f"Starting from the current reservation, {inferred.cmdline}: {inferred.why}."
 
 
 class CrashmapApp(App[int]):
@@ -69,9 +79,9 @@ class CrashmapApp(App[int]):
         """The SOURCE that ``r`` reloads (``live`` even when the demo stands in for it)."""
         self.arch_override = arch
         """``--arch``: applies to that SOURCE when it is reloaded."""
-        self.banner = banner
-        self._first_plan = initial_plan(self.ctx, cmdline if cmdline is not None
-                                        else snapshot.cmdline)
+        start = cmdline if cmdline is not None else snapshot.cmdline
+        self.banner = banner or _inferred_note(self.ctx, start)
+        self._first_plan = initial_plan(self.ctx, start)
 
     @property
     def snapshot(self) -> Snapshot:
@@ -141,6 +151,9 @@ class CrashmapApp(App[int]):
             return False
         for warning in snapshot.warnings:
             self.notify(warning, severity="warning", timeout=6)
+        note = _inferred_note(ctx, snapshot.cmdline)
+        if note:
+            self.notify(note, timeout=8)
         if spec != self.source:
             self.arch_override = self.kernel_override = None
         self.ctx, self.source, self.banner = ctx, spec, None

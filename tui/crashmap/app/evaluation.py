@@ -16,8 +16,10 @@ from crashmap.arch import Arch, get_arch
 from crashmap.errors import CrashmapError
 from crashmap.kernel import parse_crashkernel, render_words
 from crashmap.placement import (
+    Inferred,
     Placement,
     PlacementContext,
+    infer_current,
     request_from_grammar,
     shared_context,
     simulate,
@@ -154,8 +156,18 @@ def context_for(snapshot: Snapshot, kernel: TargetKernel | None = None) -> MapCo
     return MapContext(snapshot, get_arch(snapshot.arch or "x86_64"), kernel)
 
 
+def inferred_start(ctx: MapContext) -> Inferred | None:
+    """The plan the map's current reservation stands for (:func:`infer_current`, what
+    ``crashmap check`` checks when the source has no command line)."""
+    return infer_current(ctx.placement)
+
+
 def initial_plan(ctx: MapContext, cmdline: str | None) -> Plan:
-    """The plan ``cmdline`` asks for, as the kernel grammar reads it; else :data:`DEFAULT_PLAN`."""
+    """The plan ``cmdline`` asks for, as the kernel grammar reads it; with no command line at
+    all (None), the reservation the map shows; else :data:`DEFAULT_PLAN`."""
+    if cmdline is None:
+        inferred = inferred_start(ctx)
+        cmdline = inferred.cmdline if inferred is not None else None
     if not cmdline or "crashkernel=" not in cmdline:
         return DEFAULT_PLAN
     result = parse_crashkernel(cmdline, ctx.ram, ctx.arch, kernel=ctx.kernel)

@@ -7,13 +7,29 @@ from collections.abc import Iterator
 from crashmap.checks.finding import Finding, Subject
 from crashmap.checks.text import size, span
 from crashmap.memmap import Range, merge
-from crashmap.placement import Placement, Request, request_from_grammar, simulate
+from crashmap.placement import (
+    Placement,
+    PlacementContext,
+    Request,
+    infer_current,
+    request_from_grammar,
+    simulate,
+)
 from crashmap.placement.adapter import parse_for
+
+
+def configured_cmdline(ctx: PlacementContext) -> str | None:
+    """The command line the snapshot was booted with; without one, the plan inferred from the
+    reservation the map shows (:func:`crashmap.placement.infer_current`), or None."""
+    if ctx.facts.cmdline is not None:
+        return ctx.facts.cmdline
+    inferred = infer_current(ctx)
+    return inferred.cmdline if inferred is not None else None
 
 
 def configured_placement(s: Subject) -> Placement | None:
     """The prediction for the command line the snapshot was booted with (cached per map)."""
-    ctx, cmdline = s.ctx, s.ctx.facts.cmdline
+    ctx, cmdline = s.ctx, configured_cmdline(s.ctx)
     if cmdline is None:
         return None
     if s.cmdline == cmdline:
@@ -36,7 +52,7 @@ def check(s: Subject) -> Iterator[Finding]:
     reserved = merge(facts.crash_ranges)
     now = sum(r.size for r in reserved)
     configured = configured_placement(s)
-    same = s.cmdline is not None and s.cmdline == facts.cmdline
+    same = s.cmdline is not None and s.cmdline == configured_cmdline(ctx)
     if facts.kexec_crash_size is not None and reserved and facts.kexec_crash_size != now:
         yield Finding(
             "current-shrunk", "warning",

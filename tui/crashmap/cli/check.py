@@ -45,23 +45,31 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from crashmap.checks import evaluate_cmdline
-    from crashmap.placement import context_from_snapshot
+    from crashmap.placement import infer_current, shared_context
 
     snapshot = load_for_cli(args.source, args.arch)
     kernel = target_kernel(args.kernel, snapshot)
-    cmdline = args.cmdline
+    ctx = shared_context(snapshot, kernel=kernel)
+    cmdline, inferred = args.cmdline, None
     if cmdline is None:
         cmdline = snapshot.cmdline
-        if cmdline is None:
-            warn("the source has no kernel command line; checking an empty one "
-                 "(give --cmdline)")
+    if cmdline is None:
+        inferred = infer_current(ctx)
+        if inferred is None:
+            warn("the source has no kernel command line and its map shows no reservation; "
+                 "checking an empty one (give --cmdline)")
             cmdline = ""
-    ctx = context_from_snapshot(snapshot, kernel=kernel)
+        else:
+            warn(f"checking the current reservation as {inferred.cmdline}, {inferred.why} "
+                 "(give --cmdline to check another plan)")
+            cmdline = inferred.cmdline
     verdict = evaluate_cmdline(ctx, cmdline, system_ram=snapshot.system_ram)
     if args.json:
-        print_json(check_json(snapshot, ctx, verdict, cmdline))
+        document = check_json(snapshot, ctx, verdict, cmdline)
+        document["cmdline_inferred"] = inferred.why if inferred is not None else None
+        print_json(document)
     else:
-        render(snapshot, ctx, verdict)
+        render(snapshot, ctx, verdict, inferred)
     return Exit.OK if verdict.ok else Exit.FINDINGS
 
 
@@ -109,7 +117,7 @@ OUTCOME_STYLE = {"reserved": "green", "partially reserved": "yellow", "failed": 
                  "nothing requested": "dim", "not modelled": "yellow"}
 
 
-def render(snapshot: Any, ctx: Any, verdict: Any) -> None:
+def render(snapshot: Any, ctx: Any, verdict: Any, inferred: Any = None) -> None:
     """Verdict line, placements, kernel log, then findings by severity (rich or plain)."""
     from rich.markup import escape
 
@@ -123,8 +131,10 @@ def render(snapshot: Any, ctx: Any, verdict: Any) -> None:
     out.print(f"[bold]{escape(snapshot.source)}[/] {ctx.arch.name}, RAM "
               f"{format_size(snapshot.system_ram or 0)}")
     if ctx.kernel is not None:
-        style = "yellow" if ctx.kernel.assumed else "dim"
-        out.print(f"[{style}]predicting for {escape(ctx.kernel.describe())}[/]")
+        kernel_style = "yellow" if ctx.kernel.assumed else "dim"
+        out.print(f"[{kernel_style}]predicting for {escape(ctx.kernel.describe())}[/]")
+    if inferred is not None:
+        out.print(f"plan: {escape(inferred.cmdline)} ([dim]{escape(inferred.why)}[/])")
     out.print(f"[{style}]{escape(verdict.verdict_line)}[/]")
     if p.blocks:
         if tty:

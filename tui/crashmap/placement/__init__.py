@@ -19,6 +19,7 @@ from crashmap.placement.context import (
     shared_context,
 )
 from crashmap.placement.facts import Facts, kernel_version
+from crashmap.placement.inferred import Inferred, infer_current
 from crashmap.placement.result import (
     Attempt,
     Block,
@@ -30,7 +31,8 @@ from crashmap.placement.result import (
 from crashmap.placement.simulate import simulate
 
 __all__ = [
-    "Attempt", "Block", "CmaResult", "Facts", "Hidden", "Placement", "PlacementContext",
+    "Attempt", "Block", "CmaResult", "Facts", "Hidden", "Inferred", "Placement",
+    "PlacementContext", "infer_current",
     "Request", "StaticResult", "build_context", "context_from_snapshot", "kernel_version",
     "request_from_grammar", "shared_context", "simulate",
 ]
