@@ -71,7 +71,9 @@ def test_what_if_flags(main, capsys) -> None:  # type: ignore[no-untyped-def]
     assert luks["suggestion"]["cma"] == 0 and "declined" in luks["suggestion"]["cma_reason"]
     _, unknown = run_json(main, capsys, FIRECRACKER, "--initrd", "40M", "--modules-size", "0",
                           "--luks")
-    assert "luks_memory" in unknown["models"]["kdumpctl"]["missing"]
+    kdumpctl = unknown["models"]["kdumpctl"]
+    assert kdumpctl["need"] == base["models"]["kdumpctl"]["need"] + G + 20 * M  # 1 GiB assumed
+    assert any("keyslot memory is unknown" in note for note in kdumpctl["notes"])
 
 
 def test_new_kernel_what_if_brings_cma(main, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import namedtuple
 
 from crashmap.arch import get_arch
-from crashmap.units import GiB, KiB, MiB, align_up
+from crashmap.units import GiB, KiB, MiB, align_up, format_size
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 
@@ -83,7 +83,23 @@ def _unknown(key: str, title: str, missing: list[str], notes: list[str],
 def _luks_note(inputs: Inputs) -> str | None:
     if inputs.luks is None:
         return "LUKS: not known whether the dump target is encrypted; counted as not encrypted"
+    if inputs.luks and inputs.luks_memory is None:
+        return (f"LUKS: the keyslot memory is unknown; counted as "
+                f"{format_size(LUKS_MEMORY_ASSUMED)}, cryptsetup's default Argon2 memory cost "
+                f"for LUKS2 (the real one: cryptsetup luksDump, 'Memory:'; give --luks SIZE)")
     return None
+
+
+LUKS_MEMORY_ASSUMED = 1 * GiB
+"""The keyslot memory when only "the target is on LUKS" is known: cryptsetup's default LUKS2
+Argon2 memory cost, 1048576 KiB (configure.ac ``DEFAULT_LUKS2_MEMORY_KB``; ``cryptsetup
+benchmark`` shows ``argon2id ... 1048576 memory``). A key unlocked in the capture kernel needs
+that much; counting less would make ``--luks`` suggest less than no LUKS at all."""
+
+
+def luks_memory(inputs: Inputs) -> int:
+    """The LUKS2 keyslot memory to count: the known one, else :data:`LUKS_MEMORY_ASSUMED`."""
+    return LUKS_MEMORY_ASSUMED if inputs.luks_memory is None else inputs.luks_memory
 
 
 # --- Fedora/RHEL kdumpctl estimate -------------------------------------------------------------
@@ -105,8 +121,6 @@ def kdumpctl(inputs: Inputs, table_bytes: int | None = None,
     source = "anchors.md §1 kdumpctl do_estimate"
     missing = [name for name in ("kernel_image", "initrd", "modules")
                if getattr(inputs, name) is None]
-    if inputs.luks and inputs.luks_memory is None:
-        missing.append("luks_memory")
     notes = [n for n in (_luks_note(inputs),) if n]
     if missing:
         return _unknown(key, title, missing, notes, source)
@@ -114,7 +128,7 @@ def kdumpctl(inputs: Inputs, table_bytes: int | None = None,
     luks = 0
     if inputs.luks:
         extra = KDUMPCTL_LUKS_EXTRA_ARM64 if inputs.arch == "arm64" else KDUMPCTL_LUKS_EXTRA
-        luks = inputs.luks_memory + extra
+        luks = luks_memory(inputs) + extra
     estimated = inputs.kernel_image + inputs.modules_size + initramfs + KDUMPCTL_RUNTIME + luks
     terms = [
         ("kernel image", inputs.kernel_image, inputs.source("kernel_image")),
@@ -126,7 +140,7 @@ def kdumpctl(inputs: Inputs, table_bytes: int | None = None,
         ("runtime", KDUMPCTL_RUNTIME, "fixed 16 MiB"),
     ]
     if inputs.luks:
-        terms.append(("LUKS", luks, f"keyslot memory + {(luks - inputs.luks_memory) >> 20} MiB"))
+        terms.append(("LUKS", luks, f"keyslot memory + {(luks - luks_memory(inputs)) >> 20} MiB"))
     terms.append(("estimated", estimated, "sum of the above"))
     recommended = estimated
     if table_bytes is not None:
@@ -240,8 +254,6 @@ def suse_calibrate(inputs: Inputs) -> ModelResult:
     reduce_cpus = SUSE_CAN_REDUCE_CPUS.get(arch.name, True)
     if not reduce_cpus and inputs.cpus is None:
         missing.append("cpus")
-    if inputs.luks and inputs.luks_memory is None:
-        missing.append("luks_memory")
     notes = [n for n in (_luks_note(inputs),) if n]
     if missing or consts is None:
         return _unknown(key, title, missing, notes, SUSE_SOURCE)
@@ -309,7 +321,7 @@ def suse_calibrate(inputs: Inputs) -> ModelResult:
     kib("margin", margin, "30 % + 64 MiB of max(run time, boot)")
     required += margin
     if inputs.luks:
-        luks_kb = inputs.luks_memory // KiB
+        luks_kb = luks_memory(inputs) // KiB
         required += luks_kb
         kib("LUKS", luks_kb, "KDUMP_LUKS_MEMORY, added after the margin")
     low, high = required, 0

@@ -74,11 +74,13 @@ def build(snapshot: Snapshot | None, *, inputs: Inputs | None = None,
         if snapshot is None:
             raise ValueError("build() needs a snapshot or inputs")
         inputs = inputs_mod.gather(snapshot, arch, live=live)
+    measured = inputs
     inputs = apply(inputs, whatif)
     defaults, key, why, models = evaluate_inputs(inputs)
     machine = next((d for d in defaults if d.key == key), None)
     accept = True if whatif is None else bool(whatif.accept_cma)
-    suggestion = suggest_mod.suggest(inputs, models, machine, snapshot, accept_cma=accept)
+    suggestion = suggest_mod.suggest(inputs, models + ram_floors(measured, whatif, models),
+                                     machine, snapshot, accept_cma=accept)
 
     def need_at(ram: int) -> suggest_mod.Need:
         other = inputs.given(ram=ram, _note="fleet")._replace(ram_end=None, boot_meminfo=None)
@@ -88,6 +90,23 @@ def build(snapshot: Snapshot | None, *, inputs: Inputs | None = None,
     fleet = suggest_mod.fleet(inputs, need_at)
     return Estimate(snapshot, inputs, defaults, key, why, models,
                     spread(defaults, models, key), suggestion, fleet, whatif)
+
+
+def ram_floors(measured: Inputs, whatif: WhatIf | None,
+               models: list[ModelResult]) -> list[ModelResult]:
+    """Estimates a what-if with more RAM loses (Debian's boot meminfo was measured at the
+    machine's RAM), kept as floors: no model needs less memory with more RAM, so the suggestion
+    never drops below what was known at less (``--ram`` must not suggest less)."""
+    if whatif is None or whatif.ram is None or measured.ram is None or whatif.ram <= measured.ram:
+        return []
+    lost = {m.key for m in models if m.need is None}
+    if not lost:
+        return []
+    _, _, _, before = evaluate_inputs(apply(measured, whatif._replace(ram=None)))
+    return [m._replace(key=f"{m.key}-floor", bytes=None,
+                       title=f"{m.title} at {format_size(measured.ram)} (measured there; more "
+                             f"RAM needs no less)")
+            for m in before if m.key in lost and m.need is not None]
 
 
 # --- the spread --------------------------------------------------------------------------------
