@@ -55,9 +55,11 @@ def test_json_kernel_rejects(main, capsys) -> None:
         assert isinstance(out[key], kind)
 
 
-def test_json_nothing_reserved_exits_1(main, capsys) -> None:
+def test_json_nothing_asked_exits_0_as_check_does(main, capsys) -> None:
+    """No crashkernel= at all asks for nothing: not a finding (README exit-code table; issue 12
+    found `cmdline` exiting 1 here while `check` exits 0)."""
     code, out = run_json(main, capsys, "quiet", "--arch", "x86_64", "--ram", "4G")
-    assert code == 1 and out["error_code"] == "no-crashkernel"
+    assert code == 0 and out["error_code"] == "no-crashkernel" and out["ok"] is False
 
 
 def test_json_powerpc_keeps_cma(main, capsys) -> None:

@@ -5,6 +5,7 @@ traceback; exit 2, or 141 when the reader of stdout went away (as ``cat`` report
 from __future__ import annotations
 
 import os
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -12,21 +13,25 @@ from pathlib import Path
 import pytest
 
 COMMAND = [sys.executable, "-m", "crashmap"]
+ROOT = Path(__file__).resolve().parents[2]
 
-PRINTING = {
-    "show": ["show", "demo"],
-    "show --json": ["show", "demo", "--json"],
-    "show --list": ["show", "--list"],
-    "check": ["check", "demo", "--cmdline", "crashkernel=256M"],
-    "cmdline": ["cmdline", "crashkernel=256M", "--arch", "x86_64", "--ram", "16G"],
-    "export": ["export", "demo", "-f", "cmdline"],
-    "estimate": ["estimate", "demo"],
-    "snapshot": ["snapshot", "demo"],
-    "--help": ["--help"],
-    "check --help": ["check", "--help"],
-    "--version": ["--version"],
-}
-"""A command of each kind that prints data on stdout."""
+def _printing() -> dict[str, list[str]]:
+    """The first README example of each subcommand that exits 0 (each prints on stdout), and
+    a few more kinds of output."""
+    from tests.cli.test_exit_codes import CASES
+
+    found: dict[str, list[str]] = {}
+    for line, code in CASES:
+        argv = shlex.split(line)[1:]
+        if code == 0 and argv[0] not in found:
+            found[argv[0]] = argv
+    found |= {"show --json": ["show", "demo", "--json"], "--help": ["--help"],
+              "check --help": ["check", "--help"], "--version": ["--version"]}
+    return found
+
+
+PRINTING = _printing()
+"""A command of each kind that prints data on stdout (every subcommand with a README example)."""
 
 
 def _run(argv: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
@@ -47,7 +52,7 @@ def _one_line(stderr: str) -> str:
 def test_a_full_stdout_is_one_line_and_exit_2(name: str) -> None:
     with open("/dev/full", "w") as full:
         done = subprocess.run([*COMMAND, *PRINTING[name]], stdout=full, stderr=subprocess.PIPE,
-                              text=True, timeout=60)
+                              text=True, timeout=60, cwd=ROOT)
     assert done.returncode == 2
     assert _one_line(done.stderr) == "crashmap: stdout: cannot write: No space left on device"
 
@@ -59,7 +64,7 @@ def test_a_closed_pipe_ends_quietly_as_cat_does(name: str) -> None:
     os.close(read)
     try:
         done = subprocess.run([*COMMAND, *PRINTING[name]], stdout=write,
-                              stderr=subprocess.PIPE, text=True, timeout=60)
+                              stderr=subprocess.PIPE, text=True, timeout=60, cwd=ROOT)
     finally:
         os.close(write)
     assert done.stderr == ""

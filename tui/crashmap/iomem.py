@@ -28,6 +28,7 @@ tests/data/iomem has 6 levels); 32 leaves room for deep PCIe switch chains and k
 consumer of the tree (JSON, rich trees, the TUI) far from Python's recursion limit."""
 
 HIDDEN_MESSAGE = "addresses are hidden: run as root, or load a snapshot"
+_NOTE_LINE = re.compile(r"line (\d+): ")
 
 _FAST = re.compile(r"( *)([0-9a-f]{1,16})-([0-9a-f]{1,16}) : ([^<>←\t\u00a0]*)$")
 """A clean kernel line: the common case, parsed without the slow path."""
@@ -124,6 +125,17 @@ class Iomem:
         """What was skipped or assumed (prompts, elisions, annotations, indentation)."""
         self.header: dict[str, str] = {}
         """``# key: value`` lines before the first entry (provenance headers of shared dumps)."""
+
+    @property
+    def located_notes(self) -> list[str]:
+        """:attr:`notes` with the file in front, as diagnostics name places: ``FILE:LINE: ...``
+        for ``line N: ...``, ``FILE: ...`` for the others."""
+        out = []
+        for note in self.notes:
+            found = _NOTE_LINE.match(note)
+            out.append(f"{self.path}:{found.group(1)}: {note[found.end():]}" if found
+                       else f"{self.path}: {note}")
+        return out
 
     def walk(self) -> Iterator[Resource]:
         """Every resource, in file order."""

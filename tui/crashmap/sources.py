@@ -148,10 +148,30 @@ def snapshot_from_iomem(text: str, name: str) -> Snapshot:
     return snapshot
 
 
+def _warn_override(snapshot: Snapshot, given: str) -> None:
+    """``--arch`` that contradicts what the source itself says (the running kernel, a recorded
+    snapshot, uname in a report, a dump's header) is taken, with a warning: a kdump engineer
+    may mean it (a 32-bit personality reports i686 on an x86_64 kernel), but usually it is a
+    mistake that reads the map with the wrong arch's rules. A guessed arch is simply replaced."""
+    if not snapshot.arch:
+        return
+    try:
+        own = normalize_arch(snapshot.arch)
+    except CrashmapError:
+        return
+    if own != given:
+        where = "this machine runs" if snapshot.source == "live" else "the source says"
+        snapshot.warnings.append(
+            f"{snapshot.source}: --arch {given} overrides {own} ({where} {own}): the map is "
+            f"read with {given}'s crashkernel rules")
+
+
 def settle_arch(snapshot: Snapshot, arch: str | None) -> None:
     """Set ``snapshot.arch``: ``arch`` (``--arch``) wins, then the source's, then a guess."""
     if arch:
-        snapshot.arch = normalize_arch(arch)
+        given = normalize_arch(arch)
+        _warn_override(snapshot, given)
+        snapshot.arch = given
         snapshot.arch_note = "given with --arch"
         return
     if snapshot.arch:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 
+from crashmap.arch import normalize_arch
 from crashmap.errors import CrashmapError
 from crashmap.iomem import HIDDEN_MESSAGE
 from crashmap.snapshot import Snapshot
@@ -17,6 +18,8 @@ def initial_snapshot(source: str | None, arch: str | None) -> tuple[Snapshot, st
     exits 2). An unreadable *live* map is not an error: the bundled demo map stands in for it.
     """
     spec = source or "live"
+    if arch is not None:
+        normalize_arch(arch)  # an unknown --arch is a usage error (exit 2), never the demo
     if spec != "live":
         return load_source(spec, arch=arch), None
     try:

@@ -35,8 +35,15 @@ class Verdict(namedtuple("Verdict", "placement findings grammar lints", defaults
 
     @property
     def ok(self) -> bool:
-        """The plan reserves what it asks and no finding is an error (exit code 0)."""
-        return self.placement.reserves_all and not self.errors
+        """No finding is an error and the reservation does not fail: ``check``'s exit code 0,
+        and what ``export`` and ``fleet`` ask. Warnings never fail a plan; a reservation that
+        comes out short says why in a warning or an error of its own."""
+        return not self.errors and self.placement.outcome != "failed"
+
+    @property
+    def in_full(self) -> bool:
+        """:attr:`ok` and every block reserved in full (what a suggested plan must be)."""
+        return self.ok and self.placement.reserves_all
 
     @property
     def errors(self) -> tuple[Finding, ...]:

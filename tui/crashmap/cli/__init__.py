@@ -39,6 +39,7 @@ an extracted sosreport or supportconfig directory, or the name of a bundled map
 (see `crashmap show --list`).
 
 exit codes: 0 ok, 1 findings (the plan fails or has errors), 2 usage error or unreadable input
+(each command's --help says what they mean for it)
 """
 
 
@@ -88,7 +89,19 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
             importlib.import_module(f"crashmap.cli.{name}").register(sub)
         else:
             sub.add_parser(name, help=help_text)
+    for name, child in sub.choices.items():
+        if command is None or name in (command, "tui"):
+            _add_exit_codes(child, name)
     return parser
+
+
+def _add_exit_codes(parser: argparse.ArgumentParser, name: str) -> None:
+    """Each subcommand's --help ends with its row of the exit-code table."""
+    from crashmap.cli.exitcodes import help_text
+
+    text = help_text(name)
+    if text:
+        parser.epilog = f"{parser.epilog.rstrip()}\n\n{text}" if parser.epilog else text
 
 
 def run_tui(args: argparse.Namespace) -> int:

@@ -24,9 +24,6 @@ EPILOG = """\
 --batch reads JSON lines {"cmdline": str, "ram": int, "arch": str, "kernel": str} on stdin
 ("kernel" optional) and writes one compact JSON object per line, in order; a bad line gives
 {"ok": false, "error": ...}.
-
-exit codes: 0 the kernel accepts the line, 1 it reserves nothing or rejects it (in --batch:
-any line), 2 usage error
 """
 
 
@@ -70,7 +67,18 @@ def run(args: argparse.Namespace) -> int:
         print_json(result_dict(result, findings))
     else:
         print_human(result, findings)
-    return Exit.OK if result.ok else Exit.FINDINGS
+    return Exit.FINDINGS if is_finding(result, findings) else Exit.OK
+
+
+NOTHING_ASKED = ("no-crashkernel", "zero-size")
+"""Parse "failures" that are no finding: no crashkernel= at all, or an explicit size 0."""
+
+
+def is_finding(result: CrashkernelResult, findings: tuple[Lint, ...]) -> bool:
+    """Exit 1: the kernel rejects the crashkernel= words, or a lint is an error. A line that
+    asks for nothing (no crashkernel=, ``crashkernel=0``) is not a finding, as in ``check``."""
+    rejected = not result.ok and result.error_code not in NOTHING_ASKED
+    return rejected or any(finding.severity == "error" for finding in findings)
 
 
 def add_to_words(cmdline: str, delta: str) -> str:
@@ -242,7 +250,10 @@ def batch_line(text: str, number: int, default_ram: int | None = None,
         result = parse_crashkernel(cmdline, ram, normalize_arch(arch), kernel=target)
     except CrashmapError as error:
         return _bad_line(number, str(error))
-    return result_dict(result, lint_crashkernel(result))
+    findings = lint_crashkernel(result)
+    out = result_dict(result, findings)
+    out["finding"] = is_finding(result, findings)
+    return out
 
 
 def run_batch(stdin: IO[str], stdout: IO[str], *, default_ram: int | None = None,
@@ -253,7 +264,7 @@ def run_batch(stdin: IO[str], stdout: IO[str], *, default_ram: int | None = None
     write = stdout.write
     for number, text in enumerate(stdin, 1):
         out = batch_line(text, number, default_ram, default_arch, default_kernel)
-        if not out["ok"]:
+        if out.get("error_code") == "bad-input" or out.get("finding"):
             status = Exit.FINDINGS
         write(dumps(out))
         write("\n")
@@ -274,6 +285,9 @@ def print_human(result: CrashkernelResult, findings: tuple[Lint, ...]) -> None:
         out.print(f"[dim]as read by {escape(result.kernel.describe())}[/]")
     if result.ok:
         out.print("[green]The kernel accepts it[/] (parse_crashkernel() returns 0).")
+    elif result.error_code in NOTHING_ASKED:
+        error = escape(_visible(result.error or ""))
+        out.print(f"[dim]Nothing is asked:[/] {error[:1].upper() + error[1:]}.")
     else:
         error = escape(_visible(result.error or ""))
         out.print(f"[red]The kernel reserves nothing:[/] {error}")

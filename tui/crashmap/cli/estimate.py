@@ -24,9 +24,6 @@ a static block for the kernel and initrd, the rest as ,cma where the kernel supp
 """
 EPILOG = """\
 A model that lacks an input says "unknown: needs X"; give X with the options below.
-
-exit codes: 0 ok, 1 the suggestion cannot be placed on this map, 2 usage error or unreadable
-input
 """
 
 DISTROS = ("fedora", "rhel-old", "debian-bookworm", "debian-trixie", "ubuntu", "suse")

@@ -53,11 +53,8 @@ with the warnings. --format json puts everything on stdout: {{"format", "arch", 
 "warnings", "format_warnings": {{format: [...]}}, "kernel"}}.
 
 The plan is also checked as `crashmap check SOURCE --cmdline NEW_LINE` checks it (the same
-function): if the kernel would not reserve all of it on this map, or a finding is an error,
-nothing is printed and the exit code is 1; --force prints it anyway (exit 0, with a warning).
-
-exit codes: 0 the text was printed, 1 the plan fails check on this map (nothing printed), 2
-usage error or unreadable input
+function): if a finding is an error or nothing can be reserved on this map, nothing is printed
+and the exit code is 1; --force prints it anyway (exit 0, with a warning).
 """
 
 

@@ -32,9 +32,6 @@ A member that cannot be read is reported on stderr (FILE:LINE: what is wrong) an
 --json prints one document {"plan", "hosts": [...], "unreadable": [...], "classes": [...],
 "summary"}; --jsonl one record a line, each with a "type" (host, unreadable, class, summary);
 --csv one row per host. Hosts stream out as they are checked.
-
-exit codes: 0 every host passes, 1 a host fails or a member could not be read, 2 nothing could
-be read or a usage error
 """
 
 CSV_COLUMNS = ("host", "member", "class", "arch", "kernel", "ram", "bracket", "outcome", "ok",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from crashmap.cli.common import Exit, add_source_arguments, console, print_json, warn
 from crashmap.cli.loading import load_for_cli
 from crashmap.iomem import Resource
 from crashmap.memmap import FOUR_GIB, MemoryMap, Range, classify
 from crashmap.snapshot import Snapshot
-from crashmap.sources import bundled_maps
+from crashmap.sources import DEMO_MAP, bundled_maps
 from crashmap.units import format_size
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
@@ -29,8 +30,12 @@ def register(sub: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.list:
-        for name, path in bundled_maps().items():
-            print(f"{name}\t{path}")
+        maps = listed_maps()
+        if args.json:
+            print_json([{"name": name, "path": str(path)} for name, path in maps.items()])
+        else:
+            for name, path in maps.items():
+                print(f"{name}\t{path}")
         return Exit.OK
     snapshot = load_for_cli(args.source, args.arch)
     if args.json:
@@ -38,6 +43,12 @@ def run(args: argparse.Namespace) -> int:
     else:
         render(snapshot)
     return Exit.OK
+
+
+def listed_maps() -> dict[str, Path]:
+    """Every name SOURCE takes for a bundled map: ``demo`` first, then the maps by name."""
+    maps = bundled_maps()
+    return {"demo": maps[DEMO_MAP], **maps} if DEMO_MAP in maps else maps
 
 
 def range_json(r: Range | None) -> dict[str, int] | None:
@@ -133,14 +144,14 @@ def _summary(snapshot: Snapshot) -> list[tuple[str, str | None]]:
 def render(snapshot: Snapshot) -> None:
     """The map as a tree with sizes, then the totals. Piped: plain text written at once (a
     100 000-line map in well under a second); on a terminal: the same lines, coloured."""
-    for note in snapshot.parsed.notes:
+    for note in snapshot.parsed.located_notes:
         warn(note)
     head = [visible(snapshot.source)]
     for label, value in (("host", snapshot.hostname), ("arch", snapshot.arch),
                          ("kernel", snapshot.kernel_release)):
         if value:
             head.append(f"{label} {visible(value)}")
-    note = f"arch {visible(snapshot.arch_note)}" if snapshot.arch_note else None
+    note = None  # where the arch came from: a stderr warning when guessed, JSON's arch_note
     roots = snapshot.parsed.roots
     if not sys.stdout.isatty():
         lines = ["  ".join(head), *([note] if note else []), "physical address space"]

@@ -77,7 +77,7 @@ class Candidate(namedtuple("Candidate", "plan words verdict error label")):
 
     @property
     def ok(self) -> bool:
-        return self.verdict is not None and self.verdict.ok
+        return self.verdict is not None and self.verdict.in_full
 
 
 class Suggestion(namedtuple("Suggestion", (
