@@ -40,7 +40,9 @@ def infer_current(ctx: PlacementContext) -> Inferred | None:
     - one static block below CRASH_ADDR_LOW_MAX: ``crashkernel=SIZE``;
     - one above it (generic placement): ``crashkernel=SIZE,high crashkernel=0,low`` (a plain
       size or ``,high`` alone would have reserved a low part too);
-    - one above and one below: ``crashkernel=HIGH,high crashkernel=LOW,low``;
+    - one above and one below: ``crashkernel=HIGH,high crashkernel=LOW,low``; on a kernel that
+      reads no ``,high``/``,low`` (arm64 before 5.19) only ``crashkernel=HIGH``, and ``why``
+      says the low block cannot be asked for;
     - CMA areas (kexec_crash_cma_ranges): ``crashkernel=SIZE,cma`` besides;
     - no ``Crash kernel`` line but kexec_crash_size (powerpc never lists it): ``crashkernel=SIZE``;
     - where crashmap does not model the automatic placement (mips and others), the block's base
@@ -56,14 +58,20 @@ def infer_current(ctx: PlacementContext) -> Inferred | None:
         low = [r for r in ranges if boundary is None or r.end <= boundary]
         high = [r for r in ranges if r not in low]
         low_size, high_size = sum(r.size for r in low), sum(r.size for r in high)
-        if high_size:
+        unsaid = ""
+        if high_size and not arch.high_low:  # this kernel reads no ,high/,low (arm64 < 5.19)
+            words.append(f"crashkernel={format_mib(high_size)}")
+            if low_size:
+                unsaid = (f"; the {format_size(low_size)} below it cannot be asked for on "
+                          f"{_kernel_name(ctx)}, which reads no ,low")
+        elif high_size:
             words += [f"crashkernel={format_mib(high_size)},high",
                       f"crashkernel={format_mib(low_size)},low"]
         elif arch.placement == "none" and len(ranges) == 1:  # only a fixed base is modelled
             words.append(f"crashkernel={format_mib(low_size)}@{_base(ranges[0].start)}")
         else:
             words.append(f"crashkernel={format_mib(low_size)}")
-        where = _where(ranges, boundary)
+        where = _where(ranges, boundary) + unsaid
     elif facts.kexec_crash_size:
         words.append(f"crashkernel={format_mib(facts.kexec_crash_size)}")
         where = f"kexec_crash_size ({format_size(facts.kexec_crash_size)})"
@@ -73,6 +81,11 @@ def infer_current(ctx: PlacementContext) -> Inferred | None:
     if not words:
         return None
     return Inferred(tuple(words), f"inferred from {where}: the source has no kernel command line")
+
+
+def _kernel_name(ctx: PlacementContext) -> str:
+    kernel = ctx.kernel
+    return f"Linux {kernel.version_text}" if kernel is not None else "this kernel"
 
 
 def _base(address: int) -> str:
