@@ -127,7 +127,6 @@ def test_rejected_plan_exits_1_with_one_line(main, capsys, argv: list[str],
 @pytest.mark.parametrize(
     ("argv", "needle"),
     [
-        ([ZENBOOK], "--format is required"),
         ([ZENBOOK, "--format", "lilo"], "unknown format 'lilo'"),
         ([ZENBOOK, "--format", "cmdline", "--words", "quiet"], "is not a crashkernel= word"),
         ([ZENBOOK, "--format", "cmdline", "--words", "crashkernel=1G", "--cmdline", "x"],
@@ -143,6 +142,20 @@ def test_usage_errors_exit_2_with_one_line(main, capsys, argv: list[str], needle
     assert code == 2
     assert out == ""
     assert err.count("\n") == 1 and needle in err and "Traceback" not in err
+
+
+def test_format_is_required_as_the_usage_says(main, capsys) -> None:
+    """--format is required: argparse says so in the usage (README: `--format FORMAT`, not
+    bracketed) and in one line, exit 2."""
+    with pytest.raises(SystemExit) as done:
+        main(["export", ZENBOOK])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "required: --format" in err
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    usage = capsys.readouterr().out.split("\n\n")[0]
+    assert "--format FORMAT" in usage and "[--format" not in usage
 
 
 def test_source_without_cmdline_with_a_plan(main, capsys) -> None:

@@ -18,7 +18,8 @@ async def test_starts_from_the_inferred_reservation() -> None:
         await settle(pilot)
         assert app.plan == Plan(size=96 * MiB)
         assert app.main_screen.evaluation.words == ("crashkernel=96M",)
-        assert app.banner is not None and "Starting from the current reservation" in app.banner
+        assert app.banner is not None
+        assert "the plan starts from the reservation the map shows" in app.banner
 
 
 async def test_reloading_a_dump_starts_from_its_reservation_too() -> None:
@@ -30,5 +31,5 @@ async def test_reloading_a_dump_starts_from_its_reservation_too() -> None:
         await pilot.pause()
         await pilot.pause()
         assert app.plan == Plan(size=96 * MiB)
-        assert any("Starting from the current reservation, crashkernel=96M" in n.message
+        assert any("the reservation the map shows, crashkernel=96M" in n.message
                    for n in app._notifications)

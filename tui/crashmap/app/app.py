@@ -39,7 +39,8 @@ def _inferred_note(ctx: MapContext, cmdline: str | None) -> str | None:
     inferred = inferred_start(ctx)
     if inferred is None:
         return None
-    return f"Starting from the current reservation, {inferred.cmdline}: {inferred.why}."
+    return (f"No command line in this source: the plan starts from the reservation the map "
+            f"shows, {inferred.cmdline}.")
 
 
 class CrashmapApp(App[int]):

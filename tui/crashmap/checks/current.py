@@ -96,6 +96,7 @@ def check(s: Subject) -> Iterator[Finding]:
         planned = ", ".join(f"{size(b.size)} at {span(b.range)}" for b in p.static.blocks)
         yield Finding(
             "plan-changes", "info",
+            f"Now and with this plan: {now_text}" if planned == now_text else
             f"Now: {now_text}; this plan: {planned or 'nothing static'}",
             "The reservation moves or changes size only at the next boot with the new command "
             "line; until then the current one stays.",
@@ -119,7 +120,7 @@ def _compare(p: Placement, reserved: list[Range], now_text: str) -> Finding:
               "something the map does not show was in the way")
     return Finding(
         "current-elsewhere", "info",
-        f"Reserved now at {now_text}, predicted "
+        f"Reserved now: {now_text}; predicted: "
         f"{', '.join(span(r) for r in predicted) or 'nothing'}: {reason}",
         "The prediction follows Linux 6.17/6.18 on the memory this snapshot shows as free; "
         "older kernels used other windows (x86 before 5.2 stopped at 896 MiB) and memblock "

@@ -28,6 +28,8 @@ COMMANDS: dict[str, str] = {
     "export": "print a crashkernel= plan as a command line, snippet or command",
     "estimate": "how much memory the capture kernel needs: every model, and a suggested plan",
     "fleet": "check a plan on many machines, grouped into classes",
+    "completion": "print the shell completion script (bash, zsh or fish)",
+    "man": "print the manual page crashmap(1) as roff",
 }
 """Subcommand modules in ``crashmap.cli`` and their one-line help. Each module has
 ``register(subparsers)``; only the module of the command being run is imported, so a headless
@@ -62,6 +64,11 @@ class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("formatter_class", _Formatter)
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    def error(self, message: str) -> Any:  # argparse's NoReturn
+        """A usage error is one line, as every diagnostic is (argparse prints the whole usage
+        first), then exit 2."""
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
 
     def _print_message(self, message: str, file: Any = None) -> None:
         """argparse swallows write errors here; crashmap reports them (``--help > /dev/full``)."""

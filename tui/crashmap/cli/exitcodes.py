@@ -36,6 +36,9 @@ EXIT_CODES: dict[str, tuple[str, str, str]] = {
     "fleet": ("every host passes",
               "a host fails, or a member could not be read",
               "usage error, or no member could be read"),
+    "completion": ("the script was printed", "—", "usage error (a shell other than bash, zsh, "
+                   "fish)"),
+    "man": ("the manual page was printed", "—", "usage error"),
 }
 """Subcommand → (exit 0, exit 1, exit 2); "—" where the code is never used."""
 

@@ -70,8 +70,8 @@ def register(subparsers: Any) -> None:
     plan.add_argument("--words", default=None, metavar="WORDS",
                       help="the plan as crashkernel= words, e.g. 'crashkernel=1G,high "
                            "crashkernel=128M,low'; '' for no reservation")
-    parser.add_argument("--format", "-f", default=None, metavar="FORMAT",
-                        help="one of the formats listed below")
+    parser.add_argument("--format", "-f", required=True, metavar="FORMAT",
+                        help="one of the formats listed below (required)")
     parser.add_argument("--current", default=None, metavar="CMDLINE",
                         help="the current kernel command line (default: the source's)")
     parser.add_argument("--ram", default=None, metavar="SIZE",

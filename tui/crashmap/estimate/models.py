@@ -118,7 +118,7 @@ def kdumpctl(inputs: Inputs, table_bytes: int | None = None,
     """``estimated = kernel + modules + 3 × initramfs + 16M + LUKS``;
     ``recommended = max(table value for this RAM, estimated)`` (anchors §1)."""
     key, title = "kdumpctl", "Fedora/RHEL kdumpctl estimate"
-    source = "anchors.md §1 kdumpctl do_estimate"
+    source = "kdump-utils kdumpctl do_estimate"
     missing = [name for name in ("kernel_image", "initrd", "modules")
                if getattr(inputs, name) is None]
     notes = [n for n in (_luks_note(inputs),) if n]
@@ -159,14 +159,14 @@ def kdumpctl(inputs: Inputs, table_bytes: int | None = None,
 
 # --- SUSE kdumptool calibrate ------------------------------------------------------------------
 
-SUSE_SOURCE = "anchors.md §2a; openSUSE/kdump kdumptool/calibrate.cc"
+SUSE_SOURCE = "openSUSE/kdump kdumptool/calibrate.cc"
 LEGACY = ("openSUSE/kdump kdumptool/calibrate.cc @ b7905e9a (in-source constants before "
           "calibrate.conf)")
 BUILTIN_CALIBRATE: dict[str, dict[str, tuple[int, str]]] = {
     "x86_64": {
-        "KERNEL_BASE": (56404, "anchors.md §2a: calibrate.conf.all leap 15.3 x86_64"),
-        "KERNEL_INIT": (20292, "anchors.md §2a: calibrate.conf.all leap 15.3 x86_64"),
-        "INIT_CACHED": (32628, "anchors.md §2a: calibrate.conf.all leap 15.3 x86_64"),
+        "KERNEL_BASE": (56404, "openSUSE/kdump calibrate.conf.all, Leap 15.3 x86_64"),
+        "KERNEL_INIT": (20292, "openSUSE/kdump calibrate.conf.all, Leap 15.3 x86_64"),
+        "INIT_CACHED": (32628, "openSUSE/kdump calibrate.conf.all, Leap 15.3 x86_64"),
         "PAGESIZE": (4096, "x86_64 pages are 4 KiB (bytes)"),
         "SIZEOFPAGE": (64, LEGACY + ": SIZE_STRUCT_PAGE (bytes)"),
         "PERCPU": (108, LEGACY + ": PERCPU_KB"),
@@ -355,7 +355,7 @@ def _ram_above_4g(inputs: Inputs) -> bool | None:
 
 # --- Debian kdump-tools estimator --------------------------------------------------------------
 
-DEBIAN_SOURCE = "anchors.md §3; kdump-tools 1:1.10.7 kdump-config crashkernel_estimate"
+DEBIAN_SOURCE = "kdump-tools 1:1.10.7 kdump-config crashkernel_estimate"
 DEBIAN_FACTOR = {"x86_64": 6, "i386": 6, "s390x": 6, "ppc64le": 2}
 DEBIAN_FACTOR_OTHER = 4
 """anchors §3: vmlinuz × F, F = 6 (x86, s390x), 2 (ppc), 4 (others)."""

@@ -220,7 +220,7 @@ def to_text(est: Estimate) -> str:
         out.append(f"  {field:<16} {shown:<14} {inp.source(field) if value is not None else ''}"
                    .rstrip())
     out.append("")
-    out.append(f"Distribution defaults (this machine: {est.machine_key or 'unknown'} — "
+    out.append(f"Distribution defaults (this machine: {est.machine_key or 'unknown'}, "
                f"{est.machine_why})")
     for d in est.defaults:
         mark = "*" if d.key == est.machine_key else " "

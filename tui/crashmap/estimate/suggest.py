@@ -46,7 +46,7 @@ the compressed copy (anchors.md §1)."""
 SUSE_FALLBACK = {"ppc64le": 384 * MiB}
 SUSE_FALLBACK_DEFAULT = 192 * MiB
 SUSE_FALLBACK_ARCHES = ("x86_64", "i386", "s390x", "arm64", "arm", "riscv64", "ppc64le")
-"""calibrate.cc DEF_RESERVE_KB: what kdumptool reserves when it cannot compute (anchors §2a)."""
+"""calibrate.cc DEF_RESERVE_KB: what kdumptool reserves when it cannot compute."""
 
 VMCORE_LOSS = (
     "The CMA areas are excluded from /proc/vmcore: whatever the running kernel kept there is "
@@ -56,7 +56,8 @@ VMCORE_LOSS = (
     "pages; a dump that keeps user data (no bit 8) silently lacks those in CMA. The kernel also "
     "waits a fixed 10 s before booting the capture kernel (CMA_DMA_TIMEOUT_SEC) so DMA into "
     "CMA pages can finish, and DMA set up by the crashed kernel can still corrupt the capture "
-    "kernel's memory (kernel-crashkernel.md §3.3)."
+    "kernel's memory (kernel/crash_reserve.c reserve_crashkernel_cma(), CMA_DMA_TIMEOUT_SEC in "
+    "include/linux/crash_reserve.h)."
 )
 
 FLEET_POINTS = (1 * GiB, 2 * GiB, 4 * GiB, 8 * GiB, 16 * GiB, 32 * GiB, 64 * GiB, 128 * GiB,
@@ -139,7 +140,8 @@ def static_need(inputs: Inputs) -> Need:
     elif inputs.kernel_file is not None:
         factor = DEBIAN_FACTOR.get(inputs.arch, DEBIAN_FACTOR_OTHER)
         terms.append(("kernel image", factor * inputs.kernel_file,
-                      f"{factor} × the kernel file (Debian's decompression factor, anchors §3)"))
+                      f"{factor} × the kernel file (Debian's decompression factor, kdump-tools "
+                      f"kdump-config)"))
     else:
         missing.append("kernel_image")
     if inputs.initrd is not None:
@@ -184,7 +186,8 @@ def total_need(inputs: Inputs, models: list[ModelResult],
         size = SUSE_FALLBACK.get(inputs.arch, SUSE_FALLBACK_DEFAULT)
         return Need(size, (("fallback", size, "kdumptool calibrate DEF_RESERVE_KB"),), missing,
                     f"no model had its inputs; {format_size(size)} is what SUSE's kdumptool "
-                    f"calibrate reserves when it cannot compute (anchors §2a)")
+                    f"calibrate reserves when it cannot compute (DEF_RESERVE_KB, "
+                    f"kdumptool/calibrate.cc)")
     return Need(None, (), missing, "")
 
 
@@ -395,7 +398,7 @@ def fleet(inputs: Inputs, need_at: Any) -> Fleet:
     notes.append(f"each bracket is sized at its top RAM; the open bracket at "
                  f"{format_size(points[-1])}")
     notes.append("all static: crashkernel=…,cma takes a single size, never a range table "
-                 "(kernel-crashkernel.md §2.6)")
+                 "(kernel/crash_reserve.c parse_crashkernel_suffix())")
     if rows[0][0] > 0:
         notes.append(f"machines whose RAM rounds up below {format_size(rows[0][0])} reserve "
                      f"nothing")

@@ -52,7 +52,7 @@ TABLES: dict[str, tuple[str, dict[str, str], str]] = {
             "arm64": "2G-4G:256M,4G-64G:320M,64G-:576M",
             "ppc64le": "2G-4G:384M,4G-16G:512M,16G-64G:1G,64G-128G:2G,128G-:4G",
         },
-        "anchors.md §1: kdump-lib.sh kdump_get_arch_recommend_crashkernel (kdump-utils 63f248c9)",
+        "kdump-utils kdump-lib.sh kdump_get_arch_recommend_crashkernel (63f248c9)",
     ),
     "fedora-fadump": (
         "Fedora/RHEL kdump-utils, ppc64le fadump",
@@ -60,7 +60,7 @@ TABLES: dict[str, tuple[str, dict[str, str], str]] = {
             "ppc64le": "4G-16G:768M,16G-64G:1G,64G-128G:2G,128G-1T:4G,1T-2T:6G,2T-4T:12G,"
                        "4T-8T:20G,8T-16T:36G,16T-32T:64G,32T-64T:128G,64T-:180G",
         },
-        "anchors.md §1 (fadump table)",
+        "kdump-utils kdump-lib.sh (fadump table)",
     ),
     "rhel-old": (
         "RHEL ≤ 9 / kdump-utils before 2025",
@@ -68,32 +68,32 @@ TABLES: dict[str, tuple[str, dict[str, str], str]] = {
             "x86_64": "1G-4G:192M,4G-64G:256M,64G-:512M",
             "arm64": "1G-4G:256M,4G-64G:320M,64G-:576M",
         },
-        "anchors.md §1 History: x86 table before fe18f93 (2025-03-06); aarch64 before its "
+        "kdump-utils history: x86 table before fe18f93 (2025-03-06); aarch64 before its "
         "1G→2G lower bound change (ca42bd6)",
     ),
     "debian-bookworm": (
         "Debian 12 bookworm kdump-tools 1:1.8.1",
         {"x86_64": "384M-:128M", "s390x": "384M-:128M", "arm64": FIVE_TIER,
          "ppc64le": FIVE_TIER},
-        "anchors.md §3 (amd64); s390x/arm64/ppc64el read from the 1:1.8.1 packages' "
+        "Debian kdump-tools (amd64); s390x/arm64/ppc64el read from the 1:1.8.1 packages' "
         "/etc/default/grub.d/kdump-tools.cfg",
     ),
     "debian-trixie": (
         "Debian 13 trixie kdump-tools 1:1.10.7",
         {"x86_64": "512M-:192M", "s390x": "512M-:192M", "arm64": FIVE_TIER,
          "ppc64le": FIVE_TIER},
-        "anchors.md §3: /etc/default/grub.d/kdump-tools.cfg of 1:1.10.7",
+        "Debian kdump-tools 1:1.10.7 /etc/default/grub.d/kdump-tools.cfg",
     ),
     "ubuntu": (
         "Ubuntu kdump-tools (24.10+ server docs)",
         {"x86_64": FIVE_TIER, "arm64": FIVE_TIER, "ppc64le": FIVE_TIER},
-        "anchors.md §3: Ubuntu uses the five-tier table on amd64 too",
+        "Ubuntu kdump-tools: the five-tier table on amd64 too",
     ),
     "suse-fallback": (
         "SUSE kdumptool calibrate fallback",
         {"x86_64": "192M", "i386": "192M", "s390x": "192M", "arm64": "192M", "arm": "192M",
          "riscv64": "192M", "ppc64le": "384M"},
-        "anchors.md §2a: DEF_RESERVE_KB of kdumptool/calibrate.cc, used when calibration fails",
+        "DEF_RESERVE_KB of kdumptool/calibrate.cc (SUSE kdump), used when calibration fails",
     ),
 }
 
@@ -137,7 +137,7 @@ def fedora_deltas(key: str, inputs: Inputs) -> list[Delta]:
     """The hardware and CPU terms kdump-utils adds to its table (anchors.md §1)."""
     arch = inputs.arch
     found: list[Delta] = []
-    src = "anchors.md §1 _crashkernel_add"
+    src = "kdump-utils kdump-lib.sh _crashkernel_add"
     if key in ("fedora", "rhel-old") and arch == "x86_64":
         sme = inputs.sme_sev
         found.append(Delta("+64M: AMD SME/SEV active", 64 * MiB if sme else 0 if sme is False
@@ -215,8 +215,12 @@ def default_value(key: str, inputs: Inputs) -> DefaultValue | None:
                "reason": step.reason}
     if ":" in table:
         if rounded != ram:
-            notes.append(f"RAM {ram_text(ram)} rounds up to {ram_text(rounded)} (128 MiB) "
-                         f"before matching")
+            shown, up = ram_text(ram), ram_text(rounded)
+            if shown == up:  # "24 GiB rounds up to 24 GiB": say it exactly
+                shown, up = f"{ram >> 20} MiB" if ram % (1 << 20) == 0 else f"{ram} B", \
+                    f"{rounded >> 20} MiB"
+            notes.append(f"RAM {shown} rounds up to {up} (a multiple of 128 MiB) before "
+                         f"matching")
         if step.entry is not None and explained.entries:
             entry = explained.entries[step.entry]
             if entry.start > ram:
@@ -257,7 +261,7 @@ def machine_table(inputs: Inputs) -> tuple[str | None, str]:
         return None, f"{distro}: release unknown, more than one table is possible"
     if inputs.arch not in TABLES[key][1]:
         return None, f"{distro} has no documented table for {inputs.arch}"
-    why = f"{distro} ({inputs.source('distro')})"
+    why = inputs.source("distro") or "given"  # the key already names the distribution
     if distro == "suse":
         why += "; SUSE computes the size with kdumptool calibrate and uses this only on error"
     return key, why

@@ -274,7 +274,7 @@ def _lookalikes(line: str) -> list[str]:
         found.append(
             f"{line[token_start:token_end]!r} is left as it is (it is not a crashkernel= "
             f"parameter), but the kernel still reads {word.text!r} from it: it finds "
-            "crashkernel= by raw substring search (spec §2.2)")
+            "crashkernel= by raw substring search (kernel/crash_reserve.c get_last_crashkernel())")
     return found
 
 

@@ -108,34 +108,36 @@ def _word_findings(use: WordUse, result: CrashkernelResult, arch: Arch) -> list[
             f"{_q(line[token_start:token_end])} is not a crashkernel= parameter, but the kernel "
             f"reads {_q(word.text)} from it{in_effect}",
             "the kernel finds crashkernel= by raw substring search with no word-boundary check "
-            "(spec §2.2)")
+            "(kernel/crash_reserve.c get_last_crashkernel())")
     bad_space = sorted({c for c in word.text if c in WHITESPACE})
     if bad_space:
         add("whitespace-in-word", severity,
             f"{_q(word.text)} contains {', '.join(repr(c) for c in bad_space)}",
             "only an ASCII space ends a crashkernel= word, so tabs and newlines (such as the "
-            "trailing newline of /proc/cmdline) become part of the value (spec §2.2)")
+            "trailing newline of /proc/cmdline) become part of the value (kernel/crash_reserve.c "
+            "get_last_crashkernel())")
     value = word.value
     if value.startswith("auto") and word.kind == "plain":
         found.extend(_auto_findings(use, result))
     if _has_unit_word(value):
         add("unit-suffix", severity, f"{_q(word.text)} uses a unit such as MB, MiB or GB",
             "memparse reads a single unit letter, so the B or iB is junk: a plain size is "
-            "rejected and a range table fails or stops there (spec §2.1)")
+            "rejected and a range table fails or stops there (lib/cmdline.c memparse())")
     if _FRACTION.search(value):
         add("fractional-size", severity, f"{_q(word.text)} uses a fractional size",
-            "memparse reads integers only, so the '.' and what follows are junk (spec §2.1)")
+            "memparse reads integers only, so the '.' and what follows are junk (lib/cmdline.c "
+            "memparse())")
     lowered = word.text.lower()
     if word.kind == "plain" and lowered.endswith((",high", ",low", ",cma")) \
             and not word.text.endswith(",cma"):  # exact ,cma: a kernel before 6.17
         add("suffix-case", "error" if use.status == "used" else "warning",
             f"{_q(word.text)} has its suffix in the wrong case",
             "words are classified by their exact lower-case ending, so this is a plain word "
-            "that the kernel rejects at the ',' (spec §2.2)")
+            "that the kernel rejects at the ',' (kernel/crash_reserve.c get_last_crashkernel())")
     if use.status == "overridden":
         add("overridden-word", "warning", f"{_q(word.text)} is overridden by a later word",
             "for each class (plain, ,high, ,low, ,cma) only the last crashkernel= word counts "
-            "(spec §2.2)")
+            "(kernel/crash_reserve.c get_last_crashkernel())")
     elif use.status == "ignored":
         if word.kind in ("high", "low") and not arch.high_low:
             add("suffix-unsupported-arch", "warning",
@@ -151,7 +153,8 @@ def _word_findings(use: WordUse, result: CrashkernelResult, arch: Arch) -> list[
             add("suffix-ignored-plain-present", "warning",
                 f"{_q(word.text)} is ignored because a plain crashkernel= word exists",
                 "the kernel reads ,high and ,low only when there is no plain word at all, "
-                "whatever the order and even if the plain word is invalid (spec §2.7)")
+                "whatever the order and even if the plain word is invalid (kernel/crash_reserve.c "
+                "parse_crashkernel())")
     return found
 
 
@@ -170,20 +173,20 @@ def _combination_findings(result: CrashkernelResult, arch: Arch) -> list[Lint]:
         found.append(Lint(
             "low-without-high", "error", "a ,low word without a ,high word reserves nothing",
             "the kernel reads ,low only after a valid ,high word, and ,low is never a "
-            "reservation on its own (spec §2.7)"))
+            "reservation on its own (kernel/crash_reserve.c parse_crashkernel())"))
     if "cma" in kinds and arch.cma and not result.ok:
         if arch.high_low:
             found.append(Lint(
                 "cma-without-static", "error",
                 "the ,cma word does nothing without a valid static reservation",
                 f"on {arch.name} parse_crashkernel() must succeed with a plain or ,high size "
-                "before the CMA area is reserved (spec §2.7)"))
+                "before the CMA area is reserved (kernel/crash_reserve.c parse_crashkernel())"))
         else:
             found.append(Lint(
                 "cma-without-static", "warning",
                 "the ,cma size is kept although the static reservation is rejected",
                 f"the {arch.family} caller reserves crashk_cma_size whatever parse_crashkernel() "
-                "returns, by code reading only (spec §2.7)"))
+                "returns, by code reading only (kernel/crash_reserve.c parse_crashkernel())"))
     return found
 
 
@@ -209,13 +212,15 @@ def _offset_findings(result: CrashkernelResult, arch: Arch) -> list[Lint]:
                     "offset-not-validated", "warning",
                     f"{_q(value[size_end:])} is read as offset 0 (automatic placement)",
                     "the simple syntax does not check the offset, so a missing or malformed "
-                    "number silently means no fixed base (spec §2.4)", start))
+                    "number silently means no fixed base (kernel/crash_reserve.c "
+                    "parse_crashkernel_simple())", start))
             elif offset_end < len(value):
                 found.append(Lint(
                     "offset-not-validated", "warning",
                     f"{_q(value[offset_end:])} after the offset is ignored",
                     "the simple syntax stops reading at the end of the offset number and does "
-                    "not check what follows (spec §2.4)", start))
+                    "not check what follows (kernel/crash_reserve.c "
+                    "parse_crashkernel_simple())", start))
     if result.ok and result.crash_base % arch.crash_align:
         if arch.placement == "generic":
             severity: Severity = "error"
@@ -226,7 +231,7 @@ def _offset_findings(result: CrashkernelResult, arch: Arch) -> list[Lint]:
             "offset-misaligned", severity,
             f"offset {format_size(result.crash_base)} is not a multiple of "
             f"{format_size(arch.crash_align)} (CRASH_ALIGN on {arch.name})",
-            f"{effect} (spec §3.1, §4)", start))
+            f"{effect} (kernel/crash_reserve.c reserve_crashkernel_generic())", start))
     return found
 
 
@@ -252,7 +257,7 @@ def _range_findings(result: CrashkernelResult) -> list[Lint]:
         add("range-reserves-nothing", "error",
             f"with RAM {format_size(ram)} (rounded up to {format_size(total)}) {what}",
             "the kernel prints 'crashkernel size resulted in zero bytes' and reserves nothing "
-            "(spec §2.5)")
+            "(kernel/crash_reserve.c parse_crashkernel_mem())")
     if plain.message == "crashkernel: invalid size":
         big = next((i for i, e in enumerate(table.entries) if e.size >= total), None)
         which = f"entry {big + 1} ({_entry_text(table.entries[big])})" if big is not None \
@@ -260,7 +265,7 @@ def _range_findings(result: CrashkernelResult) -> list[Lint]:
         add("range-size-invalidates", "error",
             f"{which} has a size not below RAM rounded up to {format_size(total)}",
             "the kernel checks size < rounded RAM for every entry it examines, matching or "
-            "not, and rejects the whole word (spec §2.5)")
+            "not, and rejects the whole word (kernel/crash_reserve.c parse_crashkernel_mem())")
     matched = plain.matched_entry
     if result.ok and matched is not None and matched < len(table.entries):
         entry = table.entries[matched]
@@ -269,7 +274,7 @@ def _range_findings(result: CrashkernelResult) -> list[Lint]:
                 f"RAM {format_size(ram)} is below {format_size(entry.start)}, the start of the "
                 f"matched entry {_entry_text(entry)}",
                 "range matching uses RAM rounded up to 128 MiB, so machines just below a "
-                "bracket edge get that bracket (spec §2.5)")
+                "bracket edge get that bracket (kernel/crash_reserve.c parse_crashkernel_mem())")
     edges = [b for b in table.breakpoints if ram and abs(b - ram) * 20 <= ram]
     if edges:
         edge = min(edges, key=lambda b: abs(b - ram))
@@ -279,25 +284,28 @@ def _range_findings(result: CrashkernelResult) -> list[Lint]:
             f"the kernel reserves {format_size(table.size_at(edge - 1))}, above it "
             f"{format_size(table.size_at(edge))}",
             "a range table is a step function of RAM rounded up to 128 MiB, so a little more or "
-            "less memory (a DIMM, firmware reservations, mem=) crosses the cliff (spec §2.5)")
+            "less memory (a DIMM, firmware reservations, mem=) crosses the cliff "
+            "(kernel/crash_reserve.c parse_crashkernel_mem())")
     entries = table.entries
     for i, j in _overlaps(entries):
         a, b = entries[i], entries[j]
         add("range-overlap", "warning",
             f"entries {i + 1} ({_entry_text(a)}) and {j + 1} ({_entry_text(b)}) overlap",
             "the kernel takes the first matching entry, so the later one never applies "
-            "where they overlap (spec §2.5)")
+            "where they overlap (kernel/crash_reserve.c parse_crashkernel_mem())")
     ordered = sorted(entries, key=lambda e: e.start)
     for a, b in zip(ordered, ordered[1:], strict=False):
         if _end(a) < b.start:
             add("range-gap", "info",
                 f"RAM from {format_size(_end(a))} up to {format_size(b.start)} matches no entry",
-                "RAM that no entry matches reserves nothing (spec §2.5)")
+                "RAM that no entry matches reserves nothing (kernel/crash_reserve.c "
+                "parse_crashkernel_mem())")
     if table.problem and result.ok:
         add("range-trailing-junk", "warning",
             f"the table has a syntax problem after the entry this RAM matches ({table.problem})",
             "the kernel stops at the first match, so this RAM passes but larger or smaller "
-            "machines that read further are rejected (spec §2.5)")
+            "machines that read further are rejected (kernel/crash_reserve.c "
+            "parse_crashkernel_mem())")
     return found
 
 
@@ -328,16 +336,17 @@ def _size_findings(result: CrashkernelResult) -> list[Lint]:
             f"crashkernel size {format_size(result.crash_size)} is not below system RAM "
             f"{format_size(ram)}",
             "parse_crashkernel() rejects crash_size >= system_ram on the unrounded RAM, "
-            "silently (spec §2.7)"))
+            "silently (kernel/crash_reserve.c parse_crashkernel())"))
     elif code == "zero-size":
         found.append(Lint(
             "zero-size", "info", "the crashkernel size is 0",
             "a zero size makes parse_crashkernel() fail, the usual way to disable the "
-            "reservation (spec §2.7)"))
+            "reservation (kernel/crash_reserve.c parse_crashkernel())"))
     elif code == "no-crashkernel":
         found.append(Lint(
             "no-crashkernel", "info", "no crashkernel= word this architecture reads",
-            "without one parse_crashkernel() fails and nothing is reserved (spec §2.7)"))
+            "without one parse_crashkernel() fails and nothing is reserved (kernel/crash_reserve.c "
+            "parse_crashkernel())"))
     if result.ok:
         static = result.crash_size + (result.low_size if result.high else 0)
         if static * 2 > ram:
@@ -352,7 +361,7 @@ def _size_findings(result: CrashkernelResult) -> list[Lint]:
             "cma-not-below-ram", "warning",
             f"the ,cma size {format_size(result.cma_size)} is not below RAM {format_size(ram)}",
             "the kernel does not compare ,cma with RAM, so the CMA reservation will fall short "
-            "(spec §2.7, §3.3)"))
+            "(kernel/crash_reserve.c parse_crashkernel() and reserve_crashkernel_cma())"))
     return found
 
 
