@@ -232,3 +232,22 @@ def test_read_capped_names_the_path_of_what_cannot_be_read(tmp_path: Path) -> No
     assert read_capped(tmp_path / "ok", 3) == b"abc"
     with pytest.raises(CrashmapError):
         read_capped(tmp_path / "ok", 2)
+
+
+@pytest.mark.parametrize("kind", ["character device", "symlink to a file", "fifo", "directory"])
+def test_a_jsonl_append_never_opens_what_is_not_a_regular_file(kind: str,
+                                                                tmp_path: Path) -> None:
+    """``snapshot --jsonl -o`` appends: the same rule as the atomic writer, checked before the
+    open (opening a device node can have effects of its own)."""
+    from crashmap.jsonl import append_line
+
+    (tmp_path / "sub").mkdir()
+    make, words = NOT_REGULAR[kind]
+    target = make(tmp_path)
+    before = _listing(tmp_path)
+    with pytest.raises(NotARegularFile) as caught:
+        append_line(target, '{"a": 1}\n')
+    assert str(caught.value).startswith(f"{target}: {words}")
+    assert _listing(tmp_path) == before
+    if kind == "symlink to a file":
+        assert (tmp_path / "real.txt").read_text() == "kept\n"

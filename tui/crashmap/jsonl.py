@@ -96,8 +96,12 @@ def append_line(path: str | Path, line: str) -> None:
     if not line.endswith("\n") or "\n" in line[:-1]:
         raise ValueError("a JSON Lines record is one line ending in a newline")
     data = line.encode("utf-8")
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    from crashmap.files import check_target
+
+    check_target(path, force=True)  # never opened unless a regular file (or a new one): opening
+    try:                            # a device node can have effects (a watchdog, a tape rewind)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW,
+                     0o666)
     except OSError as error:
         raise CrashmapError(f"cannot append: {error.strerror or error}", path=name) from None
     try:
