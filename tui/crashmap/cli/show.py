@@ -151,10 +151,9 @@ def render(snapshot: Snapshot) -> None:
                          ("kernel", snapshot.kernel_release)):
         if value:
             head.append(f"{label} {visible(value)}")
-    note = None  # where the arch came from: a stderr warning when guessed, JSON's arch_note
     roots = snapshot.parsed.roots
     if not sys.stdout.isatty():
-        lines = ["  ".join(head), *([note] if note else []), "physical address space"]
+        lines = ["  ".join(head), "physical address space"]  # arch note: stderr and JSON
         for guide, r in tree_lines(roots):
             line = (f"{guide}{r.start:08x}-{r.last:08x} {format_size(r.size):>10}  "
                     f"{visible(r.name)}")
@@ -163,18 +162,16 @@ def render(snapshot: Snapshot) -> None:
         lines.append("")
         sys.stdout.write("\n".join(lines))
         return
-    _render_styled(snapshot, head, note)
+    _render_styled(snapshot, head)
 
 
-def _render_styled(snapshot: Snapshot, head: list[str], note: str | None) -> None:
+def _render_styled(snapshot: Snapshot, head: list[str]) -> None:
     from rich.text import Text
 
     out = console()
     text = Text()
     text.append(head[0], "bold")
     text.append("".join("  " + part for part in head[1:]) + "\n")
-    if note:
-        text.append(note + "\n", "dim")
     text.append("physical address space\n")
     for guide, r in tree_lines(snapshot.parsed.roots):
         kind = classify(r)
