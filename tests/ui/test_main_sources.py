@@ -115,25 +115,29 @@ async def test_save_a_snapshot_never_overwrites_silently(tmp_path: Path) -> None
         field = app.screen.query_one("#path-input", Input)
         field.value = str(target)
         await pilot.press("enter")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert load_snapshot(target).iomem == app.snapshot.iomem
         target.write_text("precious\n")
         await pilot.press("s")
         await pilot.pause()
         app.screen.query_one("#path-input", Input).value = str(target)
-        await pilot.press("enter")  # first enter: warns that it exists
+        await pilot.press("enter", "enter")  # it exists: the confirm dialog, where enter is no yes
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmOverwrite"
+        assert target.read_text() == "precious\n"
+        await pilot.press("n")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert target.read_text() == "precious\n"
-        assert "exists" in str(app.screen.query_one("#path-hint", Static).content)
-        await pilot.press("escape")
+        assert "kept" in str(app.screen.query_one("#path-hint", Static).content)
+        await pilot.press("enter")  # the same name again, and this time yes
         await pilot.pause()
-        assert target.read_text() == "precious\n"
-        await pilot.press("s")
-        await pilot.pause()
-        app.screen.query_one("#path-input", Input).value = str(target)
-        await pilot.press("enter", "enter")  # explicit confirmation
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
         await pilot.pause()
         assert load_snapshot(target).iomem == app.snapshot.iomem
+        assert app.screen is app.main_screen
 
 
 async def test_export_help_learn_and_ranges_keys_open_their_screens() -> None:

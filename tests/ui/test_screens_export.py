@@ -171,7 +171,8 @@ async def test_save_never_overwrites_without_asking(exporter: list[tuple[object,
         await pilot.pause()
         assert target.read_text() == "precious\n"
         assert "kept" in str(app.export.query_one("#export-status", Static).content)
-        await pilot.press("enter")  # still in the file name field: ask again
+        assert app.export.focused is app.export.query_one("#export-formats")  # keys again
+        await pilot.press("s", "enter")  # back to the name, as it was: ask again
         await pilot.pause()
         assert isinstance(app.screen, ConfirmOverwrite)
         await pilot.press("y")

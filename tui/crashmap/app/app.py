@@ -208,23 +208,16 @@ class CrashmapApp(App[int]):
             self.notify(f"Reloaded {self.source}.", timeout=3)
 
     def action_save_snapshot(self) -> None:
-        from crashmap.app.widgets.path_prompt import PathPrompt
+        from crashmap.app.widgets.save_dialog import SaveDialog
+        from crashmap.snapshot import to_yaml
 
         default = f"{self.snapshot.hostname or 'snapshot'}.yaml"
-        self.push_screen(PathPrompt("Save the snapshot to", default), callback=self._save_to)
+        self.push_screen(SaveDialog("Save the snapshot to", default, to_yaml(self.snapshot)),
+                         callback=self._snapshot_saved)
 
-    def _save_to(self, answer: tuple[str, bool] | None) -> None:
-        from crashmap.snapshot import to_yaml, write_atomic
-
-        if not answer:
-            return
-        path, force = answer
-        try:
-            write_atomic(Path(path).expanduser(), to_yaml(self.snapshot), force=force)
-        except CrashmapError as error:
-            self.notify(str(error), title="Not saved", severity="error", timeout=8)
-            return
-        self.notify(f"Snapshot saved to {path}.", title="Saved")
+    def _snapshot_saved(self, path: Path | None) -> None:
+        if path is not None:
+            self.notify(f"Snapshot saved to {path}.", title="Saved", timeout=4)
 
     # --- the other screens (built elsewhere; imported when asked for) ---------------------------
 

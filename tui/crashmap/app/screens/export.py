@@ -8,7 +8,6 @@ the text goes to the clipboard or to a file the user names.
 from __future__ import annotations
 
 import importlib
-from pathlib import Path
 from types import ModuleType
 from typing import Any, ClassVar
 
@@ -23,8 +22,7 @@ from textual.widgets import Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from crashmap.app.widgets.key_bar import KeyBar
-from crashmap.errors import CrashmapError
-from crashmap.files import TargetExists, write_atomic
+from crashmap.app.widgets.save_dialog import ConfirmOverwrite, save_text
 from crashmap.snapshot import Snapshot
 
 FORMAT_NAMES: tuple[str, ...] = (
@@ -74,37 +72,16 @@ def default_filename(fmt: str) -> str:
     return f"crashkernel-{fmt}{_SUFFIX.get(fmt, '.txt')}"
 
 
-class ConfirmOverwrite(ModalScreen[bool]):
-    """Asks before a file is overwritten: only ``y`` overwrites; ``n`` and Escape keep the file.
-
-    Enter is not an answer, so a second Enter from the file name field cannot overwrite."""
+class NameField(Input):
+    """The file name field: escape goes back to the formats (the footer says so), not out."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Overwrite"),
-        Binding("n,escape", "answer(False)", "Keep the file"),
+        Binding("escape", "back", "Back to the formats"),
     ]
 
-    DEFAULT_CSS = """
-    ConfirmOverwrite {
-        align: center middle;
-        #confirm-box {
-            width: auto; max-width: 76; height: auto;
-            border: round $warning; background: $surface; padding: 1 2;
-        }
-    }
-    """
-
-    def __init__(self, path: Path) -> None:
-        super().__init__()
-        self.path = path
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-box"):
-            yield Label(f"{self.path} already exists.\nOverwrite it?  y = overwrite, n = keep it")
-
-    def action_answer(self, yes: bool) -> None:
-        """Close with the answer."""
-        self.dismiss(yes)
+    def action_back(self) -> None:
+        """Leave the name as typed and go back to the formats list."""
+        self.screen.query_one("#export-formats").focus()
 
 
 class ExportScreen(ModalScreen[None]):
@@ -169,7 +146,8 @@ class ExportScreen(ModalScreen[None]):
                     yield Static(id="export-diff")
                 with Horizontal(id="export-save"):
                     yield Label("Save to")
-                    yield Input(default_filename(self.fmt), id="export-path", compact=True)
+                    yield NameField(default_filename(self.fmt), id="export-path", compact=True,
+                                    select_on_focus=False)
                 yield Static(id="export-status")
         yield KeyBar()
 
@@ -255,7 +233,8 @@ class ExportScreen(ModalScreen[None]):
         field = self.query_one("#export-path", Input)
         if self.focused is not field:
             field.focus()
-            self._status("Edit the file name, then Enter to save.")
+            field.cursor_position = len(field.value)  # nothing selected: a key adds, not replaces
+            self._status("Edit the file name, then enter to save (escape: back to the formats).")
             return
         self._save(field.value)
 
@@ -265,38 +244,33 @@ class ExportScreen(ModalScreen[None]):
 
     def _save(self, typed: str) -> None:
         if self.text is None:
-            self.notify(self.problem or "Nothing to save.", severity="warning")
+            self._status(f"Not saved: {self.problem or 'nothing to save'}", error=True)
             return
-        if not typed.strip():
-            self._status("Type a file name first.")
-            return
-        self._write(Path(typed.strip()).expanduser().absolute(), self.text)
+        if not self.saving:  # one save at a time: a second enter waits for the first
+            self.saving = True
+            self._write(typed, self.text)
 
-    @work(exclusive=True, group="export-save")
-    async def _write(self, path: Path, text: str) -> None:
+    saving = False
+    """A save is under way (asking, or writing)."""
+
+    @work(group="export-save")
+    async def _write(self, typed: str, text: str) -> None:
         try:
-            write_atomic(path, text, force=False)
-        except TargetExists:
-            if not await self.app.push_screen_wait(ConfirmOverwrite(path)):
-                self._status(f"Not saved: {path} was kept as it is.")
-                return
-            try:
-                write_atomic(path, text, force=True)
-            except CrashmapError as again:
-                self._status(f"Not saved: {again}", error=True)
-                return
-        except CrashmapError as error:  # a directory, a device, no such folder, a full disk ...
-            self._status(f"Not saved: {error}", error=True)
-            return
-        self._status(f"Saved the {self.fmt} text to {path}.")
-        # Done with the file name: the keys (s, c, esc) work again instead of typing into it.
-        self.query_one("#export-formats", OptionList).focus()
+            outcome = await save_text(self.app, typed, text)
+        finally:
+            self.saving = False
+        if outcome.path is not None:
+            self._status(f"Saved the {self.fmt} text to {outcome.path}.")
+        else:
+            self._status(outcome.message, error=outcome.error)
+        if not outcome.error:
+            # Done with the file name (saved, or kept on n): s, c and escape are keys again,
+            # instead of letters typed over the name. A refused name stays, to be corrected.
+            self.query_one("#export-formats", OptionList).focus()
 
     def _status(self, message: str, *, error: bool = False) -> None:
         self.query_one("#export-status", Static).update(
             Text(message, style="bold red" if error else ""))
-        if error:
-            self.notify(message, severity="error")
 
     def action_close(self) -> None:
         """Close the export screen."""
