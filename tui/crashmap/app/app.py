@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
 
 from crashmap.app import keys
@@ -126,6 +127,34 @@ class CrashmapApp(App[int]):
         (the first frame) ahead of the tens of milliseconds their mounting takes."""
         gc.enable()
         self.main_screen.first_frame_out()
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Show a toast, without piling them up: the same message again replaces its toast,
+        and past :attr:`toast_limit` the oldest goes. No markup by default: a path or a resource
+        name with brackets in it is shown as it is."""
+        shown = list(self._notifications)  # Textual's store (private; expired ones are reaped)
+        same = [n for n in shown if n.message == message and n.title == title]
+        others = [n for n in shown if n not in same]
+        for old in same + others[: max(0, len(others) - self.toast_limit + 1)]:
+            self._drop_toast(old)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
+    def _drop_toast(self, notification: Notification) -> None:
+        """Forget a notification and take its toast away with the toast's holder (Textual's rack
+        removes only the toast: the empty holders left behind push the newest out of sight)."""
+        self._unnotify(notification, refresh=False)
+        for rack in self.screen.query("ToastRack"):
+            holder = next((h for h in rack.children
+                           if h.id == f"--textual-toast-{notification.identity}"), None)
+            if holder is not None:
+                holder.remove()
+
+    @property
+    def toast_limit(self) -> int:
+        """Toasts shown at once: as many as fit above the words and totals (one at 40×12)."""
+        height = self.size.height
+        return 1 if height < 20 else 2 if height < 40 else 3
 
     def get_key_display(self, binding: Binding) -> str:
         return keys.key_display(binding) or super().get_key_display(binding)

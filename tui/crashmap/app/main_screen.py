@@ -142,10 +142,14 @@ class MainScreen(Screen[None]):
             return "-wide"
         return "-narrow" if width < self.NARROW else "-wide"
 
+    TINY = 60
+    """Below this many columns the screen is also ``-tiny`` (toasts take the whole width)."""
+
     def on_resize(self, event: events.Resize) -> None:
         narrow = event.size.width < self.NARROW
         self.set_class(narrow, "-narrow")
         self.set_class(not narrow, "-wide")
+        self.set_class(event.size.width < self.TINY, "-tiny")
 
     def on_mount(self) -> None:
         self._composed()
