@@ -398,3 +398,19 @@ def key_spans(bar: KeyBar) -> dict[str, KeySpan]:
 
 def bar_text(bar: KeyBar) -> str:
     return "".join(segment.text for segment in bar.render_line(0))
+
+
+@pytest.mark.parametrize(("cmdline", "shown"), [
+    ("crashkernel=96M", "✓ would reserve at boot"),
+    ("crashkernel=15G", "✗ would fail at boot: nothing reserved"),
+    ("crashkernel=96M@3G", "✗ would fail at boot: nothing reserved"),
+])
+async def test_the_plan_says_what_it_would_do_not_what_is_reserved(cmdline: str,
+                                                                   shown: str) -> None:
+    """The plan is a proposal: its outcome line says what the kernel would do with these words
+    at the next boot ("✓ reserved" read as if the box reserved it today)."""
+    app = make_app(cmdline=cmdline)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.main_screen.evaluation.outcome in ("reserved", "failed")
+        assert str(app.screen.query_one("#plan-outcome").content) == shown

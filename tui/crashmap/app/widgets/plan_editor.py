@@ -28,14 +28,22 @@ from crashmap.kernel.target import TargetKernel
 from crashmap.plan import Plan
 from crashmap.units import format_mib, format_size, parse_size
 
-OUTCOME_STYLE = {"reserved": ("✓", "$success"), "partially reserved": ("!", "$warning"),
-                 "nothing requested": ("·", "$text-muted")}
+OUTCOME_WORDS = {
+    "reserved": ("✓", "$success", "would reserve at boot"),
+    "partially reserved": ("!", "$warning", "would reserve only part at boot"),
+    "failed": ("✗", "$error", "would fail at boot: nothing reserved"),
+    "nothing requested": ("·", "$text-muted", "reserves nothing (no crashkernel=)"),
+    "not modelled": ("?", "$warning", "not modelled on this arch"),
+}
+"""The simulator's outcome in words: what these words would do at the next boot (the plan is
+not what the machine has reserved now, which the header shows)."""
 
 
 def outcome_line(evaluation: Evaluation) -> Content:
-    """The simulator's verdict, e.g. ``✓ reserved``, ``✗ failed``."""
-    mark, colour = OUTCOME_STYLE.get(evaluation.outcome, ("✗", "$error"))
-    return Content.styled(f"{mark} {evaluation.outcome}", f"bold {colour}")
+    """The simulator's verdict, e.g. ``✓ would reserve at boot``, ``✗ would fail at boot``."""
+    outcome = evaluation.outcome
+    mark, colour, words = OUTCOME_WORDS.get(outcome, ("✗", "$error", outcome))
+    return Content.styled(f"{mark} {words}", f"bold {colour}")
 
 
 def size_text(value: int | None) -> str:
