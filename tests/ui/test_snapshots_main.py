@@ -23,8 +23,8 @@ def test_demo_map_at_80x24(snap_compare) -> None:
     96 MiB @ 0x65000000`. Overview: one row, every top-level range visible, ▲4G under it. Detail
     grid (8 MiB cells): the kernel image `KKKKK`, the current `CCCC…` reservation, and the planned
     main block `[MMMMMMMMMM]` (selected: brackets) at 0x70000000, PCI `····` below. Plan fields:
-    Static 96M, mode auto (highlighted), ✓ would reserve at boot. Summary: `crashkernel=96M │ static 96 MiB
-    (0.6% of RAM) │ no CMA │ 15.72 GiB left`; the footer lists the keys.
+    Static 96M, mode auto (highlighted), ✓ would reserve at boot. Summary: `crashkernel=96M │
+    static 96 MiB (0.6% of RAM) │ no CMA │ 15.72 GiB left`; the footer lists the keys.
     """
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=settle)
 

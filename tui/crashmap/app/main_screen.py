@@ -103,6 +103,12 @@ class MainScreen(Screen[None]):
     it). Set from the start and on resize, not with HORIZONTAL_BREAKPOINTS: that adds the class
     after the first layout and restyles the whole screen before the first frame."""
 
+    TINY = 60
+    """Below this many columns the screen is also ``-tiny`` (toasts take the whole width)."""
+    SHORT = 18
+    """Below this many lines the screen is ``-short``: the panel row hides, so the header, the
+    map, the words and the keys still fit (the screen would scroll them out of sight)."""
+
     plan: var[Plan] = var(DEFAULT_PLAN, init=False)
     """The single editable state. Every change re-runs the simulator and the checks.
 
@@ -136,20 +142,22 @@ class MainScreen(Screen[None]):
         yield SummaryBar(id="summary")
 
     def _width_class(self) -> str:
+        """The size classes from the start (see :attr:`NARROW`)."""
         try:
-            width = self.app.size.width
+            width, height = self.app.size
         except Exception:  # no app yet (constructed outside one)
             return "-wide"
-        return "-narrow" if width < self.NARROW else "-wide"
-
-    TINY = 60
-    """Below this many columns the screen is also ``-tiny`` (toasts take the whole width)."""
+        classes = ["-narrow" if width < self.NARROW else "-wide"]
+        classes += ["-tiny"] if width < self.TINY else []
+        classes += ["-short"] if height < self.SHORT else []
+        return " ".join(classes)
 
     def on_resize(self, event: events.Resize) -> None:
         narrow = event.size.width < self.NARROW
         self.set_class(narrow, "-narrow")
         self.set_class(not narrow, "-wide")
         self.set_class(event.size.width < self.TINY, "-tiny")
+        self.set_class(event.size.height < self.SHORT, "-short")
 
     def on_mount(self) -> None:
         self._composed()
@@ -348,6 +356,13 @@ class MainScreen(Screen[None]):
         if finding is not None and finding.range is not None and panel.has_focus_within:
             self.query_one(MemoryMap).ensure_visible(finding.range.start, finding.range.end)
 
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Resource]) -> None:
+        from crashmap.app.widgets.resource_tree import describe  # loaded with the tree
+
+        resource = event.node.data
+        if resource is not None and event.control.has_focus:
+            self.query_one(MemoryMap).say(describe(resource))
+
     def on_tree_node_selected(self, event: Tree.NodeSelected[Resource]) -> None:
         resource = event.node.data
         if resource is not None:
@@ -475,9 +490,16 @@ class MainScreen(Screen[None]):
         tree = next(iter(self.query("#tree")), None)
         if tree is None:  # not mounted yet (the first frame is still going out)
             return
+        if self.has_class("-short"):
+            self.notify(f"The panels need a terminal of at least {self.SHORT} lines.",
+                        timeout=3)
+            return
         shown = tree.display if self._tree_shown is None else self._tree_shown
         self._tree_shown = not shown
         tree.set_class(self._tree_shown, "-shown")
         tree.set_class(not self._tree_shown, "-hidden")
+        self.set_class(self._tree_shown, "-tree-shown")  # narrow: in the findings' place
         if self._tree_shown:
             tree.focus()
+        elif tree.has_focus:
+            self.query_one(DetailGrid).focus()

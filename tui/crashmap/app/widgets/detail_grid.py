@@ -27,7 +27,7 @@ from crashmap.app.evaluation import MapContext
 from crashmap.app.widgets.map_view import MapView
 from crashmap.mapscale import GLYPHS, Grid, Overlay
 from crashmap.plan import Block
-from crashmap.units import format_size
+from crashmap.units import format_mib, format_size
 
 Grip = Literal["start", "end", "body"]
 """Where a block was grabbed: an edge (resize) or the body (move)."""
@@ -66,11 +66,21 @@ class _RowKey(NamedTuple):
     """Column of the cursor in this row, or -1."""
     edges: tuple[tuple[int, str], ...]
     """Columns drawn as the selected block's edges (``[`` and ``]``)."""
-    label: tuple[str, str]
-    """The margin text and its kind."""
+    label: tuple[tuple[str, ...], str]
+    """The margin text (longest first: the longest that fits is drawn) and its kind."""
 
 
-_NO_ROW = _RowKey((), (), (), -1, (), ("", ""))
+_NO_ROW = _RowKey((), (), (), -1, (), ((), ""))
+
+
+def fit_label(texts: tuple[str, ...], room: int) -> str:
+    """The first of ``texts`` (longest first) that fits ``room`` cells; else the last, cut with
+    an ellipsis: a size is never drawn cut ("main 576 Mi")."""
+    for text in texts:
+        if len(text) <= room:
+            return text
+    last = texts[-1] if texts else ""
+    return last[: max(room - 1, 0)] + "…" if room > 0 else ""
 
 
 def _split(start: int, end: int, cursor: int) -> list[tuple[int, int]]:
@@ -423,15 +433,17 @@ class DetailGrid(MapView, can_focus=True):
             return ()
         return (Overlay(boundary, boundary + 1, "limit", "limit"),)
 
-    def _row_label(self, grid: Grid, row: int) -> tuple[str, str]:
-        """What a row holds, for the margin right of it: a plan block, else the main resource."""
+    def _row_label(self, grid: Grid, row: int) -> tuple[tuple[str, ...], str]:
+        """What a row holds, for the margin right of it: a plan block, else the main resource.
+        A block's label comes in shorter forms for a narrow margin (``main 576M``, ``main``)."""
         lo, hi = grid.row_start(row), grid.row_start(row + 1)
         for overlay in reversed(self.plan_overlays):
             if overlay.start < hi and lo < overlay.end:
-                size = format_size(overlay.end - overlay.start)
-                return f"◆ {overlay.tag} {size}", overlay.kind
+                size = overlay.end - overlay.start
+                tag, long, short = overlay.tag, format_size(size), format_mib(size)
+                return (f"◆ {tag} {long}", f"{tag} {long}", f"{tag} {short}", tag), overlay.kind
         chain = mapscale.locate(self.ctx.snapshot.parsed.roots, (lo + hi) // 2)
-        return (chain[0].name if chain else ""), "gutter"
+        return ((chain[0].name or "(no name)",) if chain else ()), "gutter"
 
     # --- drawing ----------------------------------------------------------------------------
 
@@ -469,11 +481,11 @@ class DetailGrid(MapView, can_focus=True):
                 segments.append(Segment(glyphs, style))
             col += length
         margin = width - self.gutter_width - grid.cols
-        if margin >= 6:
-            text, kind = key.label
+        if margin >= 4:
+            texts, kind = key.label
             style = gutter_style if kind == "gutter" else self.cell_style(kind)
             segments.append(Segment(" ", gutter_style))
-            segments.append(Segment(text[: margin - 2], style))
+            segments.append(Segment(fit_label(texts, margin - 1), style))
         return Strip(segments).crop_extend(0, width, self.rich_style)
 
     def gap_label(self, gap: tuple[int, int]) -> str:

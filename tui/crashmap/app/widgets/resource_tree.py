@@ -12,11 +12,20 @@ from crashmap.units import format_size
 
 
 def node_label(resource: Resource) -> Text:
+    """Start address first, as /proc/iomem has it, then the size, then the name: a narrow
+    panel cuts the end of the name, never an address or a size. The whole range shows on the
+    map's status line when the resource is highlighted."""
     return Text.assemble(
-        resource.name or "(no name)",
+        (f"{resource.start:#x}", "dim"),
         ("  " + format_size(resource.size), "bold"),
-        (f"  {resource.start:#x}–{resource.last:#x}", "dim"),
+        "  " + (resource.name or "(no name)"),
     )
+
+
+def describe(resource: Resource) -> str:
+    """One resource in full, for the status line: name, whole range, size."""
+    return f"{resource.name or '(no name)'}: {resource.start:#x}–{resource.last:#x} " \
+           f"({format_size(resource.size)})"
 
 
 class ResourceTree(Tree[Resource]):
