@@ -7,6 +7,7 @@ from crashmap.app.screens.estimates import EstimatesScreen
 from crashmap.estimate.inputs import gather
 from crashmap.plan import Plan
 from crashmap.sources import load_source
+from crashmap.units import format_size
 from textual.app import App, ComposeResult
 from textual.widgets import Checkbox, Input, Select, Static
 
@@ -135,3 +136,33 @@ async def test_other_arch_is_shown_but_not_applied() -> None:
         screen.query_one("#est-page", Select).value = 64 * 1024
         await pilot.pause()
         assert screen.estimate.inputs.page_size == 64 * 1024
+
+
+UNITS = ("B", "KiB", "MiB", "GiB", "TiB", "%")
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("size", [(80, 24), (120, 36), (160, 48)])
+async def test_values_stay_with_their_units_and_labels(size: tuple[int, int]) -> None:
+    """Each breakdown value is drawn whole at the end of its label's line, no line of any
+    panel starts with a unit cut off its number, and every what-if field is on screen."""
+    screen = make_screen()
+    app = Host(screen)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        suse = next(m for m in screen.estimate.models if m.bytes is not None)
+        panel = screen.query_one(f"#est-model-{suse.key}")
+        lines = str(panel.render()).split("\n")
+        assert all(len(line) <= panel.content_size.width for line in lines)
+        for label, value, _ in suse.breakdown:
+            shown = format_size(value)
+            last_word = label.split()[-1]
+            assert any(ln.endswith(f" {shown}") and last_word in ln[:-len(shown)]
+                       for ln in lines), (label, shown, lines)
+        for selector in ("#est-model-kdumpctl", "#est-model-suse", "#est-model-debian",
+                         "#est-spread", "#est-suggestion"):
+            for line in str(screen.query_one(selector).render()).split("\n"):
+                assert not line.lstrip().startswith(UNITS), (selector, line)
+        for field in ("#est-ram", "#est-cpus", "#est-arch", "#est-page", "#est-luks-memory",
+                      "#est-luks", "#est-network", "#est-cma"):
+            assert screen.query_one(field).region.right <= size[0], field

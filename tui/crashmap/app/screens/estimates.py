@@ -11,14 +11,16 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.markup import escape
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Checkbox, DataTable, Input, Label, Select, Static
 
 from crashmap.app.widgets.key_bar import KeyBar
+from crashmap.app.widgets.prose import Part, Prose
 from crashmap.arch import ARCHES, Arch, normalize_arch
 from crashmap.errors import CrashmapError
 from crashmap.estimate.inputs import Inputs, gather
@@ -33,43 +35,46 @@ MACHINE = "machine"
 """Select value meaning "as the machine has it"."""
 
 
-def model_panel(model: ModelResult) -> str:
-    """One model as Rich markup: title, value (or what it needs), breakdown, notes."""
-    lines = [f"[b]{escape(model.title)}[/b]"]
+def model_panel(model: ModelResult) -> list[Part]:
+    """One model: title, value (or what it needs), breakdown rows, notes."""
+    parts: list[Part] = [Content.styled(model.title, "bold")]
     if model.bytes is None:
-        lines.append(f"[$warning]{escape(model.unknown_text)}[/]")
-        lines.extend(f"[dim]{escape(n)}[/dim]" for n in model.notes)
-        return "\n".join(lines)
-    lines.append(f"[b $accent]{format_size(model.bytes)}[/]")
-    for label, value, _ in model.breakdown:
-        lines.append(f"{escape(label):<24} {format_size(value):>11}")
-    lines.extend(f"[dim]{escape(n)}[/dim]" for n in model.notes)
-    return "\n".join(lines)
+        parts.append(Content.styled(model.unknown_text, "$warning"))
+    else:
+        parts.append(Content.styled(format_size(model.bytes), "bold $accent"))
+        parts.extend((label, format_size(value)) for label, value, _ in model.breakdown)
+    parts.extend(Content.styled(note, "dim") for note in model.notes)
+    return parts
 
 
-def suggestion_text(est: Estimate) -> str:
-    """The suggestion as Rich markup."""
+SUGGESTION_STATE = {"reserved": "would reserve at boot on this map",
+                    "partially reserved": "would reserve only part on this map"}
+"""The simulator's outcome for the suggestion, as what it would do (nothing is reserved yet)."""
+
+
+def suggestion_text(est: Estimate) -> list[Part]:
+    """The suggestion, one part a paragraph."""
     s = est.suggestion
     if s.plan is None:
-        return "[b]No suggestion[/b]\n" + escape("; ".join(s.rationale))
+        return [Content.from_markup("[b]No suggestion[/b]\n$why", why="; ".join(s.rationale))]
     if s.placed is True:
-        state = f"[$success]{escape(s.outcome)} on this map[/]"
+        state = Content.styled(SUGGESTION_STATE.get(s.outcome, s.outcome), "$success")
     elif s.placed is False:
-        state = f"[$error]does not fit this map ({escape(s.outcome)})[/]"
+        state = Content.styled(f"does not fit this map ({s.outcome})", "$error")
     else:
-        state = f"[$warning]{escape(s.outcome)}[/]"
-    head = f"[b]{escape(' '.join(s.words))}[/b]  {state}"
-    parts = [head, f"static {format_size(s.static)}"
-             + (f" + CMA {format_size(s.cma)}" if s.cma else " (all static)")]
-    parts.extend(f"• {escape(line)}" for line in s.rationale)
+        state = Content.styled(s.outcome, "$warning")
+    head = Content.assemble((" ".join(s.words), "bold"), "  ", state)
+    parts: list[Part] = [head, Content(f"static {format_size(s.static)}" + (
+        f" + CMA {format_size(s.cma)}" if s.cma else " (all static)"))]
+    parts.extend(Content(f"• {line}") for line in s.rationale)
     if s.vmcore_loss:
-        parts.append(f"[$warning]vmcore loses:[/] {escape(s.vmcore_loss)}")
+        parts.append(Content.assemble(("vmcore loses:", "$warning"), f" {s.vmcore_loss}"))
     if s.verdict is not None:
-        parts.extend(f"[$warning]{f.severity}:[/] {escape(f.message)}"
+        parts.extend(Content.assemble((f"{f.severity}:", "$warning"), f" {f.message}")
                      for f in s.verdict.findings if f.severity != "info")
     if est.fleet.table:
-        parts.append(f"Fleet: [b]crashkernel={escape(est.fleet.table)}[/b]")
-    return "\n".join(parts)
+        parts.append(Content.assemble("Fleet: ", (f"crashkernel={est.fleet.table}", "bold")))
+    return parts
 
 
 class EstimatesScreen(ModalScreen[Plan | None]):
@@ -85,10 +90,11 @@ class EstimatesScreen(ModalScreen[Plan | None]):
         background: $background;
         #est-title { height: 1; padding: 0 1; background: $panel; }
         #est-whatif { height: auto; padding: 0 1; }
+        #est-fields {
+            layout: grid; grid-size: 6; grid-columns: 14 16; grid-rows: 1; height: auto;
+        }
+        &.-narrow #est-fields { grid-size: 4; }
         .est-row { height: 1; margin-bottom: 0; }
-        .est-row > Label { width: 14; }
-        .est-row > Input { width: 16; }
-        .est-row > Select { width: 16; }
         .est-row > Checkbox { width: auto; margin-right: 2; }
         #est-status { height: auto; padding: 0 1; color: $error; }
         #est-body { height: 1fr; }
@@ -128,7 +134,7 @@ class EstimatesScreen(ModalScreen[Plan | None]):
         with Vertical():
             yield Static(id="est-title")
             with Vertical(id="est-whatif"):
-                with Horizontal(classes="est-row"):
+                with Grid(id="est-fields"):  # 3 label/field pairs a row; 2 when narrow
                     yield Label("RAM")
                     yield Input(placeholder=format_size(base.ram) if base.ram else "e.g. 64G",
                                 compact=True, id="est-ram")
@@ -138,12 +144,12 @@ class EstimatesScreen(ModalScreen[Plan | None]):
                     yield Label("Arch")
                     yield Select([(name, name) for name in ARCHES], value=self.arch,
                                  allow_blank=False, compact=True, id="est-arch")
-                with Horizontal(classes="est-row"):
                     yield Label("Page size")
                     yield Select(self._page_options(self.arch), value=MACHINE,
                                  allow_blank=False, compact=True, id="est-page")
                     yield Label("LUKS keyslot")
                     yield Input(placeholder="e.g. 1G", compact=True, id="est-luks-memory")
+                with Horizontal(classes="est-row"):
                     yield Checkbox("LUKS target", bool(base.luks), compact=True, id="est-luks")
                     yield Checkbox("Network target", bool(base.network), compact=True,
                                    id="est-network")
@@ -152,11 +158,20 @@ class EstimatesScreen(ModalScreen[Plan | None]):
             with VerticalScroll(id="est-body"):
                 with Horizontal(id="est-models"):
                     for model in self.estimate.models:
-                        yield Static(classes="est-model", id=f"est-model-{model.key}")
+                        yield Prose(classes="est-model", id=f"est-model-{model.key}")
                 yield DataTable(id="est-defaults", cursor_type="row", zebra_stripes=True)
-                yield Static(id="est-spread")
-                yield Static(id="est-suggestion")
+                yield Prose(id="est-spread")
+                yield Prose(id="est-suggestion")
         yield KeyBar()
+
+    NARROW = 92
+    """Below this many columns the what-if fields go two pairs a row (three need 90)."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < self.NARROW, "-narrow")
+
+    def on_compose(self) -> None:
+        self.set_class(self.app.size.width < self.NARROW, "-narrow")  # no Resize when pushed
 
     def _page_options(self, arch: str) -> list[tuple[str, object]]:
         return [("machine's", MACHINE)] + [
@@ -237,16 +252,16 @@ class EstimatesScreen(ModalScreen[Plan | None]):
         self.query_one("#est-title", Static).update(escape(title))
         self.query_one("#est-status", Static).update(escape(self.error or ""))
         for model in est.models:
-            self.query_one(f"#est-model-{model.key}", Static).update(model_panel(model))
+            self.query_one(f"#est-model-{model.key}", Prose).show(model_panel(model))
         table = self.query_one("#est-defaults", DataTable)
         table.clear()
         for d in est.defaults:
             mark = "* " if d.key == est.machine_key else "  "
             table.add_row(mark + d.title, format_size(d.bytes) if d.bytes is not None
                           else "unknown", d.table, "; ".join(d.notes), key=d.key)
-        spread = "\n".join(escape(line) for line in est.spread["explanation"])
-        self.query_one("#est-spread", Static).update(f"[b]Spread[/b]\n{spread}")
-        self.query_one("#est-suggestion", Static).update(suggestion_text(est))
+        spread = [Content(line) for line in est.spread["explanation"]]
+        self.query_one("#est-spread", Prose).show([Content.styled("Spread", "bold"), *spread])
+        self.query_one("#est-suggestion", Prose).show(suggestion_text(est))
 
     # --- actions -------------------------------------------------------------------------
 
