@@ -145,4 +145,11 @@ ARM64: tuple[Case, ...] = (
     Case("initrd-64M", A2G_PAD64, "crashkernel=512M", "low"),
     Case("mem-2G", A4G_MEM2G, "crashkernel=256M", "low"),
     Case("after-global-cma", A4G_CMA, "crashkernel=256M", "low"),
+    # ,cma: read on arm64 from Linux 7.3
+    Case("cma-one", A4G, "crashkernel=256M crashkernel=512M,cma", "cma:1"),
+    Case("cma-one-big", A4G, "crashkernel=256M crashkernel=2G,cma", "cma:1"),
+    Case("cma-halving", A4G, "crashkernel=256M crashkernel=3G,cma", "cma:3"),
+    Case("cma-with-high", A6G, "crashkernel=512M,high crashkernel=1G,cma", "cma:1"),
+    Case("cma-after-global", A4G_CMA, "crashkernel=256M crashkernel=512M,cma", "cma:1"),
+    Case("cma-alone-ignored", A4G, "crashkernel=512M,cma", "fail"),
 )
