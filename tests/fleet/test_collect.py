@@ -59,7 +59,8 @@ def test_the_prefilter_keeps_every_memory_line():
                    "OF: reserved mem: 0x1..0x2", "Reserved memory: created", "usable memory",
                    "swiotlb=65536", "mem=4G", "memmap=2G$1G", "System RAM: 4096MB",
                    "Memory limited to 4096MB", "Using GB pages for direct mapping",
-                   "Move RAMDISK from [mem 0x1-0x2] to [mem 0x3-0x4]"):
+                   "Move RAMDISK from [mem 0x1-0x2] to [mem 0x3-0x4]",
+                   "NODE_DATA(0) allocated [mem 0x1-0x2]"):
         assert _MEMORY_LINE.search(sample), sample
         assert re.search(PREFILTER, sample, re.IGNORECASE), sample
 

@@ -384,3 +384,15 @@ def test_generic_arches_fail_for_fragmentation_with_plenty_free(arch):
     p = place(ctx, "crashkernel=256M")
     assert p.static.failure == "no-fit" and p.outcome == "failed"
     assert p.kernel_log == ("cannot allocate crashkernel (size:0x10000000)",)
+
+
+def test_x86_numa_node_data_from_the_boot_log_is_held():
+    """alloc_node_data() logs where each node's pg_data_t went; it is allocated top-down in
+    initmem_init(), before arch_reserve_crashkernel() (arch/x86/kernel/setup.c)."""
+    log = "BIOS-e820: [mem 0x0000000000100000-0x00000000bfffffff] usable\n" \
+          "NODE_DATA(0) allocated [mem 0xbffd5000-0xbfffffff]"
+    ctx = ctx_for(X86, "x86_64", boot_log=log)
+    assert (0xBFFD5000, 0xC0000000) in [h.range for h in ctx.hidden]
+    p = place(ctx, "crashkernel=256M")
+    assert blocks(p) == [("main", 0xAF000000, 0xBF000000)]  # one 16 MiB slot lower
+    assert p.confidence == "exact"

@@ -11,7 +11,7 @@ _MEMORY_LINE = re.compile(
     r"BIOS-e820|e820:|RAMDISK|crashkernel|Crash kernel|\bcma\b|CMA|Memory:|software IO TLB|"
     r"efi: mem|Zone ranges|  (?:DMA|DMA32|Normal|Movable)\s|Early memory node ranges|"
     r"node\s+\d+: \[mem|OF: reserved mem|Reserved memory|usable memory|swiotlb|mem=|memmap=|"
-    r"System RAM:|Memory limited|GB pages",
+    r"System RAM:|Memory limited|GB pages|NODE_DATA",
 )
 _HEX = r"(0x[0-9a-fA-F]{1,16})"
 """A 64-bit address as the kernel prints it (``%#llx``, ``[mem %#018llx-...]``)."""
@@ -71,6 +71,13 @@ def cma_reservations(log: str) -> list[Range]:
         if mib is not None and start is not None:
             found.append(Range(start, start + (mib << 20)))
     return found
+
+
+def node_data(log: str) -> list[Range]:
+    """Each NUMA node's ``pg_data_t``: ``NODE_DATA(0) allocated [mem A-B]`` (inclusive),
+    logged by ``alloc_node_data()`` (mm/numa.c; arch/x86/mm/numa.c before 6.12)."""
+    return [_page_range(m.group(1), m.group(2)) for m in re.finditer(
+        r"NODE_DATA\(\d+\) allocated \[mem (0x[0-9a-fA-F]+)-(0x[0-9a-fA-F]+)\]", log)]
 
 
 def has_firmware_map(log: str) -> bool:

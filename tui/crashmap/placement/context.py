@@ -137,6 +137,7 @@ def build_context(memmap: MemoryMap, arch: str | Arch, *, facts: Facts | None = 
     cma_first = spec.family == "x86" or (spec.family in ("arm64", "riscv") and era.modelled)
     if cma_first:  # dma_contiguous_reserve() before the crash kernel (arm64 5.1 did it after)
         hidden += early.earlier_cma(boot_log, facts.cma_ranges)
+        hidden += early.numa_node_data(boot_log)
     given_back: list[Hidden] = []
     alt_hidden: list[Hidden] | None = None
     alt_back: list[Hidden] | None = None

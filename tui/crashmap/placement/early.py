@@ -53,6 +53,15 @@ def initrd(boot_log: str | None) -> list[Hidden]:
     return [Hidden(ramdisk, f"the initrd ({_span(ramdisk)}, from the boot log's {line})")]
 
 
+def numa_node_data(boot_log: str | None) -> list[Hidden]:
+    """NUMA kernels allocate each node's ``pg_data_t`` top-down in that node from
+    ``initmem_init()`` / ``arch_numa_init()``, before the crash kernel is placed."""
+    from crashmap.bootlog import node_data
+
+    return [Hidden(r, f"a NUMA node's pg_data_t ({_span(r)}, boot log 'NODE_DATA ... "
+                      f"allocated')") for r in (node_data(boot_log) if boot_log else [])]
+
+
 def earlier_cma(boot_log: str | None, crash_cma: tuple[Range, ...]) -> list[Hidden]:
     """CMA areas of the boot log that are not the crash kernel's own (those are released)."""
     if not boot_log:
