@@ -1,4 +1,5 @@
-"""``crashmap fleet PATH... [--cmdline CMDLINE] [--arch A] [--kernel V] [--json|--jsonl|--csv]``.
+"""``crashmap fleet PATH... [--cmdline CMDLINE | --suggest [--rollout]] [--arch A] [--kernel V]
+[--json|--jsonl|--csv]``.
 
 Every member read and checked with ``check``'s functions; hosts grouped into classes; per class
 and per host the outcome, where each block lands or why it fails, the memory taken and the
@@ -12,6 +13,7 @@ import argparse
 import sys
 
 from crashmap.cli.common import warn
+from crashmap.errors import CrashmapError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -42,9 +44,15 @@ def register(sub: Any) -> None:
     parser = sub.add_parser("fleet", help="check a plan on many machines, grouped into classes",
                             description=DESCRIPTION, epilog=EPILOG)
     parser.add_argument("paths", nargs="+", metavar="PATH", help="fleet members (see above)")
-    parser.add_argument("--cmdline", default=None, metavar="CMDLINE",
-                        help="the plan to check on every host (default: each host's own "
-                             "/proc/cmdline)")
+    plan = parser.add_mutually_exclusive_group()
+    plan.add_argument("--cmdline", default=None, metavar="CMDLINE",
+                      help="the plan to check on every host (default: each host's own "
+                           "/proc/cmdline)")
+    plan.add_argument("--suggest", action="store_true",
+                      help="one plan for the whole fleet (or the fewest), checked on every host")
+    parser.add_argument("--rollout", action="store_true",
+                        help="with --suggest: print Ansible group_vars/host_vars and a task "
+                             "file that apply the plan (printed, never applied)")
     parser.add_argument("--arch", default=None, help="override every host's architecture")
     parser.add_argument("--kernel", default=None, metavar="RELEASE",
                         help="plan for this target kernel release on every host (e.g. 6.18)")
@@ -60,6 +68,10 @@ def run(args: argparse.Namespace) -> int:
     from crashmap.fleet import FleetRun, check_fleet
 
     arch = normalize_arch(args.arch) if args.arch else None
+    if args.rollout and not args.suggest:
+        raise CrashmapError("--rollout goes with --suggest")
+    if args.suggest:
+        return run_suggest(args, arch)
     fleet = FleetRun(args.cmdline, arch=arch, kernel=args.kernel)
     out = sys.stdout
     if args.json or args.jsonl:
@@ -228,3 +240,85 @@ def _placement(shape: Any) -> str:
     if shape.outcome == "nothing requested":
         return "-"
     return next((m for _, severity, m in shape.findings if severity == "error"), shape.verdict)
+
+
+def run_suggest(args: argparse.Namespace, arch: str | None) -> int:
+    """``--suggest``: the plan(s), who forces each bracket, and the cost against each host's
+    own best plan; ``--rollout`` prints the Ansible files instead."""
+    from crashmap.fleet.plan import plan_fleet
+
+    if args.csv or args.jsonl:
+        raise CrashmapError("--suggest prints a report or --json (per-host records: run "
+                            "crashmap fleet --cmdline with the plan's words)")
+    result = plan_fleet(args.paths, arch=arch, kernel=args.kernel, on_bad=_report)
+    if result.hosts == 0:
+        warn("no host could be read")
+        return result.exit_code()
+    if args.rollout:
+        from crashmap.fleet.rollout import render as render_rollout
+
+        sys.stdout.write(render_rollout(result))
+    elif args.json:
+        from crashmap.cli.common import print_json
+
+        document = result.to_json()
+        document["unreadable"] = result.bad
+        print_json(document)
+    else:
+        sys.stdout.write(suggest_text(result))
+    return result.exit_code()
+
+
+def suggest_text(result: Any) -> str:
+    """The plans for people: words, hosts, brackets with the hosts that force them, cost."""
+    from crashmap.fleet.plan import describe_bracket
+    from crashmap.units import format_size
+
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'s' if n != 1 else ''}"
+
+    head = f"fleet plan for {plural(result.hosts, 'host')}: {plural(len(result.plans), 'plan')}"
+    if result.unplanned.count:
+        head += f", {plural(result.unplanned.count, 'host')} without one"
+    if result.bad_count:
+        head += f"; {plural(result.bad_count, 'member')} unreadable"
+    out = [head]
+    for number, plan in enumerate(result.plans, 1):
+        who = "every host" if plan.hosts == result.hosts else plural(plan.hosts, "host")
+        out += ["", f"plan {number} ({who}): {plan.cmdline}"]
+        if plan.kind == "high":
+            out.append("  ,high: these hosts' static block does not fit below the low limit "
+                       "(a range table cannot be ,high)")
+            out.append(f"  static {format_size(plan.brackets[0].static)}, forced by "
+                       + ", ".join(plan.brackets[0].forced_by))
+        else:
+            out.extend(f"  {describe_bracket(bracket)}" for bracket in plan.brackets)
+        if plan.cma:
+            out.append(f"  ,cma {format_size(plan.cma)}, forced by {', '.join(plan.cma_by)}")
+        ranked = sorted(plan.classes.items(), key=lambda kv: -kv[1])
+        classes = ", ".join(f"{name} ({n})" for name, n in ranked[:6])
+        more = f" and {len(ranked) - 6} more" if len(ranked) > 6 else ""
+        out.append(f"  classes: {classes}{more}")
+        out.append(f"  static RAM: {format_size(plan.static)}; with each host's own best plan "
+                   f"{format_size(plan.own_static)} ({_signed(plan.static - plan.own_static)})"
+                   + (f"; CMA {format_size(plan.cma_taken)}" if plan.cma_taken else ""))
+    if result.unplanned.count:
+        out += ["", f"no plan ({plural(result.unplanned.count, 'host')}):"]
+        for reason, (count, names) in result.unplanned.reasons.items():
+            more = f" and {count - len(names)} more" if count > len(names) else ""
+            out.append(f"  {count}: {reason} ({', '.join(names)}{more})")
+    extra = result.static - result.own_static
+    share = f", {extra * 100 / result.own_static:+.1f}%" if result.own_static else ""
+    out += ["", f"the fleet pays {format_size(result.static)} of static RAM in all; each "
+                f"host's own best plan would take {format_size(result.own_static)} "
+                f"({_signed(extra)}{share})"
+                + (f"; CMA {format_size(result.cma)} (usable until a crash)" if result.cma
+                   else ""),
+            "rollout: add --rollout for the Ansible group_vars, host_vars and task file"]
+    return "\n".join(out) + "\n"
+
+
+def _signed(n: int) -> str:
+    from crashmap.units import format_size
+
+    return ("+" if n >= 0 else "-") + format_size(abs(n))

@@ -92,12 +92,12 @@ def evaluate_shape(snapshot: Snapshot, plan: str | None) -> Shape:
     :func:`crashmap.checks.evaluate_cmdline`, the function behind ``crashmap check``."""
     from crashmap.checks import evaluate_cmdline
     from crashmap.export import plan_words
-    from crashmap.placement import context_from_snapshot
+    from crashmap.placement import shared_context
     from crashmap.placement.facts import kernel_version
 
     if snapshot.hidden:
         raise CrashmapError(HIDDEN_MESSAGE, path=snapshot.source)
-    ctx = context_from_snapshot(snapshot)
+    ctx = shared_context(snapshot)
     cmdline = plan if plan is not None else (snapshot.cmdline or "")
     ram = snapshot.system_ram or 0
     verdict = evaluate_cmdline(ctx, cmdline, system_ram=ram)
