@@ -37,12 +37,15 @@ def read_mappings(path: str | Path) -> Iterator[tuple[int, Any]]:
         handle = open(path, "rb")  # noqa: SIM115 (closed below; a generator holds it)
     except OSError as error:
         raise CrashmapError(f"cannot read: {error.strerror or error}", path=name) from None
+    from functools import partial
+
     loads = json.loads
     with handle:
         number = 0
+        lines = iter(partial(handle.readline, MAX_LINE + 1), b"")
         while True:
             try:
-                raw = handle.readline(MAX_LINE + 1)
+                raw = next(lines, b"")
             except OSError as error:
                 yield number + 1, CrashmapError(f"cannot read: {error.strerror or error}",
                                                 path=name, line=number + 1)

@@ -359,11 +359,12 @@ def from_mapping(data: Any, path: str, *, line: int | None = None,
     values: dict[str, Any] = {}
     warnings: list[str] = []
     where = path if line is None else f"{path}:{line}"
+    types = _TYPES
     for key, value in data.items():
-        if key == SCHEMA_KEY or key == "source":
-            continue
-        if not isinstance(key, str) or key not in _TYPES:
-            warnings.append(f"{where}: unknown key {key!r} ignored")
+        expected = types.get(key) if isinstance(key, str) else None
+        if expected is None:
+            if key != SCHEMA_KEY and key != "source":
+                warnings.append(f"{where}: unknown key {key!r} ignored")
             continue
         if value is None:
             continue
@@ -373,8 +374,10 @@ def from_mapping(data: Any, path: str, *, line: int | None = None,
         values[key] = value
     if "iomem" not in values:
         raise CrashmapError("snapshot has no 'iomem' text", path=path, line=line)
-    snapshot = Snapshot(**values, source=where)
-    snapshot.warnings.extend(warnings)
+    snapshot = Snapshot.__new__(Snapshot)  # the keys are checked: skip __init__'s second pass
+    snapshot.__dict__.update(values)
+    snapshot.source = where
+    snapshot.warnings = warnings
     return snapshot
 
 

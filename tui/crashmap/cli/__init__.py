@@ -113,6 +113,12 @@ def _add_exit_codes(parser: argparse.ArgumentParser, name: str) -> None:
 
 def run_tui(args: argparse.Namespace) -> int:
     """Open the Textual app (imported here so headless commands never pay for it)."""
+    from crashmap.fleet.members import is_fleet
+
+    if is_fleet(args.source):  # a folder of hosts, or a JSON Lines file of many
+        from crashmap.app.fleet_app import run_fleet_app
+
+        return run_fleet_app([args.source], cmdline=args.cmdline, arch=args.arch)
     from crashmap.app.main import run_app
 
     return run_app(source=args.source, arch=args.arch, cmdline=args.cmdline, kernel=args.kernel)

@@ -56,6 +56,8 @@ def register(sub: Any) -> None:
     parser.add_argument("--arch", default=None, help="override every host's architecture")
     parser.add_argument("--kernel", default=None, metavar="RELEASE",
                         help="plan for this target kernel release on every host (e.g. 6.18)")
+    parser.add_argument("--tui", action="store_true",
+                        help="open the fleet screen: classes, hosts, a plan edited live")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("--json", action="store_true", help="one JSON document")
     out.add_argument("--jsonl", action="store_true", help="JSON Lines: one record a line")
@@ -72,6 +74,10 @@ def run(args: argparse.Namespace) -> int:
         raise CrashmapError("--rollout goes with --suggest")
     if args.suggest:
         return run_suggest(args, arch)
+    if args.tui:
+        from crashmap.app.fleet_app import run_fleet_app
+
+        return run_fleet_app(args.paths, cmdline=args.cmdline, arch=arch, kernel=args.kernel)
     fleet = FleetRun(args.cmdline, arch=arch, kernel=args.kernel)
     out = sys.stdout
     if args.json or args.jsonl:
@@ -223,8 +229,10 @@ def render(summary: Summary, plan: str | None) -> None:
     differing = summary.differing
     if differing:
         out.print("[bold]findings that differ between hosts[/]")
-        messages = {code: (c.severity[code], c.messages[code])
-                    for c in summary.classes.values() for code in c.codes}
+        messages = {}
+        for c in summary.classes.values():
+            severity, text = c.severity, c.messages
+            messages.update({code: (severity[code], text[code]) for code in severity})
         for code, count in sorted(differing.items(), key=lambda kv: -kv[1]):
             severity, message = messages[code]
             out.print(f"  {code} ({severity}): {count} of {summary.hosts} hosts, e.g. "

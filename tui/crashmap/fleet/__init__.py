@@ -43,7 +43,7 @@ def check_fleet(paths: Iterable[str], run: FleetRun, *,
             _bad(summary, str(item.value), on_bad)
             continue
         try:
-            host = run.check(run.snapshot_of(item), item.label)
+            host = run.check_item(item)
         except CrashmapError as error:
             _bad(summary, str(error), on_bad)
             continue

@@ -21,12 +21,29 @@ if TYPE_CHECKING:
 
     from crashmap.snapshot import Snapshot
 
-KEY_FIELDS = ("arch", "iomem", "kernel_release", "mem_total", "page_size", "cpu_count",
-              "kexec_crash_size", "kexec_crash_loaded", "kexec_crash_cma_ranges",
-              "zswap_enabled", "balloon_loaded", "swiotlb_size", "boot_log", "kernel_size",
-              "initrd_size", "modules")
-"""Every snapshot fact a check or an estimate reads. With the command line's crashkernel=
-tokens they decide the answer; the rest (host name, when it was taken) only labels it."""
+KEY_FIELDS = ("arch", "iomem", "mem_total", "page_size", "cpu_count", "kexec_crash_size",
+              "kexec_crash_loaded", "kexec_crash_cma_ranges", "zswap_enabled", "balloon_loaded",
+              "swiotlb_size", "boot_log", "kernel_size", "initrd_size", "modules")
+"""Every snapshot fact a check or an estimate reads, but the kernel release. With the kernel
+version, the command line's crashkernel= tokens and whether the plan is the host's own line
+they decide the answer; the rest (host name, when it was taken) only labels it."""
+def _exact_types() -> dict[str, type]:
+    from crashmap.snapshot import _TYPES
+
+    exact: dict[str, type] = {name: kinds[0] for name, kinds in _TYPES.items()}
+    exact[SCHEMA_KEY] = int
+    return exact
+
+
+SCHEMA_KEY = "crashmap_snapshot"
+_EXACT = _exact_types()
+"""Snapshot key → the one type its value has in a record that needs no second look."""
+_LABELS = ("hostname", "inventory_hostname", "arch_note", "kernel_release", "cmdline",
+           "taken_at", "taken_by", "provenance")
+"""The snapshot keys outside the shape key: a record of a known shape still has them checked."""
+_GOOD: set[tuple[Any, ...]] = set()
+"""(keys, value types) of records found to need no second look: records of one writer share
+them, so each record costs one lookup."""
 MAX_SHAPES = 2048
 """Shapes remembered at once (the oldest is forgotten first): memory stays flat however many
 hosts stream by, and a fleet of a few dozen shapes never re-evaluates one."""
@@ -43,11 +60,39 @@ def cmdline_key(cmdline: str | None) -> str | None:
     return " ".join(t if "crashkernel" in t or '"' in t else "x" for t in cmdline.split(" "))
 
 
-def shape_key(snapshot: Snapshot, plan: str | None) -> tuple[Any, ...]:
-    """What decides a host's answer for ``plan`` (None: its own command line)."""
-    own = snapshot.cmdline
-    return (*(getattr(snapshot, name) for name in KEY_FIELDS), cmdline_key(own),
+def shape_key(snapshot: Snapshot, plan: str | None, *,
+              release: bool = False) -> tuple[Any, ...]:
+    """What decides a host's check of ``plan`` (None: its own command line). The checks read
+    the kernel only as its version (``Facts.version``: major, minor), so hosts on other patch
+    releases of one series share a shape; ``release`` keys on the whole release instead (the
+    estimates read it: the distribution shows in it)."""
+    facts = snapshot.__dict__  # what is not there is the class default: None
+    return _key(facts.get, snapshot.arch, snapshot.kernel_release, snapshot.cmdline, plan,
+                release)
+
+
+_REST = KEY_FIELDS[1:]
+
+
+def _key(get: Any, arch: str | None, kernel: str | None, own: str | None, plan: str | None,
+         release: bool = False) -> tuple[Any, ...]:
+    return (arch, *map(get, _REST), kernel if release else _version(kernel), cmdline_key(own),
             cmdline_key(plan), plan is None or plan == own)
+
+
+_VERSIONS: dict[str | None, Any] = {}
+
+
+def _version(release: str | None) -> Any:
+    """``kernel_version`` remembered per release string (a fleet has a few)."""
+    version = _VERSIONS.get(release, _VERSIONS)
+    if version is _VERSIONS:
+        from crashmap.placement.facts import kernel_version
+
+        if len(_VERSIONS) > 4096:
+            _VERSIONS.clear()
+        version = _VERSIONS[release] = kernel_version(release)
+    return version
 
 
 def pow2_bracket(ram: int) -> tuple[int, int]:
@@ -179,6 +224,8 @@ class FleetRun:
         self.arch = arch
         self.kernel = kernel
         self.shapes: dict[tuple[Any, ...], Shape | CrashmapError] = {}
+        self.maps: dict[str, Any] = {}
+        """Parsed maps by their text (a few): shapes that differ only in facts share a parse."""
         self.warnings: list[str] = []
         """Diagnostics of the shapes evaluated (a guessed arch...), once per shape."""
 
@@ -187,13 +234,57 @@ class FleetRun:
         if item.kind == "record":
             from crashmap.snapshot import from_mapping
 
-            path, _, line = item.label.rpartition(":")
-            snapshot = from_mapping(item.value, path, line=int(line))
+            snapshot = from_mapping(item.value, item.path, line=item.line)
         else:
             snapshot = item.value
         self.warnings.extend(snapshot.warnings)
         snapshot.warnings = []
         return snapshot
+
+    def check_item(self, item: Any) -> Host:
+        """The answer for a walk item (raises :class:`CrashmapError` for a bad one)."""
+        if item.kind == "record":
+            host = self._known_record(item)
+            if host is not None:
+                return host
+        return self.check(self.snapshot_of(item), item.label)
+
+    def _known_record(self, item: Any) -> Host | None:
+        """A JSON Lines record of a shape already evaluated, without building its snapshot.
+
+        Taken only when every key is a snapshot key with a value of exactly its type (what
+        ``from_mapping`` accepts without a warning); anything else goes the full way."""
+        data = item.value
+        if type(data) is not dict:
+            return None
+        signature = (tuple(data), tuple(map(type, data.values())))
+        if signature not in _GOOD:
+            exact = _EXACT
+            for key, value in data.items():
+                kind = exact.get(key)
+                if kind is None or (value is not None and type(value) is not kind):
+                    return None
+            if type(data.get("iomem")) is not str:
+                return None
+            if len(_GOOD) < 4096:
+                _GOOD.add(signature)
+        if data[SCHEMA_KEY] != 1:
+            return None
+        from crashmap.snapshot import field_problem
+
+        for field in _LABELS:  # the key fields equal a checked shape's; these are new
+            value = data.get(field)
+            if value is not None and field_problem(field, value):
+                return None
+        get = data.get
+        shape = self.shapes.get(_key(
+            get, self.arch if self.arch is not None else get("arch"),
+            self.kernel if self.kernel is not None else get("kernel_release"),
+            get("cmdline"), self.plan))
+        if shape is None or isinstance(shape, CrashmapError):
+            return None
+        return Host(get("inventory_hostname") or get("hostname") or item.label, item.label,
+                    shape)
 
     def check(self, snapshot: Snapshot, label: str) -> Host:
         """The host's answer; raises :class:`CrashmapError` for a map that cannot be checked."""
@@ -207,6 +298,7 @@ class FleetRun:
             from crashmap.sources import settle_arch
 
             try:
+                self._share_parse(snapshot)
                 settle_arch(snapshot, self.arch)
                 shape = evaluate_shape(snapshot, self.plan)
             except CrashmapError as error:
@@ -219,6 +311,16 @@ class FleetRun:
             raise CrashmapError(shape.message, path=label)
         name = snapshot.inventory_hostname or snapshot.hostname or label
         return Host(name, label, shape)
+
+    def _share_parse(self, snapshot: Snapshot) -> None:
+        """Give ``snapshot`` the parse of an identical map seen before (or remember its own)."""
+        known = self.maps.get(snapshot.iomem)
+        if known is not None:
+            snapshot.__dict__["parsed"], snapshot.__dict__["memmap"] = known
+            return
+        if len(self.maps) >= 64:
+            del self.maps[next(iter(self.maps))]
+        self.maps[snapshot.iomem] = (snapshot.parsed, snapshot.memmap)
 
 
 def describe_static(shape: Shape) -> str:

@@ -33,10 +33,12 @@ class Item:
     (``value`` a path that is not a member). ``label`` is the member as a SOURCE:
     ``PATH`` or ``PATH:LINE``."""
 
-    __slots__ = ("kind", "label", "value")
+    __slots__ = ("kind", "label", "value", "path", "line")
 
-    def __init__(self, kind: str, label: str, value: Any) -> None:
+    def __init__(self, kind: str, label: str, value: Any, path: str = "",
+                 line: int | None = None) -> None:
         self.kind, self.label, self.value = kind, label, value
+        self.path, self.line = path or label, line
 
 
 def is_host_dir(path: Path) -> bool:
@@ -97,11 +99,8 @@ def _file(path: Path) -> Iterator[Item]:
         name = str(path)
         try:
             for number, value in read_mappings(path):
-                label = f"{name}:{number}"
-                if isinstance(value, CrashmapError):
-                    yield Item("bad", label, value)
-                else:
-                    yield Item("record", label, value)
+                kind = "bad" if isinstance(value, CrashmapError) else "record"
+                yield Item(kind, f"{name}:{number}", value, name, number)
         except CrashmapError as error:
             yield Item("bad", name, error)
         return
@@ -119,3 +118,24 @@ def _load(path: Path) -> Item:
         return Item("bad", str(path), CrashmapError(f"cannot read: {error.strerror or error}",
                                                     path=str(path)))
     return Item("host", str(path), snapshot)
+
+
+def is_fleet(source: str | None) -> bool:
+    """SOURCE is a fleet: a folder that is not one host's, or a JSON Lines file of more than one
+    record (a cheap look: names and the first lines only)."""
+    if not source:
+        return False
+    path = Path(source)
+    if path.is_dir():
+        return not is_host_dir(path)
+    if path.suffix in JSONL_SUFFIXES and path.is_file():
+        try:
+            with open(path, "rb") as handle:
+                records = 0
+                for line in handle:
+                    records += bool(line.strip())
+                    if records > 1:
+                        return True
+        except OSError:
+            return False
+    return False

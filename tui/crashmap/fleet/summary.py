@@ -16,26 +16,26 @@ if TYPE_CHECKING:
 
 EXAMPLES = 8
 """Host names each class and each failure reason keeps."""
+SHAPES = 256
+"""Shapes a class keeps whole (then their counts are folded in): memory stays flat."""
 
 
 class ClassStats:
     """One class: ``count`` hosts, ``ok`` of them pass; outcomes, memory and findings."""
 
-    __slots__ = ("name", "arch", "series", "bracket", "low", "count", "ok", "outcomes", "static",
-                 "cma", "codes", "severity", "messages", "hosts", "failing", "reasons", "first")
+    __slots__ = ("name", "arch", "series", "bracket", "low", "hosts", "failing", "reasons",
+                 "first", "by_shape", "folded", "folded_totals")
 
     def __init__(self, name: str, shape: Any) -> None:
         self.name = name
         self.arch, self.series, self.bracket = shape.arch, shape.series, shape.bracket
         self.low = name.rsplit(" low ", 1)[-1]
-        self.count = 0
-        self.ok = 0
-        self.outcomes: dict[str, int] = {}
-        self.static = 0
-        self.cma = 0
-        self.codes: dict[str, int] = {}
-        self.severity: dict[str, str] = {}
-        self.messages: dict[str, str] = {}
+        self.folded_totals = [0, 0, 0, 0]
+        """count, ok, static, cma of the folded hosts."""
+        self.by_shape: dict[int, list[Any]] = {}
+        """id(shape) → [shape, hosts]: outcomes and findings are counted per shape at the end."""
+        self.folded: list[Any] = [{}, {}, {}, {}]
+        """Outcome and code counts, severities and messages of hosts past ``SHAPES`` shapes."""
         self.hosts: list[str] = []
         self.failing: list[str] = []
         self.reasons: dict[str, list[Any]] = {}
@@ -45,18 +45,21 @@ class ClassStats:
 
     def add(self, host: Host) -> None:
         shape = host.shape
-        self.count += 1
-        self.outcomes[shape.outcome] = self.outcomes.get(shape.outcome, 0) + 1
-        self.static += shape.static
-        self.cma += shape.cma
-        for code, severity, message in shape.findings:
-            self.codes[code] = self.codes.get(code, 0) + 1
-            self.severity.setdefault(code, severity)
-            self.messages.setdefault(code, message)
+        entry = self.by_shape.get(id(shape))
+        if entry is not None:
+            entry[1] += 1
+        elif len(self.by_shape) < SHAPES:
+            self.by_shape[id(shape)] = [shape, 1]
+        else:
+            self._fold(shape)
+            totals = self.folded_totals
+            totals[0] += 1
+            totals[1] += shape.ok
+            totals[2] += shape.static
+            totals[3] += shape.cma
         if len(self.hosts) < EXAMPLES:
             self.hosts.append(host.name)
         if shape.ok:
-            self.ok += 1
             return
         if len(self.failing) < EXAMPLES:
             self.failing.append(host.name)
@@ -66,9 +69,70 @@ class ClassStats:
         if len(entry[1]) < EXAMPLES:
             entry[1].append(host.name)
 
+    def _sum(self, index: int, field: str | None) -> int:
+        total = self.folded_totals[index]
+        for shape, n in self.by_shape.values():
+            total += n * (getattr(shape, field) if field else 1)
+        return total
+
+    @property
+    def count(self) -> int:
+        return self._sum(0, None)
+
+    @property
+    def ok(self) -> int:
+        return self._sum(1, "ok")
+
+    @property
+    def static(self) -> int:
+        return self._sum(2, "static")
+
+    @property
+    def cma(self) -> int:
+        return self._sum(3, "cma")
+
     @property
     def failed(self) -> int:
         return self.count - self.ok
+
+    def _fold(self, shape: Any, n: int = 1) -> None:
+        outcomes, codes, severity, messages = self.folded
+        outcomes[shape.outcome] = outcomes.get(shape.outcome, 0) + n
+        for code, level, message in shape.findings:
+            if code not in severity:
+                severity[code], messages[code] = level, message
+        for code in dict.fromkeys(code for code, _, _ in shape.findings):
+            codes[code] = codes.get(code, 0) + n
+
+    def _totals(self) -> list[Any]:
+        """The folded counts plus the shapes still kept whole."""
+        outcomes, codes, severity, messages = (dict(d) for d in self.folded)
+        total = [outcomes, codes, severity, messages]
+        saved, self.folded = self.folded, total
+        try:
+            for shape, n in self.by_shape.values():
+                self._fold(shape, n)
+        finally:
+            self.folded = saved
+        return total
+
+    @property
+    def outcomes(self) -> dict[str, int]:
+        return self._totals()[0]
+
+    @property
+    def codes(self) -> dict[str, int]:
+        """Finding code → hosts that have it."""
+        return self._totals()[1]
+
+    @property
+    def severity(self) -> dict[str, str]:
+        return self._totals()[2]
+
+    @property
+    def messages(self) -> dict[str, str]:
+        """Finding code → a message of a host that has it."""
+        return self._totals()[3]
 
     @property
     def differing(self) -> dict[str, int]:
@@ -76,12 +140,13 @@ class ClassStats:
         return {code: n for code, n in self.codes.items() if n < self.count}
 
     def to_json(self) -> dict[str, Any]:
+        severity, messages = self.severity, self.messages
         return {
             "type": "class", "class": self.name, "arch": self.arch, "series": self.series,
             "bracket": self.bracket, "low_free": self.low, "hosts": self.count, "ok": self.ok,
             "failed": self.failed, "outcomes": self.outcomes, "static": self.static,
-            "cma": self.cma, "findings": {code: {"hosts": n, "severity": self.severity[code],
-                                                 "message": self.messages[code]}
+            "cma": self.cma, "findings": {code: {"hosts": n, "severity": severity[code],
+                                                 "message": messages[code]}
                                           for code, n in self.codes.items()},
             "differing": sorted(self.differing), "example_hosts": self.hosts,
             "failing_hosts": self.failing,
@@ -96,10 +161,6 @@ class Summary:
 
     def __init__(self) -> None:
         self.classes: dict[str, ClassStats] = {}
-        self.hosts = 0
-        self.ok = 0
-        self.static = 0
-        self.cma = 0
         self.bad: list[str] = []
         self.bad_count = 0
         self.skipped = 0
@@ -110,10 +171,22 @@ class Summary:
             stats = self.classes[host.shape.class_name] = ClassStats(host.shape.class_name,
                                                                      host.shape)
         stats.add(host)
-        self.hosts += 1
-        self.ok += host.shape.ok
-        self.static += host.shape.static
-        self.cma += host.shape.cma
+
+    @property
+    def hosts(self) -> int:
+        return sum(c.count for c in self.classes.values())
+
+    @property
+    def ok(self) -> int:
+        return sum(c.ok for c in self.classes.values())
+
+    @property
+    def static(self) -> int:
+        return sum(c.static for c in self.classes.values())
+
+    @property
+    def cma(self) -> int:
+        return sum(c.cma for c in self.classes.values())
 
     def add_bad(self, message: str, keep: int = 1000) -> None:
         self.bad_count += 1

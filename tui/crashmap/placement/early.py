@@ -25,6 +25,10 @@ from crashmap.bootlog import (
 from crashmap.memmap import MemoryMap, Range
 from crashmap.units import MiB
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
+
 ARM32_LOWMEM = 768 * MiB
 """arm32 lowmem with the default 3G/1G split and 240 MiB vmalloc: 0xf0000000 - PAGE_OFFSET."""
 ARM32_EARLY_TOP = 2 * MiB
@@ -100,6 +104,11 @@ def cmdline_cma(cmdline: str | None, free: list[Range], align: int, limit: int,
                          f"command line, {what}; the boot log would say)")]
 
 
+_PAGE_TABLES: list[tuple[Any, ...]] = []
+"""The last few answers of :func:`x86_page_tables`: contexts of one map built for other facts
+(a fleet's hosts of one machine on other command lines) replay the walk once."""
+
+
 def x86_page_tables(memmap: MemoryMap, ram: list[Range], boot_log: str | None,
                     cmdline: str | None) -> tuple[list[Hidden], list[Hidden] | None]:
     """x86_64 ``init_mem_mapping()``'s memblock page tables (arch/x86/mm/init.c).
@@ -107,6 +116,18 @@ def x86_page_tables(memmap: MemoryMap, ram: list[Range], boot_log: str | None,
     Returns the pages under the likely assumption and, when the boot log does not say whether
     the direct map uses 1 GiB pages and the answer changes the pages, the pages without them.
     """
+    nogb = bool(cmdline) and "nogbpages" in (cmdline or "").split()
+    for known, known_ram, log, flag, answer in _PAGE_TABLES:
+        if known is memmap and known_ram == ram and log == boot_log and flag == nogb:
+            return answer
+    answer = _x86_page_tables(memmap, ram, boot_log, cmdline)
+    _PAGE_TABLES.insert(0, (memmap, ram, boot_log, nogb, answer))
+    del _PAGE_TABLES[64:]
+    return answer
+
+
+def _x86_page_tables(memmap: MemoryMap, ram: list[Range], boot_log: str | None,
+                     cmdline: str | None) -> tuple[list[Hidden], list[Hidden] | None]:
     from crashmap.placement.x86_pagetables import BRK_PAGES, PAGE, early_page_tables
 
     kernel = memmap.kernel_image

@@ -15,6 +15,8 @@ on the map's RAM and returns the memblock pages it takes.
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from crashmap.memmap import Range, merge, subtract
 
 PAGE = 4096
@@ -43,6 +45,9 @@ class _Walk:
                  gbpages: bool) -> None:
         self.memory = memory
         self.reserved = list(reserved)
+        self._cuts = merge(reserved)
+        """``reserved`` sorted and merged, kept so as pages are taken (one search per page)."""
+        self._starts = [r.start for r in self._cuts]
         self.brk_start, self.brk_top = brk.start, brk.end
         self.brk_end = brk.start
         self.mask = LEVEL_2M | (LEVEL_1G if gbpages else 0)
@@ -69,14 +74,42 @@ class _Walk:
             return
         self.taken.append(Range(page, page + PAGE))
         self.reserved.append(Range(page, page + PAGE))
+        self._reserve(page, page + PAGE)
+
+    def _reserve(self, start: int, end: int) -> None:
+        """Add ``[start, end)`` to the merged reservations, joining its neighbours."""
+        cuts, starts = self._cuts, self._starts
+        i = j = bisect_left(starts, start)
+        if i and cuts[i - 1].end >= start:
+            i -= 1
+            start, end = cuts[i].start, max(end, cuts[i].end)
+        while j < len(cuts) and cuts[j].start <= end:
+            end = max(end, cuts[j].end)
+            j += 1
+        cuts[i:j] = [Range(start, end)]
+        starts[i:j] = [start]
 
     def _top_free_page(self, lo: int, hi: int) -> int | None:
-        window = [r for m in self.memory if (r := m.clip(lo, hi))]
-        free = subtract(window, self.reserved)
-        for piece in reversed(free):
-            top = _down(piece.end, PAGE)
-            if top - PAGE >= _up(piece.start, PAGE):
-                return top - PAGE
+        """The highest free page of memory inside ``[lo, hi)`` (memblock top-down)."""
+        cuts, starts = self._cuts, self._starts
+        window = merge(r for m in self.memory if (r := m.clip(lo, hi)))
+        for piece in reversed(window):
+            top = piece.end
+            i = bisect_left(starts, top) - 1  # the last reservation starting below the top
+            while top > piece.start:
+                cut = cuts[i] if i >= 0 and cuts[i].end > piece.start else None
+                if cut is not None and cut.end >= top:  # it covers the top: go below it
+                    top = cut.start
+                    i -= 1
+                    continue
+                low = max(cut.end, piece.start) if cut is not None else piece.start
+                page = _down(top, PAGE) - PAGE
+                if page >= _up(low, PAGE):
+                    return page
+                if cut is None:
+                    break
+                top = cut.start
+                i -= 1
         return None
 
     def is_region_memory(self, start: int, end: int) -> bool:
