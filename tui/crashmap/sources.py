@@ -308,3 +308,36 @@ def _supportconfig_files(path: Path) -> dict[str, str]:
             else:
                 i += 1
     return found
+
+
+SUPPORTCONFIG_FILES = ("basic-environment.txt", "memory.txt")
+
+
+def is_host_dir(path: Path) -> bool:
+    """A folder that holds one host: a collect bundle, a sosreport or a supportconfig."""
+    from crashmap.collect import FILE_NAME
+
+    return ((path / FILE_NAME).is_file() or (path / "proc" / "iomem").is_file()
+            or any((path / name).is_file() for name in SUPPORTCONFIG_FILES))
+
+
+def is_fleet(source: str | None) -> bool:
+    """SOURCE is a fleet (``crashmap fleet`` reads it; ``crashmap SOURCE`` opens the fleet
+    screen): a folder that is not one host's, or a JSON Lines file of more than one record.
+    A cheap look: names and the first lines only."""
+    if not source:
+        return False
+    path = Path(source)
+    if path.is_dir():
+        return not is_host_dir(path)
+    if path.suffix in JSONL_SUFFIXES and path.is_file():
+        try:
+            with open(path, "rb") as handle:
+                records = 0
+                for line in handle:
+                    records += bool(line.strip())
+                    if records > 1:
+                        return True
+        except OSError:
+            return False
+    return False

@@ -28,6 +28,7 @@ CHARACTERS: dict[str, str | None] = {
     "plus": None, "minus": None, "equals_sign": "=", "question_mark": "?",
     "less_than_sign": "<", "greater_than_sign": ">", "left_square_bracket": "[",
     "right_square_bracket": "]", "left_curly_bracket": "{", "right_curly_bracket": "}",
+    "slash": None,
 }
 """Every multi-letter key name crashmap binds, with what Textual says it types (None: nothing)."""
 

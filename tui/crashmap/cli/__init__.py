@@ -113,7 +113,7 @@ def _add_exit_codes(parser: argparse.ArgumentParser, name: str) -> None:
 
 def run_tui(args: argparse.Namespace) -> int:
     """Open the Textual app (imported here so headless commands never pay for it)."""
-    from crashmap.fleet.members import is_fleet
+    from crashmap.sources import is_fleet
 
     if is_fleet(args.source):  # a folder of hosts, or a JSON Lines file of many
         from crashmap.app.fleet_app import run_fleet_app

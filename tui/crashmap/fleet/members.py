@@ -12,6 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from crashmap.errors import CrashmapError
+from crashmap.sources import is_fleet, is_host_dir
+
+__all__ = ["Item", "is_fleet", "is_host_dir", "walk"]
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 
@@ -24,7 +27,6 @@ FILE_SUFFIXES = (".yaml", ".yml", ".txt", ".iomem")
 """Files a fleet folder walk takes as members; others are counted and named once, skipped."""
 QUIET_SUFFIXES = (".md", ".rst", ".json", ".cfg", ".ini", ".retry", ".log")
 """Files a walk skips without a word (notes, Ansible leftovers)."""
-SUPPORTCONFIG_FILES = ("basic-environment.txt", "memory.txt")
 
 
 class Item:
@@ -39,14 +41,6 @@ class Item:
                  line: int | None = None) -> None:
         self.kind, self.label, self.value = kind, label, value
         self.path, self.line = path or label, line
-
-
-def is_host_dir(path: Path) -> bool:
-    """A folder that holds one host: a collect bundle, a sosreport or a supportconfig."""
-    from crashmap.collect import FILE_NAME
-
-    return ((path / FILE_NAME).is_file() or (path / "proc" / "iomem").is_file()
-            or any((path / name).is_file() for name in SUPPORTCONFIG_FILES))
 
 
 def walk(paths: Iterable[str]) -> Iterator[Item]:
@@ -119,23 +113,3 @@ def _load(path: Path) -> Item:
                                                     path=str(path)))
     return Item("host", str(path), snapshot)
 
-
-def is_fleet(source: str | None) -> bool:
-    """SOURCE is a fleet: a folder that is not one host's, or a JSON Lines file of more than one
-    record (a cheap look: names and the first lines only)."""
-    if not source:
-        return False
-    path = Path(source)
-    if path.is_dir():
-        return not is_host_dir(path)
-    if path.suffix in JSONL_SUFFIXES and path.is_file():
-        try:
-            with open(path, "rb") as handle:
-                records = 0
-                for line in handle:
-                    records += bool(line.strip())
-                    if records > 1:
-                        return True
-        except OSError:
-            return False
-    return False
