@@ -35,28 +35,28 @@ def own(source: str, *extra: str) -> dict:
 
 
 def test_one_plan_passes_check_on_every_bundled_map_and_the_forcing_hosts_need_it():
-    plan = suggest(str(MAPS))
+    # for the newest kernel modelled: on their own old kernels some boards place no block
+    kernel = ("--kernel", "7.3")
+    plan = suggest(str(MAPS), extra=kernel)
     assert plan["hosts"] == len(bundled_maps()) and plan["unplanned"]["hosts"] == 0
     assert len(plan["plans"]) == 1
     words = plan["plans"][0]["cmdline"]
+    checks = {}
     for source in bundled_maps().values():
-        check = json.loads(crashmap("check", str(source), "--cmdline", words, "--json").stdout)
-        assert check["ok"], (source, check["verdict"])
-    total_own = 0
+        checks[source] = json.loads(crashmap("check", str(source), "--cmdline", words,
+                                             "--json", *kernel).stdout)
+        assert checks[source]["ok"], (source, checks[source]["verdict"])
     for bracket in plan["plans"][0]["brackets"]:
         # the host that forces a bracket needs exactly its size; nobody in it needs more
         forced = bracket["forced_by"][0]
-        source = forced if Path(forced).exists() else str(MAPS / f"{forced}.yaml")
-        if not Path(source).exists():  # named by its hostname: find its map
-            source = next(str(p) for p in bundled_maps().values()
-                          if f"hostname: {forced}\n" in p.read_text())
-        assert own(source)["static"] == bracket["size"]
+        source = forced if Path(forced).exists() else next(
+            str(p) for p in bundled_maps().values() if f"hostname: {forced}\n" in p.read_text())
+        assert own(source, *kernel)["static"] == bracket["size"]
+    total_own = 0
     for source in bundled_maps().values():
-        mine = own(str(source))
+        mine = own(str(source), *kernel)
         if mine["placed"] is None:  # no estimate (loongarch64): the fleet plan is its best
-            check = json.loads(crashmap("check", str(source), "--cmdline", words,
-                                        "--json").stdout)
-            total_own += check["static"]["reserved"]
+            total_own += checks[source]["static"]["reserved"]
             continue
         assert mine["placed"]
         total_own += sum(b["size"] for b in mine["placement"]["placements"]
@@ -82,8 +82,8 @@ def test_a_target_kernel_that_reads_cma_gives_a_cma_word(tmp_path):
     assert len(words) == 2 and words[1].endswith(",cma") and plan["cma"] > 0
     for source in x86:
         check = json.loads(crashmap("check", source, "--cmdline", " ".join(words),
-                                    "--json").stdout)
-        assert check["cma"]["reserved"] > 0  # the kernel reads it (and check knows 6.18)
+                                    "--kernel", "6.18.1", "--json").stdout)
+        assert check["ok"] and check["cma"]["reserved"] > 0  # Linux 6.18 reserves it
     # without the target kernel most of these kernels ignore ,cma: all static
     plain = suggest(*x86)
     assert all(not w.endswith(",cma") for p in plain["plans"] for w in p["words"])
@@ -93,7 +93,7 @@ def test_a_target_kernel_that_reads_cma_gives_a_cma_word(tmp_path):
 def test_hosts_no_plan_can_serve_are_named_with_their_reason():
     corpus = Path(__file__).resolve().parents[1] / "data" / "iomem"
     run = crashmap("fleet", str(corpus / "05-arm64-server-thunderx2-fragment-crashkernel-low.txt"),
-                   str(MAPS / "x86_64-laptop-zenbook.yaml"), "--suggest")
+                   str(MAPS / "x86_64-laptop-zenbook.yaml"), "--suggest", "--kernel", "7.3")
     assert run.returncode == 1
     assert "1 host without one" in run.stdout.splitlines()[0]
     assert "low part does not fit below it" in run.stdout

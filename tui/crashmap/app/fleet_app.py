@@ -72,11 +72,13 @@ class FleetApp(CrashmapApp):
         return not (action in MAP_ACTIONS and isinstance(self.screen, FleetScreen))
 
     def open_host(self, snapshot: Any, cmdline: str | None) -> None:
-        """Push the host's map with ``cmdline``'s plan, as the kernel reads it on that host."""
+        """Push the host's map with ``cmdline``'s plan, as the target kernel reads it there."""
         from crashmap.app.evaluation import context_for, initial_plan
         from crashmap.app.main_screen import MainScreen
+        from crashmap.fleet.evaluate import target
 
-        self.ctx = context_for(snapshot)
+        self.ctx = context_for(snapshot, target(self.fleet_options["kernel"],
+                                                snapshot.kernel_release))
         self.source = snapshot.source
         screen = MainScreen(self.ctx, initial_plan(self.ctx, cmdline))
         self.push_screen(screen)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from crashmap.cli.common import warn
+from crashmap.cli.common import add_kernel_argument, target_kernel, warn
 from crashmap.errors import CrashmapError
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
@@ -54,8 +54,7 @@ def register(sub: Any) -> None:
                         help="with --suggest: print Ansible group_vars/host_vars and a task "
                              "file that apply the plan (printed, never applied)")
     parser.add_argument("--arch", default=None, help="override every host's architecture")
-    parser.add_argument("--kernel", default=None, metavar="RELEASE",
-                        help="plan for this target kernel release on every host (e.g. 6.18)")
+    add_kernel_argument(parser)
     parser.add_argument("--tui", action="store_true",
                         help="open the fleet screen: classes, hosts, a plan edited live")
     out = parser.add_mutually_exclusive_group()
@@ -70,6 +69,8 @@ def run(args: argparse.Namespace) -> int:
     from crashmap.fleet import FleetRun, check_fleet
 
     arch = normalize_arch(args.arch) if args.arch else None
+    if args.kernel is not None:
+        target_kernel(args.kernel)  # a bad --kernel is a usage error, before any member
     if args.rollout and not args.suggest:
         raise CrashmapError("--rollout goes with --suggest")
     if args.suggest:

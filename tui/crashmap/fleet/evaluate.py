@@ -60,39 +60,41 @@ def cmdline_key(cmdline: str | None) -> str | None:
     return " ".join(t if "crashkernel" in t or '"' in t else "x" for t in cmdline.split(" "))
 
 
-def shape_key(snapshot: Snapshot, plan: str | None, *,
+def shape_key(snapshot: Snapshot, plan: str | None, given: str | None = None, *,
               release: bool = False) -> tuple[Any, ...]:
-    """What decides a host's check of ``plan`` (None: its own command line). The checks read
-    the kernel only as its version (``Facts.version``: major, minor), so hosts on other patch
-    releases of one series share a shape; ``release`` keys on the whole release instead (the
-    estimates read it: the distribution shows in it)."""
+    """What decides a host's check of ``plan`` (None: its own command line) for the target
+    kernel (``--kernel`` ``given``, else the snapshot's release): the snapshot's facts, the
+    target (:class:`~crashmap.kernel.target.TargetKernel`, the rules are keyed by it), the
+    crashkernel= tokens, whether the plan is the host's own line; ``release`` adds the running
+    release (the estimates read it: the distribution shows in it)."""
     facts = snapshot.__dict__  # what is not there is the class default: None
-    return _key(facts.get, snapshot.arch, snapshot.kernel_release, snapshot.cmdline, plan,
-                release)
+    return _key(facts.get, snapshot.arch, snapshot.kernel_release, given, snapshot.cmdline,
+                plan, release)
 
 
 _REST = KEY_FIELDS[1:]
 
 
-def _key(get: Any, arch: str | None, kernel: str | None, own: str | None, plan: str | None,
-         release: bool = False) -> tuple[Any, ...]:
-    return (arch, *map(get, _REST), kernel if release else _version(kernel), cmdline_key(own),
-            cmdline_key(plan), plan is None or plan == own)
+def _key(get: Any, arch: str | None, running: str | None, given: str | None, own: str | None,
+         plan: str | None, release: bool = False) -> tuple[Any, ...]:
+    return (arch, *map(get, _REST), running if release else None, target(given, running),
+            cmdline_key(own), cmdline_key(plan), plan is None or plan == own)
 
 
-_VERSIONS: dict[str | None, Any] = {}
+_TARGETS: dict[tuple[str | None, str | None], Any] = {}
 
 
-def _version(release: str | None) -> Any:
-    """``kernel_version`` remembered per release string (a fleet has a few)."""
-    version = _VERSIONS.get(release, _VERSIONS)
-    if version is _VERSIONS:
-        from crashmap.placement.facts import kernel_version
+def target(given: str | None, running: str | None) -> Any:
+    """``crashmap.kernel.target.resolve_target`` (what ``check --kernel`` uses), remembered
+    per (``--kernel``, release): a fleet has a few releases."""
+    found = _TARGETS.get((given, running))
+    if found is None:
+        from crashmap.kernel.target import resolve_target
 
-        if len(_VERSIONS) > 4096:
-            _VERSIONS.clear()
-        version = _VERSIONS[release] = kernel_version(release)
-    return version
+        if len(_TARGETS) > 4096:
+            _TARGETS.clear()
+        found = _TARGETS[(given, running)] = resolve_target(given, running)
+    return found
 
 
 def pow2_bracket(ram: int) -> tuple[int, int]:
@@ -132,17 +134,17 @@ class Shape(namedtuple("Shape", (
     __slots__ = ()
 
 
-def evaluate_shape(snapshot: Snapshot, plan: str | None) -> Shape:
+def evaluate_shape(snapshot: Snapshot, plan: str | None, given: str | None = None) -> Shape:
     """Place and check ``plan`` (None: the host's own command line) on ``snapshot`` with
     :func:`crashmap.checks.evaluate_cmdline`, the function behind ``crashmap check``."""
     from crashmap.checks import evaluate_cmdline
     from crashmap.export import plan_words
     from crashmap.placement import shared_context
-    from crashmap.placement.facts import kernel_version
 
     if snapshot.hidden:
         raise CrashmapError(HIDDEN_MESSAGE, path=snapshot.source)
-    ctx = shared_context(snapshot)
+    kernel = target(given, snapshot.kernel_release)
+    ctx = shared_context(snapshot, kernel=kernel)
     cmdline = plan if plan is not None else (snapshot.cmdline or "")
     ram = snapshot.system_ram or 0
     verdict = evaluate_cmdline(ctx, cmdline, system_ram=ram)
@@ -151,8 +153,7 @@ def evaluate_shape(snapshot: Snapshot, plan: str | None) -> Shape:
     bracket = _bracket(grammar, ram)
     low = ctx.free.largest_fit(0, ctx.low_max, ctx.arch.crash_align)
     low_free = low.size if low is not None else 0
-    version = kernel_version(snapshot.kernel_release)
-    series = f"{version[0]}.{version[1]}" if version else None
+    series = None if kernel.assumed else f"{kernel.version[0]}.{kernel.version[1]}"
     blocks = tuple((b.kind, b.start, b.end) for b in placement.blocks)
     static = placement.static_total
     cma = sum(b.size for b in placement.cma.areas)
@@ -164,14 +165,14 @@ def evaluate_shape(snapshot: Snapshot, plan: str | None) -> Shape:
     import json
 
     fragment = json.dumps({
-        "class": class_name, "arch": ctx.arch.name, "kernel": snapshot.kernel_release,
+        "class": class_name, "arch": ctx.arch.name, "kernel": kernel.release,
         "series": series, "ram": ram, "bracket": bracket, "low_free": low_free,
         "words": list(words), "outcome": placement.outcome, "ok": verdict.ok,
         "blocks": [{"kind": k, "start": s, "end": e - 1, "size": e - s} for k, s, e in blocks],
         "static": static, "cma": cma, "errors": list(errors), "warnings": list(warnings),
         "verdict": verdict.verdict_line,
     }, separators=(",", ":"))[1:-1]
-    return Shape(ctx.arch.name, series, snapshot.kernel_release, ram, bracket, low_free, words,
+    return Shape(ctx.arch.name, series, kernel.release, ram, bracket, low_free, words,
                  placement.outcome, verdict.ok, blocks, static, cma, errors, warnings, findings,
                  verdict.verdict_line, class_name, fragment)
 
@@ -215,7 +216,8 @@ class FleetRun:
 
     ``plan`` is a kernel command line (or just its crashkernel= words) given to every host;
     None checks each host's own /proc/cmdline. ``arch`` overrides every host's arch (as
-    ``--arch`` does for one map), ``kernel`` its kernel release (plan for a target kernel).
+    ``--arch`` does for one map), ``kernel`` the target kernel (``--kernel``; None: each host's
+    own release, as ``check`` does).
     """
 
     def __init__(self, plan: str | None = None, *, arch: str | None = None,
@@ -278,9 +280,8 @@ class FleetRun:
                 return None
         get = data.get
         shape = self.shapes.get(_key(
-            get, self.arch if self.arch is not None else get("arch"),
-            self.kernel if self.kernel is not None else get("kernel_release"),
-            get("cmdline"), self.plan))
+            get, self.arch if self.arch is not None else get("arch"), get("kernel_release"),
+            self.kernel, get("cmdline"), self.plan))
         if shape is None or isinstance(shape, CrashmapError):
             return None
         return Host(get("inventory_hostname") or get("hostname") or item.label, item.label,
@@ -288,11 +289,9 @@ class FleetRun:
 
     def check(self, snapshot: Snapshot, label: str) -> Host:
         """The host's answer; raises :class:`CrashmapError` for a map that cannot be checked."""
-        if self.kernel is not None:
-            snapshot.kernel_release = self.kernel
         if self.arch is not None:
             snapshot.arch = self.arch
-        key = shape_key(snapshot, self.plan)
+        key = shape_key(snapshot, self.plan, self.kernel)
         shape = self.shapes.get(key)
         if shape is None:
             from crashmap.sources import settle_arch
@@ -300,7 +299,7 @@ class FleetRun:
             try:
                 self._share_parse(snapshot)
                 settle_arch(snapshot, self.arch)
-                shape = evaluate_shape(snapshot, self.plan)
+                shape = evaluate_shape(snapshot, self.plan, self.kernel)
             except CrashmapError as error:
                 shape = error
             self.warnings.extend(snapshot.warnings)

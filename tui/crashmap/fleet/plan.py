@@ -49,13 +49,15 @@ class Need(namedtuple("Need", (
     __slots__ = ()
 
 
-def own_need(snapshot: Snapshot) -> Need:
-    """The host's own best plans, from ``crashmap estimate``'s functions."""
+def own_need(snapshot: Snapshot, kernel: str | None = None) -> Need:
+    """The host's own best plans, from ``crashmap estimate``'s functions (``kernel``: plan for
+    that release, as ``estimate --kernel`` does)."""
     from crashmap.estimate import inputs as inputs_mod
     from crashmap.estimate.report import evaluate_inputs
     from crashmap.estimate.suggest import suggest
+    from crashmap.estimate.whatif import WhatIf, apply
 
-    inputs = inputs_mod.gather(snapshot, live=False)
+    inputs = apply(inputs_mod.gather(snapshot, live=False), WhatIf(kernel_release=kernel))
     defaults, key, _, models = evaluate_inputs(inputs)
     machine = next((d for d in defaults if d.key == key), None)
     best = suggest(inputs, models, machine, snapshot, accept_cma=True)
@@ -306,7 +308,7 @@ def plan_fleet(paths: Iterable[str], *, arch: str | None = None, kernel: str | N
             try:
                 snapshot = reader.snapshot_of(item)
                 host = reader.check(snapshot, item.label)  # readable and checkable at all?
-                need = _need(needs, snapshot)
+                need = _need(needs, snapshot, kernel)
             except CrashmapError as error:
                 _bad(result, str(error), report)
                 continue
@@ -363,12 +365,13 @@ def _serve(result: FleetPlan, plans: list[Plan], runs: list[FleetRun], snapshot:
     return None
 
 
-def _need(cache: dict[tuple[Any, ...], Need | CrashmapError], snapshot: Snapshot) -> Need:
-    key = shape_key(snapshot, None)
+def _need(cache: dict[tuple[Any, ...], Need | CrashmapError], snapshot: Snapshot,
+          kernel: str | None) -> Need:
+    key = shape_key(snapshot, None, kernel, release=True)
     need = cache.get(key)
     if need is None:
         try:
-            need = own_need(snapshot)
+            need = own_need(snapshot, kernel)
         except CrashmapError as error:
             need = error
         if len(cache) >= 2048:

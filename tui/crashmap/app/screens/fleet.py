@@ -192,8 +192,10 @@ class FleetScreen(Screen[None]):
             self.notify("The words hold a range table: edit them in the words field (/).",
                         severity="warning")
             return None, None
+        from crashmap.fleet.evaluate import target
+
         snapshot = self._most_common()
-        ctx = context_for(snapshot)
+        ctx = context_for(snapshot, target(self.kernel, snapshot.kernel_release))
         return ctx, initial_plan(ctx, self.words)
 
     def _most_common(self) -> Snapshot:
