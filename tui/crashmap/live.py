@@ -92,6 +92,54 @@ def swiotlb_from_cmdline(cmdline: str) -> int | None:
     return slabs * 2048 if slabs is not None else None  # IO_TLB_SIZE slabs of 2 KiB
 
 
+KEXEC_FILES = {
+    "loaded": "kexec_loaded", "crash_loaded": "kexec_crash_loaded",
+    "crash_size": "kexec_crash_size", "crash_cma_ranges": "kexec_crash_cma_ranges",
+    "crash_elfcorehdr_size": "crash_elfcorehdr_size",
+}
+"""/sys/kernel/kexec/NAME and its old /sys/kernel name (kernel/kexec_core.c ``kexec_links[]``
+keeps the old names as links; the new directory came with Sourabh Jain's series, by 7.1)."""
+
+
+def kexec_path(name: str) -> str:
+    """The kexec sysfs file ``name``: /sys/kernel/kexec/ first, then the old name."""
+    new = f"sys/kernel/kexec/{name}"
+    if (ROOT / new).exists():
+        return new
+    return f"sys/kernel/{KEXEC_FILES[name]}"
+
+
+def read_kernel_config(release: str) -> tuple[str | None, str | None]:
+    """The kdump-related lines of the running kernel's config and where they came from:
+    /proc/config.gz (CONFIG_IKCONFIG_PROC), else /boot/config-RELEASE."""
+    from crashmap.kernel.config import relevant_lines
+
+    try:
+        import gzip
+
+        with open(ROOT / "proc/config.gz", "rb") as handle:
+            text = gzip.decompress(handle.read(4 << 20)).decode("utf-8", errors="replace")
+        return relevant_lines(text) or None, "/proc/config.gz"
+    except (OSError, EOFError, ValueError):
+        pass
+    text = _read(f"boot/config-{release}")
+    if text is None:
+        return None, None
+    return relevant_lines(text) or None, f"/boot/config-{release}"
+
+
+def read_kexec_loader() -> tuple[str | None, str | None]:
+    """How the kdump service loads the capture kernel (crashmap.kernel.loader)."""
+    from crashmap.kernel.loader import CONFIG_FILES, kexec_loader
+
+    files = {}
+    for relative in CONFIG_FILES:
+        text = _read(relative, 1 << 20)
+        if text is not None:
+            files[f"/{relative}"] = text
+    return kexec_loader(files)
+
+
 def capture() -> Snapshot:
     """Snapshot the running machine. Raises CrashmapError if /proc/iomem cannot be read."""
     iomem = _read("proc/iomem")
@@ -109,7 +157,10 @@ def capture() -> Snapshot:
     except Exception:  # psutil can fail in odd containers; the fields stay unknown
         mem_total, cpus = None, os.cpu_count()
     zswap = _read("sys/module/zswap/parameters/enabled")
-    loaded = _read_int("sys/kernel/kexec_crash_loaded")
+    loaded = _read_int(kexec_path("crash_loaded"))
+    kexec_loaded = _read_int(kexec_path("loaded"))
+    config, config_source = read_kernel_config(release)
+    loader, loader_source = read_kexec_loader()
     balloon = None
     if modules is not None:
         balloon = balloon_in_modules(modules) or (
@@ -127,9 +178,15 @@ def capture() -> Snapshot:
         mem_total=mem_total,
         page_size=os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else None,
         cpu_count=cpus,
-        kexec_crash_size=_read_int("sys/kernel/kexec_crash_size"),
+        kexec_crash_size=_read_int(kexec_path("crash_size")),
         kexec_crash_loaded=None if loaded is None else bool(loaded),
-        kexec_crash_cma_ranges=_read("sys/kernel/kexec_crash_cma_ranges"),
+        kexec_crash_cma_ranges=_read(kexec_path("crash_cma_ranges")),
+        kexec_loaded=None if kexec_loaded is None else bool(kexec_loaded),
+        kexec_crash_elfcorehdr_size=_read_int(kexec_path("crash_elfcorehdr_size")),
+        kernel_config=config,
+        kernel_config_source=config_source,
+        kexec_loader=loader,
+        kexec_loader_source=loader_source,
         zswap_enabled=None if zswap is None else zswap.strip() in ("Y", "1"),
         balloon_loaded=balloon,
         swiotlb_size=swiotlb,

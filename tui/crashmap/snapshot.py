@@ -54,7 +54,20 @@ class Snapshot:
     kexec_crash_size: int | None = None
     kexec_crash_loaded: bool | None = None
     kexec_crash_cma_ranges: str | None = None
-    """/sys/kernel/kexec_crash_cma_ranges text (``start-end`` per line, inclusive, hex)."""
+    """/sys/kernel/kexec/crash_cma_ranges (old name /sys/kernel/kexec_crash_cma_ranges) text
+    (``start-end`` per line, inclusive, hex)."""
+    kexec_loaded: bool | None = None
+    """/sys/kernel/kexec/loaded: a kernel for a normal kexec reboot is loaded."""
+    kexec_crash_elfcorehdr_size: int | None = None
+    """/sys/kernel/kexec/crash_elfcorehdr_size (old name /sys/kernel/crash_elfcorehdr_size)."""
+    kernel_config: str | None = None
+    """The kdump-related ``CONFIG_`` lines of the running kernel (crashmap.kernel.config)."""
+    kernel_config_source: str | None = None
+    """Where they came from: /proc/config.gz or /boot/config-RELEASE."""
+    kexec_loader: str | None = None
+    """``kexec_file_load`` or ``kexec_load``: how the kdump service loads the capture kernel."""
+    kexec_loader_source: str | None = None
+    """The configuration line that says so (crashmap.kernel.loader)."""
     zswap_enabled: bool | None = None
     balloon_loaded: bool | None = None
     swiotlb_size: int | None = None

@@ -202,9 +202,15 @@ _SOS_FILES = {
     "uname": ("uname", "sos_commands/kernel/uname_-a", "sos_commands/general/uname_-a"),
     "hostname": ("hostname", "etc/hostname", "sos_commands/general/hostname"),
     "dmesg": ("sos_commands/kernel/dmesg", "var/log/dmesg", "sos_commands/logs/journalctl_--no-pager_--catalog_--boot", "dmesg"),
-    "kexec_crash_size": ("sys/kernel/kexec_crash_size",),
-    "kexec_crash_loaded": ("sys/kernel/kexec_crash_loaded",),
-    "kexec_crash_cma_ranges": ("sys/kernel/kexec_crash_cma_ranges",),
+    "kexec_crash_size": ("sys/kernel/kexec/crash_size", "sys/kernel/kexec_crash_size"),
+    "kexec_crash_loaded": ("sys/kernel/kexec/crash_loaded", "sys/kernel/kexec_crash_loaded"),
+    "kexec_crash_cma_ranges": ("sys/kernel/kexec/crash_cma_ranges",
+                               "sys/kernel/kexec_crash_cma_ranges"),
+    "kexec_loaded": ("sys/kernel/kexec/loaded", "sys/kernel/kexec_loaded"),
+    "kexec_crash_elfcorehdr_size": ("sys/kernel/kexec/crash_elfcorehdr_size",
+                                    "sys/kernel/crash_elfcorehdr_size"),
+    "sysconfig_kdump": ("etc/sysconfig/kdump",),
+    "default_kdump_tools": ("etc/default/kdump-tools",),
     "zswap": ("sys/module/zswap/parameters/enabled",),
 }
 
@@ -249,11 +255,19 @@ def load_report_dir(path: Path) -> Snapshot:
     snapshot.modules = found.get("modules")
     if found.get("dmesg"):
         snapshot.boot_log = memory_lines(found["dmesg"]) or None
-    for key in ("kexec_crash_size", "kexec_crash_loaded"):
+    for key in ("kexec_crash_size", "kexec_crash_loaded", "kexec_loaded",
+                "kexec_crash_elfcorehdr_size"):
         value = decimal(found.get(key, ""))
         if value is not None:
-            setattr(snapshot, key, value if key == "kexec_crash_size" else value == 1)
+            setattr(snapshot, key, value == 1 if key.endswith("loaded") else value)
     snapshot.kexec_crash_cma_ranges = found.get("kexec_crash_cma_ranges")
+    _report_kernel_config(path, snapshot)
+    from crashmap.kernel.loader import kexec_loader
+
+    snapshot.kexec_loader, snapshot.kexec_loader_source = kexec_loader(
+        {f"/{relative}": found[key] for key, relative in (
+            ("sysconfig_kdump", "etc/sysconfig/kdump"),
+            ("default_kdump_tools", "etc/default/kdump-tools")) if key in found})
     if "zswap" in found:
         snapshot.zswap_enabled = found["zswap"].strip() in ("Y", "1")
     return snapshot
@@ -265,6 +279,32 @@ def mem_total(meminfo: str | None) -> int | None:
 
     kib = parse_meminfo(meminfo or "").get("MemTotal")
     return kib * 1024 if kib is not None else None
+
+
+def _report_kernel_config(path: Path, snapshot: Snapshot) -> None:
+    """The kdump-related config lines from the report's proc/config.gz or boot/config-*."""
+    from crashmap.kernel.config import relevant_lines
+
+    release = snapshot.kernel_release
+    candidates = [path / "proc/config.gz"]
+    if release:
+        candidates.append(path / "boot" / f"config-{release}")
+    for candidate in candidates:
+        if not candidate.is_file():
+            continue
+        try:
+            data = read_capped(candidate)
+            if candidate.suffix == ".gz":
+                import gzip
+
+                data = gzip.decompress(data)
+        except (CrashmapError, OSError, EOFError):
+            continue
+        lines = relevant_lines(read_text(data, str(candidate)))
+        if lines:
+            snapshot.kernel_config = lines
+            snapshot.kernel_config_source = f"{candidate.relative_to(path)} in the report"
+            return
 
 
 def _sos_files(path: Path) -> dict[str, str]:

@@ -16,13 +16,19 @@ SUGGESTED = {"powerpc": "512M", "s390": "256M"}
 def check(s: Subject) -> Iterator[Finding]:
     p, req, arch = s.placement, s.request, s.arch
     if p.outcome == "nothing requested":
+        from crashmap.checks.kernelconf import blocking
+
+        cannot = blocking(s)  # this kernel's build cannot do kdump: no size would help
+        fix = (f"Add crashkernel={SUGGESTED.get(arch.family, '256M')} to the kernel command "
+               f"line if you want crash dumps." if not cannot else
+               "Boot a kernel built for kdump first (see the kernel-config error); a "
+               "crashkernel= size alone does not help this one.")
         yield Finding(
             "nothing-requested", "info",
             "No crashkernel= reservation: kdump cannot capture a crash",
             "kdump boots a second (capture) kernel from memory reserved at boot; without a "
             "crashkernel= reservation there is nowhere to load it, and a panic leaves no dump.",
-            f"Add crashkernel={SUGGESTED.get(arch.family, '256M')} to the kernel command line "
-            f"if you want crash dumps.", "kdump")
+            fix, "kdump")
     if req.asked and not req.static_ok and not any(
             lint.severity == "error" for lint in s.lints):
         yield Finding(

@@ -25,11 +25,15 @@ def version_text(version: tuple[int, int]) -> str:
 
 class Facts(namedtuple("Facts", (
         "kernel_release cmdline zswap_enabled balloon_loaded kexec_crash_size cma_ranges "
-        "crash_ranges kernel_size initrd_size swiotlb_size hidden mem_total"),
-        defaults=(None, None, None, None, None, (), (), None, None, None, False, None))):
+        "crash_ranges kernel_size initrd_size swiotlb_size hidden mem_total kernel_config "
+        "kernel_config_source kexec_loader kexec_loader_source"),
+        defaults=(None, None, None, None, None, (), (), None, None, None, False, None, None, None,
+                  None, None))):
     """What the snapshot knows beyond the map (None = unknown).
 
     - ``cmdline``: the command line this snapshot was booted with (``/proc/cmdline``)
+    - ``kernel_config``: the kdump-related ``CONFIG_`` lines of the running kernel's build
+    - ``kexec_loader``: ``kexec_file_load`` or ``kexec_load`` as the kdump service calls it
     - ``cma_ranges``: crashkernel CMA areas now (``/sys/kernel/kexec_crash_cma_ranges``)
     - ``crash_ranges``: the non-empty ``Crash kernel`` lines now
     - ``hidden``: the map's addresses are zeroed (read without CAP_SYS_ADMIN)
