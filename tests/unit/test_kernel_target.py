@@ -249,3 +249,9 @@ def test_range_high_is_einval() -> None:
     assert ignored.ok
     assert {f.code: f.severity for f in lint_crashkernel(ignored)}["proposed-range-high"] == \
         "warning"
+
+
+def test_only_ascii_digits_make_a_version() -> None:
+    for text in ("٣.٣", "６.１７", "6.1\u0662"):
+        with pytest.raises(CrashmapError):
+            parse_release(text)

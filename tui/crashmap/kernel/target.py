@@ -26,9 +26,10 @@ ASSUMED_RELEASE = "7.3"
 """The version assumed when nothing tells: the newest mainline kernel crashmap models (and the
 one booted in ``tests/data/kernel-oracle``)."""
 
-_RELEASE = re.compile(r"^(?:linux[- ]?|v)?(\d{1,3})\.(\d{1,3})(?:\.(\d{1,5}))?(?P<rest>\S*)$",
-                      re.IGNORECASE)
-_EL = re.compile(r"\.el(\d{1,2})(?:_(\d{1,2}))?(uek)?(?=[._+-]|$)")
+_RELEASE = re.compile(
+    r"^(?:linux[- ]?|v)?([0-9]{1,3})\.([0-9]{1,3})(?:\.([0-9]{1,5}))?(?P<rest>\S*)$",
+    re.IGNORECASE)
+_EL = re.compile(r"\.el([0-9]{1,2})(?:_([0-9]{1,2}))?(uek)?(?=[._+-]|$)")
 
 
 class TargetKernel(namedtuple("TargetKernel", "release version distro el el_minor source")):
