@@ -252,6 +252,6 @@ def test_range_high_is_einval() -> None:
 
 
 def test_only_ascii_digits_make_a_version() -> None:
-    for text in ("٣.٣", "６.１７", "6.1\u0662"):
+    for text in ("٣.٣", "６.１７", "6\u0662.1"):
         with pytest.raises(CrashmapError):
             parse_release(text)

@@ -122,7 +122,7 @@ def read_kernel_config(release: str) -> tuple[str | None, str | None]:
         return relevant_lines(text) or None, "/proc/config.gz"
     except (OSError, EOFError, ValueError):
         pass
-    text = _read(f"boot/config-{release}")
+    text = _read(f"boot/config-{release}") if release and len(release) < 200 else None
     if text is None:
         return None, None
     return relevant_lines(text) or None, f"/boot/config-{release}"

@@ -290,9 +290,9 @@ def _report_kernel_config(path: Path, snapshot: Snapshot) -> None:
     if release:
         candidates.append(path / "boot" / f"config-{release}")
     for candidate in candidates:
-        if not candidate.is_file():
-            continue
         try:
+            if not candidate.is_file():  # a garbage release can make the name too long
+                continue
             data = read_capped(candidate)
             if candidate.suffix == ".gz":
                 import gzip
