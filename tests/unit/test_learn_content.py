@@ -50,8 +50,8 @@ def test_chapters_are_short(chapter: str) -> None:
     ("lowhigh", ["swiotlb", "**256 MiB**", "**128 MiB**", "`crashkernel=0,low`"]),
     ("placement", ["top-down", "`CRASH_ALIGN`", "16 MiB", "no fallback", "@offset"]),
     ("fragmentation", ["initrd", "**one**", "KASLR", "RAMDISK"]),
-    ("cma", ["6.17", "6.18", "10 seconds", "-d 0", "zswap", "balloon", "static block",
-             "4 areas", "kexec_crash_cma_ranges"]),
+    ("cma", ["6.17", "6.19", "7.3", "c12c63d05dfe", "10 seconds", "-d 0", "zswap", "balloon",
+             "static block", "4 areas", "kexec/crash_cma_ranges", "kexec_file_load"]),
     ("sizing", ["kdumpctl estimate", "calibrate", "Debian", "unpack", "sysrq-trigger"]),
 ])
 def test_chapter_covers_what_the_brief_asks(chapter: str, facts: list[str]) -> None:

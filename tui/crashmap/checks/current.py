@@ -83,7 +83,7 @@ def check(s: Subject) -> Iterator[Finding]:
                 "Check the boot loader entry the machine really booted (grubby --info, "
                 "/proc/cmdline after reboot).", "kdump", span_now)
         elif same:
-            yield _compare(p, reserved, now_text)
+            yield _compare(p, reserved, now_text, _rules(s))
     elif configured is not None:
         yield Finding(
             "current-unexplained", "warning",
@@ -104,7 +104,7 @@ def check(s: Subject) -> Iterator[Finding]:
     yield from _cma_now(s, configured if same else None)
 
 
-def _compare(p: Placement, reserved: list[Range], now_text: str) -> Finding:
+def _compare(p: Placement, reserved: list[Range], now_text: str, rules: str) -> Finding:
     predicted = merge(b.range for b in p.static.blocks)
     if predicted == reserved:
         return Finding(
@@ -122,11 +122,17 @@ def _compare(p: Placement, reserved: list[Range], now_text: str) -> Finding:
         "current-elsewhere", "info",
         f"Reserved now: {now_text}; predicted: "
         f"{', '.join(span(r) for r in predicted) or 'nothing'}: {reason}",
-        "The prediction follows Linux 6.17/6.18 on the memory this snapshot shows as free; "
-        "older kernels used other windows (x86 before 5.2 stopped at 896 MiB) and memblock "
+        f"The prediction follows {rules} on the memory this snapshot shows as free; "
+        "other kernels used other windows (x86 before 5.2 stopped at 896 MiB) and memblock "
         "held more at boot than /proc/iomem shows afterwards.",
         "Nothing to do if the current place works; a boot log with the RAMDISK line makes "
         "the prediction exact.", "kdump", reserved[0])
+
+
+def _rules(s: Subject) -> str:
+    """``Linux 7.3.4 (from the snapshot)``: the kernel whose rules the prediction follows."""
+    kernel = s.ctx.kernel
+    return kernel.describe() if kernel is not None else "the newest kernel crashmap models"
 
 
 def _nothing_reserved(s: Subject, configured: Placement | None) -> Iterator[Finding]:

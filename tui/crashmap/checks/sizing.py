@@ -33,7 +33,8 @@ def check(s: Subject) -> Iterator[Finding]:
             "the capture kernel only when it boots.",
             "" if not s.arch.cma or cma else
             "To give memory back, move the capture kernel's runtime share into "
-            "crashkernel=...,cma (x86_64 6.17+, powerpc 6.18+).", "sizing")
+            f"crashkernel=...,cma ({s.arch.name} reads it from Linux {s.arch.cma_since}).",
+            "sizing")
     if static and ram and static * COSTLY > ram:
         yield Finding(
             "cost-high", "warning",

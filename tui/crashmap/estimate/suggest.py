@@ -10,7 +10,8 @@
    anchors.md §3). The unpacked size, when unknown, is taken as 2 × the initrd (kdumpctl counts
    the initramfs 3 times: compressed + unpacked + headroom, anchors.md §1).
 3. **CMA** (``crashkernel=SIZE,cma``) carries ``total − static`` when the arch reads ``,cma``,
-   the kernel is new enough (x86_64 6.17, powerpc 6.18; kernel-crashkernel.md §3.3), and the
+   the target kernel reads it (crashmap.kernel.versions: x86_64 6.17, powerpc 6.19, arm64
+   and riscv64 7.3), and the
    user accepts what the vmcore loses; otherwise everything is static.
 4. The plan is rendered to words by :func:`crashmap.kernel.render_words`, read back by the kernel
    grammar, placed by :mod:`crashmap.placement` and judged by :mod:`crashmap.checks` on this

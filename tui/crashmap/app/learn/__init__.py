@@ -15,7 +15,7 @@ _LABELS: dict[str, str] = {
     "lowhigh": "Low and high",
     "placement": "Placement",
     "fragmentation": "Fragmentation",
-    "cma": "CMA (6.17+)",
+    "cma": "CMA",
     "sizing": "Sizing",
 }
 
@@ -24,10 +24,35 @@ CHAPTER_IDS: tuple[str, ...] = tuple(_LABELS)
 
 
 def chapter_text(chapter: str) -> str:
-    """The Markdown of one chapter; ``KeyError`` for an unknown id."""
+    """The Markdown of one chapter; ``KeyError`` for an unknown id.
+
+    ``{{cma_kernels}}`` in a chapter becomes the table of which kernels read ``,cma``, made
+    from the version rules (crashmap.kernel.versions), so the text never goes stale.
+    """
     if chapter not in CHAPTER_IDS:
         raise KeyError(f"no Learn chapter {chapter!r} (chapters: {', '.join(CHAPTER_IDS)})")
-    return _read(chapter)
+    text = _read(chapter)
+    if "{{cma_kernels}}" in text:
+        text = text.replace("{{cma_kernels}}", cma_kernels_table())
+    return text
+
+
+def cma_kernels_table() -> str:
+    """Markdown: which arch reads ``,cma`` from which release, with the commit."""
+    from crashmap.kernel.versions import CMA_READ, CMA_SUFFIX
+
+    names = {"x86": "x86_64", "powerpc": "ppc64le", "arm64": "arm64", "riscv": "riscv64"}
+    rows = ["| Arch | reads `,cma` from | commit |", "|---|---|---|"]
+    for family, rule in CMA_READ.items():
+        rows.append(f"| {names.get(family, family)} | Linux {rule.since_text} | "
+                    f"`{rule.commit}` ({rule.file}) |")
+    rows.append("| loongarch64, s390x, arm, mips | never (no `cma_size` pointer) | |")
+    rows.append("")
+    rows.append(f"Before Linux {CMA_SUFFIX.since_text} (`{CMA_SUFFIX.commit}`) no kernel knows "
+                f"the `,cma` ending: `crashkernel=64M,cma` is then a **plain** word, the "
+                f"kernel rejects it at the `,`, and as the last plain word it replaces an "
+                f"earlier `crashkernel=256M`: nothing is reserved.")
+    return "\n".join(rows)
 
 
 @cache
