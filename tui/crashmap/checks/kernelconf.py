@@ -22,12 +22,13 @@ def check(s: Subject) -> Iterator[Finding]:
     config = parse_config(facts.kernel_config, facts.kernel_config_source or "")
     wants_cma = bool(req.cma_size or req.cma_ignored)
     if config is not None:
-        release = facts.kernel_release
-        if kernel is not None and kernel.source == "given" and release \
-                and kernel.release != release:
+        running = facts.version  # (major, minor) of the snapshot's kernel: the config's
+        if kernel is not None and kernel.source == "given" and running is not None \
+                and kernel.major_minor != running:
             yield Finding(
                 "kernel-config-other-kernel", "info",
-                f"The snapshot's kernel config is {release}'s, not {kernel.name}'s: not checked",
+                f"The snapshot's kernel config is Linux {running[0]}.{running[1]}'s, not "
+                f"{kernel.name}'s: not checked",
                 "What a kernel can do (reserve crash memory, load a capture kernel, CMA) is "
                 "decided when it is built; the config in the snapshot belongs to the running "
                 "kernel.",
