@@ -7,7 +7,9 @@ Public hooks (stable):
 * :attr:`CrashmapApp.plan` — the current :class:`~crashmap.plan.Plan` (the state itself lives on
   :attr:`MainScreen.plan <crashmap.app.main_screen.MainScreen.plan>`);
 * :meth:`CrashmapApp.load` — open another SOURCE; a bad one is reported and changes nothing;
-* :meth:`CrashmapApp.set_kernel` — plan for another kernel (``K``, the plan's Kernel field).
+* :meth:`CrashmapApp.set_kernel` — plan for another kernel (``K``, the plan's Kernel field);
+* :attr:`CrashmapApp.lesson` — the :class:`~crashmap.app.learn.lessons.Lesson` shown beside the
+  map (``--lesson``), or None.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 import gc
 import importlib
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import App
 from textual.binding import Binding, BindingType
@@ -31,6 +33,9 @@ from crashmap.errors import CrashmapError
 from crashmap.iomem import HIDDEN_MESSAGE
 from crashmap.plan import Plan
 from crashmap.snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from crashmap.app.learn.lessons import Lesson
 
 
 def _inferred_note(ctx: MapContext, cmdline: str | None) -> str | None:
@@ -67,7 +72,7 @@ class CrashmapApp(App[int]):
 
     def __init__(self, snapshot: Snapshot, *, source: str | None = None, banner: str | None = None,
                  cmdline: str | None = None, arch: str | None = None,
-                 kernel: str | None = None) -> None:
+                 kernel: str | None = None, lesson: Lesson | None = None) -> None:
         super().__init__()
         keys.install()
         self.kernel_override = None
@@ -79,11 +84,15 @@ class CrashmapApp(App[int]):
         self.ctx: MapContext = context_for(snapshot, self.kernel_override)
         self.source = source or snapshot.source
         """The SOURCE that ``r`` reloads (``live`` even when the demo stands in for it)."""
+        self.first_source = self.source
+        """The SOURCE the app was started on: in a browser, the one path it may open."""
         self.arch_override = arch
         """``--arch``: applies to that SOURCE when it is reloaded."""
-        start = cmdline if cmdline is not None else snapshot.cmdline
-        self.banner = banner or _inferred_note(self.ctx, start)
-        self._first_plan = initial_plan(self.ctx, start)
+        self.lesson = lesson
+        self.cmdline = cmdline if cmdline is not None else snapshot.cmdline
+        """The command line the plan started from (``--cmdline``, else the map's own)."""
+        self.banner = banner or _inferred_note(self.ctx, self.cmdline)
+        self._first_plan = initial_plan(self.ctx, self.cmdline)
 
     @property
     def snapshot(self) -> Snapshot:
@@ -160,7 +169,7 @@ class CrashmapApp(App[int]):
         return keys.key_display(binding) or super().get_key_display(binding)
 
     def get_default_screen(self) -> Screen[Any]:
-        return MainScreen(self.ctx, self._first_plan, banner=self.banner)
+        return MainScreen(self.ctx, self._first_plan, banner=self.banner, lesson=self.lesson)
 
     # --- sources ------------------------------------------------------------------------------
 
@@ -168,6 +177,10 @@ class CrashmapApp(App[int]):
         """Show SOURCE ``spec`` (live, a map name, a path); on failure notify and keep the map."""
         from crashmap.sources import load_source
 
+        refusal = self.web_refusal(spec)
+        if refusal is not None:
+            self.notify(refusal, title="Cannot open", severity="error", timeout=8)
+            return False
         try:
             arch = self.arch_override if spec == self.source else None
             snapshot = load_source(spec, arch=arch)
@@ -187,6 +200,7 @@ class CrashmapApp(App[int]):
         if spec != self.source:
             self.arch_override = self.kernel_override = None
         self.ctx, self.source, self.banner = ctx, spec, None
+        self.cmdline = snapshot.cmdline
         while len(self.screen_stack) > 1 and not isinstance(self.screen, MainScreen):
             self.pop_screen()
         self.call_later(self.main_screen.show_map, ctx, plan)
@@ -223,6 +237,23 @@ class CrashmapApp(App[int]):
         if field is not None:
             field.focus()
 
+    def web_refusal(self, spec: str) -> str | None:
+        """Why ``spec`` may not be opened here, or None.
+
+        Served to a browser (``crashmap serve``, or any Textual web driver), the page has no
+        login: its users may open the bundled maps and the SOURCE it was served with, never
+        another file of the server or its live memory (unless that is what was served).
+        """
+        if not self.is_web or spec == self.first_source:
+            return None
+        from crashmap.sources import bundled_maps
+
+        if spec == "demo" or spec in bundled_maps():
+            return None
+        what = "this machine's live memory map" if spec == "live" else "files of the server"
+        return (f"In the browser, crashmap opens the bundled maps and the map it was served "
+                f"with only: the page has no login, so {what} stay private.")
+
     def action_open_source(self) -> None:
         screen = self._screen("open_source", "OpenSourceScreen")
         if screen is not None:
@@ -237,10 +268,17 @@ class CrashmapApp(App[int]):
             self.notify(f"Reloaded {self.source}.", timeout=3)
 
     def action_save_snapshot(self) -> None:
-        from crashmap.app.widgets.save_dialog import SaveDialog
         from crashmap.snapshot import to_yaml
 
         default = f"{self.snapshot.hostname or 'snapshot'}.yaml"
+        if self.is_web:  # a browser download: the user's own disk, never the server's
+            from crashmap.app.widgets.save_dialog import deliver_to_browser
+
+            outcome = deliver_to_browser(self, default, to_yaml(self.snapshot))
+            self.notify(outcome.message, title="Download", timeout=4)
+            return
+        from crashmap.app.widgets.save_dialog import SaveDialog
+
         self.push_screen(SaveDialog("Save the snapshot to", default, to_yaml(self.snapshot)),
                          callback=self._snapshot_saved)
 
@@ -268,9 +306,11 @@ class CrashmapApp(App[int]):
         screen = self._screen("learn", "LearnScreen")
         if screen is None:
             return
-        if not chapter:  # the highlighted finding's chapter, as its detail says, from anywhere
+        if not chapter:  # the lesson's chapter beside the map, else the highlighted finding's
             finding = self.main_screen.finding
-            chapter = finding.chapter if finding is not None else "kdump"
+            panel = self.main_screen.lesson_shown
+            default = finding.chapter if finding is not None else "kdump"
+            chapter = panel.chapter if panel is not None else default
         self.push_screen(screen(chapter))
 
     def action_ranges(self) -> None:
@@ -278,7 +318,7 @@ class CrashmapApp(App[int]):
         if screen is None:
             return
         value = None
-        for word in (self.snapshot.cmdline or "").split(" "):
+        for word in (self.cmdline or "").split(" "):
             if word.startswith("crashkernel=") and ":" in word:
                 value = word[len("crashkernel="):]
         self.push_screen(screen(value, self.ctx.ram, self.arch.name))

@@ -10,6 +10,11 @@ from crashmap.iomem import HIDDEN_MESSAGE
 from crashmap.snapshot import Snapshot
 from crashmap.sources import DEMO_MAP, load_source
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from crashmap.app.app import CrashmapApp
+    from crashmap.app.learn.lessons import Lesson
+
 
 def initial_snapshot(source: str | None, arch: str | None) -> tuple[Snapshot, str | None]:
     """The snapshot to open and, when the live map is unreadable, the banner explaining why.
@@ -36,7 +41,7 @@ def initial_snapshot(source: str | None, arch: str | None) -> tuple[Snapshot, st
 
 
 def run_app(source: str | None = None, arch: str | None = None, cmdline: str | None = None,
-            kernel: str | None = None) -> int:
+            kernel: str | None = None, lesson: Lesson | None = None) -> int:
     """Open the TUI on SOURCE (default: live); returns the process exit code.
 
     The garbage collector stays paused until the first frame is out (the app turns it back on):
@@ -50,12 +55,25 @@ def run_app(source: str | None = None, arch: str | None = None, cmdline: str | N
         target_kernel(kernel)  # a bad --kernel is a usage error before anything opens
     gc.disable()
     try:
-        snapshot, banner = initial_snapshot(source, arch)
-        from crashmap.app.app import CrashmapApp  # Textual is imported only now
-
-        app = CrashmapApp(snapshot, source=source or "live", banner=banner, cmdline=cmdline,
-                          arch=arch, kernel=kernel)
+        app = build_app(source, arch, cmdline, lesson, kernel)
         app.run()
     finally:
         gc.enable()
     return app.return_code or 0
+
+
+def build_app(source: str | None = None, arch: str | None = None, cmdline: str | None = None,
+              lesson: Lesson | None = None, kernel: str | None = None) -> CrashmapApp:
+    """The app as ``crashmap [SOURCE] [--arch] [--cmdline] [--lesson] [--kernel]`` starts it.
+
+    A ``lesson`` brings its map and plan (SOURCE and ``cmdline`` override them) and shows its
+    chapter beside the map.
+    """
+    if lesson is not None:
+        source = source or lesson.map
+        cmdline = lesson.cmdline if cmdline is None else cmdline
+    snapshot, banner = initial_snapshot(source, arch)
+    from crashmap.app.app import CrashmapApp  # Textual is imported only now
+
+    return CrashmapApp(snapshot, source=source or "live", banner=banner, cmdline=cmdline,
+                       arch=arch, kernel=kernel, lesson=lesson)

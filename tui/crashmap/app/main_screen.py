@@ -33,7 +33,9 @@ from crashmap.units import MiB, format_size
 if TYPE_CHECKING:
     from textual.widgets import Tree
 
+    from crashmap.app.learn.lessons import Lesson
     from crashmap.app.widgets.findings_panel import FindingsPanel
+    from crashmap.app.widgets.lesson_panel import LessonPanel
     from crashmap.app.widgets.plan_editor import PlanEditor
     from crashmap.checks import Finding
 
@@ -93,15 +95,18 @@ class MainScreen(Screen[None]):
         Binding("0", "zoom_reset", "Zoom to the plan", show=False),
         Binding("f", "zoom_block", "Zoom to block", show=False),
         Binding("t", "toggle_tree", "Tree", show=False),
+        Binding("i", "toggle_lesson", "Lesson", show=False,
+                tooltip="Show or hide the lesson beside the map (--lesson)"),
     ]
     """Plan editing and map keys; app-wide keys (help, open, export...) are on the app.
 
     Tooltips name no constant: :meth:`binding_tooltip` adds this map's (the step, the limit)."""
 
     NARROW = 120
-    """Below this many columns the screen is ``-narrow``: the resource tree hides (``t`` shows
-    it). Set from the start and on resize, not with HORIZONTAL_BREAKPOINTS: that adds the class
-    after the first layout and restyles the whole screen before the first frame."""
+    """Below this many columns (beside the lesson panel, if shown) the screen is ``-narrow``:
+    the resource tree hides (``t`` shows it). Set from the start and on resize, not with
+    HORIZONTAL_BREAKPOINTS: that adds the class after the first layout and restyles the whole
+    screen before the first frame."""
 
     TINY = 60
     """Below this many columns the screen is also ``-tiny`` (toasts take the whole width)."""
@@ -117,10 +122,14 @@ class MainScreen(Screen[None]):
     selected: var[Block] = var("main", init=False)
     """The block that keys resize and whose edges the map draws."""
 
-    def __init__(self, ctx: MapContext, plan: Plan, *, banner: str | None = None) -> None:
-        super().__init__(classes=self._width_class())
+    def __init__(self, ctx: MapContext, plan: Plan, *, banner: str | None = None,
+                 lesson: Lesson | None = None) -> None:
+        super().__init__(classes=self._width_class(lesson is not None))
         self.ctx = ctx
         self.banner = banner
+        self.lesson = lesson
+        """The lesson shown beside the map (``--lesson``), or None."""
+        self._lesson_shown = lesson is not None
         self.set_reactive(MainScreen.plan, plan)
         self.evaluation: Evaluation = evaluate(ctx, plan, check=False)
         """What the domain says about :attr:`plan` (kept in step by :meth:`watch_plan`; the
@@ -134,6 +143,14 @@ class MainScreen(Screen[None]):
         self._tree_shown: bool | None = None
 
     def compose(self) -> ComposeResult:
+        if self.lesson is not None:
+            from crashmap.app.widgets.lesson_panel import LessonPanel
+
+            panel = LessonPanel(self.lesson, id="lesson")
+            panel.display = self._lesson_shown
+            size = self._app_size()
+            panel.styles.width = self._lesson_width(size[0] if size else None)
+            yield panel
         yield HeaderBar(self.ctx, id="header")
         if self.banner:
             yield Static(self.banner, id="banner", markup=False)
@@ -141,23 +158,49 @@ class MainScreen(Screen[None]):
         yield Panels(id="panels")  # filled after the first frame: the map shows at once
         yield SummaryBar(id="summary")
 
-    def _width_class(self) -> str:
-        """The size classes from the start (see :attr:`NARROW`)."""
+    def _app_size(self) -> tuple[int, int] | None:
         try:
             width, height = self.app.size
         except Exception:  # no app yet (constructed outside one)
+            return None
+        return width, height
+
+    def _width_class(self, lesson: bool = False) -> str:
+        """The size classes from the start (see :attr:`NARROW`)."""
+        size = self._app_size()
+        if size is None:
             return "-wide"
-        classes = ["-narrow" if width < self.NARROW else "-wide"]
+        width, height = size
+        beside = width - (self._panel_width(width) if lesson else 0)
+        classes = ["-narrow" if beside < self.NARROW else "-wide"]
         classes += ["-tiny"] if width < self.TINY else []
         classes += ["-short"] if height < self.SHORT else []
         return " ".join(classes)
 
+    @staticmethod
+    def _panel_width(columns: int) -> int:
+        from crashmap.app.widgets.lesson_panel import panel_width
+
+        return panel_width(columns)
+
+    def _lesson_width(self, columns: int | None) -> int:
+        """Columns the lesson panel takes (0: no lesson, or hidden)."""
+        if not self._lesson_shown or columns is None:
+            return 0
+        return self._panel_width(columns)
+
     def on_resize(self, event: events.Resize) -> None:
-        narrow = event.size.width < self.NARROW
+        self._fit_size(event.size.width, event.size.height)
+
+    def _fit_size(self, columns: int, lines: int) -> None:
+        lesson = self._lesson_width(columns)
+        for panel in self.query("#lesson"):
+            panel.styles.width = lesson or None
+        narrow = columns - lesson < self.NARROW
         self.set_class(narrow, "-narrow")
         self.set_class(not narrow, "-wide")
-        self.set_class(event.size.width < self.TINY, "-tiny")
-        self.set_class(event.size.height < self.SHORT, "-short")
+        self.set_class(columns < self.TINY, "-tiny")
+        self.set_class(lines < self.SHORT, "-short")
 
     def on_mount(self) -> None:
         self._composed()
@@ -371,6 +414,8 @@ class MainScreen(Screen[None]):
     # --- actions ------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "toggle_lesson" and self.lesson is None:
+            return False
         if action == "undo" and not self.undo_stack:
             return None
         if action == "redo" and not self.redo_stack:
@@ -503,3 +548,17 @@ class MainScreen(Screen[None]):
             tree.focus()
         elif tree.has_focus:
             self.query_one(DetailGrid).focus()
+
+    @property
+    def lesson_shown(self) -> LessonPanel | None:
+        """The lesson panel, when there is one and it is shown."""
+        panel = next(iter(self.query("#lesson")), None)
+        return panel if panel is not None and panel.display else None  # type: ignore[return-value]
+
+    def action_toggle_lesson(self) -> None:
+        panel = next(iter(self.query("#lesson")), None)
+        if panel is None:
+            return
+        self._lesson_shown = not self._lesson_shown
+        panel.display = self._lesson_shown
+        self._fit_size(*self.size)

@@ -30,6 +30,7 @@ COMMANDS: dict[str, str] = {
     "fleet": "check a plan on many machines, grouped into classes",
     "completion": "print the shell completion script (bash, zsh or fish)",
     "man": "print the manual page crashmap(1) as roff",
+    "serve": "serve the interactive map to web browsers (pip install 'crashmap[web]')",
 }
 """Subcommand modules in ``crashmap.cli`` and their one-line help. Each module has
 ``register(subparsers)``; only the module of the command being run is imported, so a headless
@@ -90,6 +91,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     tui.add_argument("--arch", help="override the architecture of a raw dump")
     tui.add_argument("--cmdline", help="start from this kernel command line")
     add_kernel_argument(tui)
+    tui.add_argument("--lesson", metavar="NAME",
+                     help="open a lesson: its map and plan, with its Learn chapter beside the "
+                          "map (`--lesson list` lists them)")
     tui.set_defaults(func=run_tui)
     for name, help_text in COMMANDS.items():
         if command is None or name == command:
@@ -113,6 +117,14 @@ def _add_exit_codes(parser: argparse.ArgumentParser, name: str) -> None:
 
 def run_tui(args: argparse.Namespace) -> int:
     """Open the Textual app (imported here so headless commands never pay for it)."""
+    lesson = None
+    if args.lesson is not None:
+        from crashmap.app.learn.lessons import get_lesson, lesson_table
+
+        if args.lesson == "list":
+            print("\n".join(lesson_table()))
+            return Exit.OK
+        lesson = get_lesson(args.lesson)
     from crashmap.sources import is_fleet
 
     if is_fleet(args.source):  # a folder of hosts, or a JSON Lines file of many
@@ -121,7 +133,8 @@ def run_tui(args: argparse.Namespace) -> int:
         return run_fleet_app([args.source], cmdline=args.cmdline, arch=args.arch)
     from crashmap.app.main import run_app
 
-    return run_app(source=args.source, arch=args.arch, cmdline=args.cmdline, kernel=args.kernel)
+    return run_app(source=args.source, arch=args.arch, cmdline=args.cmdline,
+                   kernel=args.kernel, lesson=lesson)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

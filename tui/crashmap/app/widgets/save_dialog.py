@@ -9,7 +9,8 @@ small dialog of the snapshot save.
 
 from __future__ import annotations
 
-from pathlib import Path
+import io
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, ClassVar, NamedTuple
 
 from textual import on, work
@@ -99,9 +100,20 @@ def target_of(typed: str) -> Path:
                             path=text) from None
 
 
+def deliver_to_browser(app: App[object], typed: str, text: str) -> SaveOutcome:
+    """Served to a browser (``crashmap serve``), a save is a download to the user's own disk
+    (Textual's ``deliver_text``), under the typed name's last part: never a file on the server."""
+    name = PurePath(typed.strip()).name or "crashmap.txt"
+    app.deliver_text(io.StringIO(text), save_filename=name)
+    return SaveOutcome(None, f"Sent to your browser as {name}.")
+
+
 async def save_text(app: App[object], typed: str, text: str) -> SaveOutcome:
     """Write ``text`` to the file named ``typed``, asking first when it exists (run it in a
-    worker: it waits for the answer). Never raises for a path: the outcome says why."""
+    worker: it waits for the answer). Never raises for a path: the outcome says why.
+    In a browser the text is downloaded instead (:func:`deliver_to_browser`)."""
+    if app.is_web:
+        return deliver_to_browser(app, typed, text)
     try:
         path = target_of(typed)
         try:
