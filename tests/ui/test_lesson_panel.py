@@ -78,7 +78,7 @@ async def test_keys_drive_the_map_while_the_lesson_shows() -> None:
         assert low is not None and low.size == 128 << 20
 
 
-async def test_a_link_shows_that_chapter_in_the_panel_and_L_opens_learn() -> None:
+async def test_a_link_shows_that_chapter_in_the_panel_and_L_opens_it_full_screen() -> None:
     app = lesson_app("fragmentation")
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
@@ -92,7 +92,25 @@ async def test_a_link_shows_that_chapter_in_the_panel_and_L_opens_learn() -> Non
         await pilot.press("L")
         await pilot.pause()
         assert isinstance(app.screen, LearnScreen)
-        assert app.screen.chapter == "fragmentation"  # the lesson's own chapter
+        assert app.screen.chapter == "cma"  # the chapter the panel shows, full screen
+
+
+async def test_L_opens_the_lessons_chapter_and_with_the_panel_hidden_the_findings() -> None:
+    app = lesson_app("first-look")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("L")
+        await pilot.pause()
+        assert app.screen.chapter == "kdump"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        finding = app.main_screen.finding
+        assert finding is not None and finding.chapter == "sizing"  # 96M is below the floor
+        await pilot.press("L")
+        await pilot.pause()
+        assert app.screen.chapter == finding.chapter  # as without a lesson
 
 
 async def test_without_a_lesson_there_is_no_panel_and_no_i() -> None:
