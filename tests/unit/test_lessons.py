@@ -9,7 +9,9 @@ from crashmap.app.learn import CHAPTER_IDS
 from crashmap.app.learn.lessons import Lesson, _lesson, get_lesson, lesson_table, lessons
 from crashmap.errors import CrashmapError
 from crashmap.kernel import parse_crashkernel
+from crashmap.kernel.target import TargetKernel, resolve_target
 from crashmap.plan import Block
+from crashmap.snapshot import Snapshot
 from crashmap.sources import load_source
 from crashmap.units import GiB, MiB, format_size
 
@@ -20,11 +22,16 @@ def start(name: str, presses: int = 0, block: Block = "main") -> Evaluation:
     """The lesson's starting plan after ``presses`` of ``+`` on ``block``, as the app does it."""
     lesson = get_lesson(name)
     snapshot = load_source(lesson.map)
-    ctx = context_for(snapshot)
+    ctx = context_for(snapshot, target(lesson, snapshot))
     plan = initial_plan(ctx, lesson.cmdline if lesson.cmdline is not None else snapshot.cmdline)
     for _ in range(presses):
         plan = plan.resized(block, 1, ctx.arch)
     return evaluate(ctx, plan)
+
+
+def target(lesson: Lesson, snapshot: Snapshot) -> TargetKernel:
+    """The kernel the lesson plans for, as the app resolves it (``--kernel``, else the map's)."""
+    return resolve_target(lesson.kernel, snapshot.kernel_release)
 
 
 def codes(evaluation: Evaluation) -> set[str]:
@@ -35,10 +42,14 @@ def codes(evaluation: Evaluation) -> set[str]:
 def test_every_lesson_opens_a_real_map_plan_and_chapter(lesson: Lesson) -> None:
     snapshot = load_source(lesson.map)
     assert lesson.chapter in CHAPTER_IDS
+    # The chapters describe the rules since 6.17 (CMA, the generic reservation code): a lesson on
+    # a map from an older kernel plans for a newer one.
+    assert target(lesson, snapshot).version >= (6, 17), lesson.kernel
     assert lesson.title and lesson.task and "\n" not in lesson.title
     if lesson.cmdline is not None:
-        ctx = context_for(snapshot)
-        assert parse_crashkernel(lesson.cmdline, ctx.ram, ctx.arch).ok, lesson.cmdline
+        ctx = context_for(snapshot, target(lesson, snapshot))
+        result = parse_crashkernel(lesson.cmdline, ctx.ram, ctx.arch, kernel=ctx.kernel)
+        assert result.ok, lesson.cmdline
     else:
         assert "crashkernel=" in (snapshot.cmdline or ""), "the map's own plan is the lesson's"
 
@@ -60,6 +71,8 @@ def test_an_unknown_lesson_names_the_lessons() -> None:
     ({"title": "t", "map": "demo", "chapter": "kdump"}, "missing \\['task'\\]"),
     ({"title": "t", "map": "demo", "chapter": "nope", "task": "x"}, "no Learn chapter 'nope'"),
     ({"title": "t", "map": "demo", "chapter": "kdump", "task": "x", "size": 1}, "unknown"),
+    ({"title": "t", "map": "demo", "chapter": "kdump", "task": "x", "kernel": "new"},
+     "not a kernel version"),
     ("just text", "expected a mapping"),
 ])
 def test_a_malformed_lesson_is_refused_by_name(fields: object, error: str) -> None:

@@ -66,12 +66,13 @@ def build_app(source: str | None = None, arch: str | None = None, cmdline: str |
               lesson: Lesson | None = None, kernel: str | None = None) -> CrashmapApp:
     """The app as ``crashmap [SOURCE] [--arch] [--cmdline] [--lesson] [--kernel]`` starts it.
 
-    A ``lesson`` brings its map and plan (SOURCE and ``cmdline`` override them) and shows its
-    chapter beside the map.
+    A ``lesson`` brings its map, plan and kernel (SOURCE, ``cmdline`` and ``kernel`` override
+    them) and shows its chapter beside the map.
     """
     if lesson is not None:
         source = source or lesson.map
         cmdline = lesson.cmdline if cmdline is None else cmdline
+        kernel = lesson.kernel if kernel is None else kernel
     snapshot, banner = initial_snapshot(source, arch)
     from crashmap.app.app import CrashmapApp  # Textual is imported only now
 

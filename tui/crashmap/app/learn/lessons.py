@@ -14,13 +14,14 @@ from crashmap.app.learn import CHAPTER_IDS
 from crashmap.errors import CrashmapError
 
 LESSONS_FILE = "lessons.yaml"
-FIELDS = ("title", "map", "chapter", "task", "cmdline")
+FIELDS = ("title", "map", "chapter", "task", "cmdline", "kernel")
 REQUIRED = ("title", "map", "chapter", "task")
 
 
 @dataclass(frozen=True)
 class Lesson:
-    """One exercise: open ``map`` with ``cmdline`` as the plan, ``chapter`` beside it."""
+    """One exercise: open ``map`` with ``cmdline`` as the plan for ``kernel``, ``chapter``
+    beside it."""
 
     name: str
     title: str
@@ -32,6 +33,8 @@ class Lesson:
     """What to try, Markdown."""
     cmdline: str | None = None
     """The starting kernel command line; None: the map's own ``/proc/cmdline``."""
+    kernel: str | None = None
+    """The kernel to plan for (``--kernel``); None: the map's own kernel."""
 
 
 @cache
@@ -56,6 +59,13 @@ def _lesson(name: str, fields: object) -> Lesson:
         raise CrashmapError(f"{where}: unknown {unknown}, missing {missing}")
     if fields["chapter"] not in CHAPTER_IDS:
         raise CrashmapError(f"{where}: no Learn chapter {fields['chapter']!r}")
+    if fields.get("kernel") is not None:
+        from crashmap.kernel.target import parse_release
+
+        try:
+            parse_release(str(fields["kernel"]))
+        except CrashmapError as error:
+            raise CrashmapError(f"{where}: {error}") from None
     values = {key: str(fields[key]).strip() for key in FIELDS if fields.get(key) is not None}
     return Lesson(name=name, **values)
 
