@@ -36,6 +36,11 @@ EXIT_CODES: dict[str, tuple[str, str, str]] = {
     "fleet": ("every host passes",
               "a host fails, or a member could not be read",
               "usage error, or no member could be read"),
+    "serve": ("the server was stopped (Ctrl-C or SIGTERM is its normal end: 0, not 130), or "
+              "the lessons were listed",
+              "—",
+              "usage error, unreadable SOURCE, live without --live, textual-serve not installed, "
+              "the port cannot be listened on"),
     "completion": ("the script was printed", "—", "usage error (a shell other than bash, zsh, "
                    "fish)"),
     "man": ("the manual page was printed", "—", "usage error"),

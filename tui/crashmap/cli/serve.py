@@ -33,8 +33,6 @@ sosreport or supportconfig directory, or a bundled map name; `live` (this machin
 Each browser tab runs its own `crashmap tui SOURCE` on this machine. The page has no login:
 keep the default loopback host and share it through an SSH tunnel or an authenticating reverse
 proxy (--public-url gives the address browsers use).
-
-exit codes: 0 stopped with Ctrl+C, 2 usage error, unreadable SOURCE, or the port cannot be used
 """
 
 
