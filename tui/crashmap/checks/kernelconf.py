@@ -16,10 +16,12 @@ BLOCKING = frozenset({"kernel-config-reserve", "kernel-config-load", "kernel-con
 
 
 def check(s: Subject) -> Iterator[Finding]:
-    from crashmap.kernel.config import capabilities, parse_config
-
     facts, kernel, req = s.ctx.facts, s.ctx.kernel, s.request
-    config = parse_config(facts.kernel_config, facts.kernel_config_source or "")
+    config = None
+    if facts.kernel_config:  # most snapshots have none: no need to load the parser
+        from crashmap.kernel.config import capabilities, parse_config
+
+        config = parse_config(facts.kernel_config, facts.kernel_config_source or "")
     wants_cma = bool(req.cma_size or req.cma_ignored)
     if config is not None:
         running = facts.version  # (major, minor) of the snapshot's kernel: the config's
