@@ -19,10 +19,12 @@ from tests.web.harness import (
 )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     """Headless system Chromium with a fresh profile (``--user-data-dir``), shared by the
-    tests: each opens its own tab, and so its own app process. Skips when Chromium is absent."""
+    module's tests: each opens its own tab, and so its own app process. Skips when Chromium is
+    absent. Module scope: Playwright's sync API runs an event loop in this thread while it is
+    open, and asyncio tests collected after this module could not start theirs."""
     if not CHROMIUM.exists():
         pytest.skip(f"no {CHROMIUM}: apt-get install chromium (.ci/run does)")
     needs("textual_serve")
