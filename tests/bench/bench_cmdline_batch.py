@@ -48,6 +48,12 @@ def main() -> None:
     in_process = time.perf_counter() - started
     assert sink.getvalue().count("\n") == lines
     print(f"in-process run_batch: {lines} lines in {in_process:.3f} s")
+    distinct = "\n".join(line.replace("0b1e-4c1f", f"{i:09d}")
+                         for i, line in enumerate(data.splitlines())) + "\n"
+    started = time.perf_counter()
+    run_batch(io.StringIO(distinct), io.StringIO())
+    print(f"in-process run_batch, every line distinct (no repeat to reuse): {lines} lines in "
+          f"{time.perf_counter() - started:.3f} s (printed, not budgeted)")
 
     runner = (
         "import sys, crashmap.cli as c\n"

@@ -207,3 +207,17 @@ def test_json_path_imports_neither_rich_nor_textual() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_batch_repeated_lines_answer_as_the_first_and_bad_lines_keep_their_number() -> None:
+    lines = [json.dumps({"cmdline": "crashkernel=2G-64G:256M,64G-:512M", "ram": ram,
+                         "arch": arch}) for ram, arch in ((8 << 30, "x86_64"), (1 << 30, "arm64"))]
+    text = "\n".join([*lines, "not json", *lines, "not json"]) + "\n"
+    out = io.StringIO()
+    status = cmd.run_batch(io.StringIO(text), out)
+    got = out.getvalue().splitlines()
+    alone = [json.dumps(cmd.batch_line(line, 1), separators=(",", ":")) for line in lines]
+    assert got[0:2] == alone and got[3:5] == alone
+    assert json.loads(got[2])["error"].startswith("input line 3:")
+    assert json.loads(got[5])["error"].startswith("input line 6:")
+    assert status == 1

@@ -216,6 +216,10 @@ def _bad_line(number: int, message: str) -> dict[str, Any]:
             "error_code": "bad-input"}
 
 
+BATCH_MEMO = 65_536
+"""Distinct ``--batch`` lines whose answers are kept for repeats."""
+
+
 def batch_line(text: str, number: int, default_ram: int | None = None,
                default_arch: str | None = None, default_kernel: Any = None) -> dict[str, Any]:
     """One ``--batch`` input line → its output object (never raises for bad input)."""
@@ -258,15 +262,25 @@ def batch_line(text: str, number: int, default_ram: int | None = None,
 
 def run_batch(stdin: IO[str], stdout: IO[str], *, default_ram: int | None = None,
               default_arch: str | None = None, default_kernel: Any = None) -> int:
-    """JSON lines in, compact JSON lines out, same order; 1 if any line is not ok."""
+    """JSON lines in, compact JSON lines out, same order; 1 if any line is not ok.
+
+    A line repeated verbatim (fleets send the same command line and RAM size from many hosts)
+    is answered from the first one's output: the answer depends on the line and the defaults
+    only. Bad lines are never reused (their error names their line number)."""
     status = Exit.OK
     dumps = json.JSONEncoder(separators=(",", ":")).encode
     write = stdout.write
+    answered: dict[str, tuple[str, bool]] = {}
     for number, text in enumerate(stdin, 1):
-        out = batch_line(text, number, default_ram, default_arch, default_kernel)
-        if out.get("error_code") == "bad-input" or out.get("finding"):
+        known = answered.get(text)
+        if known is None:
+            out = batch_line(text, number, default_ram, default_arch, default_kernel)
+            known = (dumps(out), out.get("error_code") == "bad-input" or bool(out.get("finding")))
+            if out.get("error_code") != "bad-input" and len(answered) < BATCH_MEMO:
+                answered[text] = known
+        if known[1]:
             status = Exit.FINDINGS
-        write(dumps(out))
+        write(known[0])
         write("\n")
     stdout.flush()
     return status
