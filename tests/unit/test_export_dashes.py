@@ -72,17 +72,23 @@ GRUB_CASES = [
 @pytest.mark.skipif(shutil.which("sh") is None, reason="needs a POSIX sh")
 @pytest.mark.parametrize(("linux", "default"), GRUB_CASES)
 def test_grub_snippet_in_a_real_shell(linux: str, default: str) -> None:
-    """Source the snippet as update-grub does, then build the kernel line as grub-mkconfig
-    does (``${GRUB_CMDLINE_LINUX} ${GRUB_CMDLINE_LINUX_DEFAULT}``)."""
+    """Source the snippet as update-grub does, then build the kernel lines as grub-mkconfig's
+    10_linux does: ``${GRUB_CMDLINE_LINUX} ${GRUB_CMDLINE_LINUX_DEFAULT}`` for the normal entry,
+    ``single ${GRUB_CMDLINE_LINUX}`` for recovery. On both, the plan is among the kernel's
+    words and every other word stays on its side of ``--``."""
     snippet = export("grub", PLAN, CURRENT, "x86_64", ram=RAM).text
     script = (f"GRUB_CMDLINE_LINUX='{linux}'\nGRUB_CMDLINE_LINUX_DEFAULT='{default}'\n{snippet}"
-              'printf "%s\\n" "$GRUB_CMDLINE_LINUX $GRUB_CMDLINE_LINUX_DEFAULT"\n')
+              'printf "%s\\n" "$GRUB_CMDLINE_LINUX $GRUB_CMDLINE_LINUX_DEFAULT"\n'
+              'printf "%s\\n" "single $GRUB_CMDLINE_LINUX"\n')
     done = subprocess.run(["sh", "-c", script], capture_output=True, text=True, check=True)
-    kernel, init = _split(done.stdout.strip())
-    others = [w for w in f"{linux} {default}".split() if not w.startswith("crashkernel=")]
-    expect_kernel, expect_init = _split(" ".join(others))
-    assert kernel == [*expect_kernel, *PLAN]
-    assert init == expect_init
+    normal, recovery = done.stdout.splitlines()
+    for line, parts in ((normal, [linux, default]), (recovery, ["single", linux])):
+        kernel, init = _split(line)
+        others = [w for w in " ".join(parts).split() if not w.startswith("crashkernel=")]
+        expect_kernel, expect_init = _split(" ".join(others))
+        assert [w for w in kernel if w.startswith("crashkernel=")] == list(PLAN), line
+        assert [w for w in kernel if not w.startswith("crashkernel=")] == expect_kernel, line
+        assert init == expect_init, line
 
 
 @pytest.mark.parametrize("fmt", ["grubby", "rpm-ostree"])

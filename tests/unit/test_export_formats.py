@@ -139,12 +139,13 @@ def test_rpm_ostree_nothing_to_change() -> None:
 
 @pytest.mark.parametrize("plan", PLANS)
 def test_grub_snippet(plan: str) -> None:
-    # Ubuntu Server guide / Debian kdump-tools.cfg:
-    # GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT crashkernel=384M-:512M", then
-    # sudo update-grub.
+    # Debian kdump-tools.cfg is a grub.d file that appends to a GRUB_CMDLINE_* variable, then
+    # sudo update-grub (Ubuntu Server guide); the variable is GRUB_CMDLINE_LINUX, the one
+    # kdumpctl edits (kdump-utils spec/kdumpctl_general_spec.sh
+    # _update_kernel_arg_in_grub_etc_default: the word "should appear in the end").
     text = run("grub", plan).text
     assert text.startswith("# /etc/default/grub.d/")
-    assert (f'GRUB_CMDLINE_LINUX_DEFAULT="$GRUB_CMDLINE_LINUX_DEFAULT {" ".join(PLANS[plan])}"'
+    assert (f'GRUB_CMDLINE_LINUX="$GRUB_CMDLINE_LINUX {" ".join(PLANS[plan])}"'
             in text.splitlines())
     assert "update-grub" in text
 

@@ -85,7 +85,7 @@ def test_grub_snippet_leaves_lookalikes() -> None:
     line = sh('GRUB_CMDLINE_LINUX="xcrashkernel=3G ro"\nGRUB_CMDLINE_LINUX_DEFAULT='
               '"a.crashkernel=1G crashkernel=2G"\n' + snippet +
               'printf "%s" "$GRUB_CMDLINE_LINUX $GRUB_CMDLINE_LINUX_DEFAULT"')
-    assert line.split() == ["xcrashkernel=3G", "ro", "a.crashkernel=1G", "crashkernel=512M"]
+    assert line.split() == ["xcrashkernel=3G", "ro", "crashkernel=512M", "a.crashkernel=1G"]
 
 
 def test_grub_snippet_no_reservation_strips_everything() -> None:
@@ -114,7 +114,7 @@ def test_shell_quoting_survives_odd_words() -> None:
         assert option + words[0] in shlex.split(command)
     snippet = export("grub", words, CURRENT, "x86_64", ram=RAM).text
     line = sh('GRUB_CMDLINE_LINUX=""\nGRUB_CMDLINE_LINUX_DEFAULT=""\n' + snippet
-              + 'printf "%s" "$GRUB_CMDLINE_LINUX_DEFAULT"')
+              + 'printf "%s" "$GRUB_CMDLINE_LINUX"')
     assert line.split() == list(words)
 
 
