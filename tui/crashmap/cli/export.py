@@ -69,7 +69,8 @@ def register(subparsers: Any) -> None:
                            "parameters are the plan")
     plan.add_argument("--words", default=None, metavar="WORDS",
                       help="the plan as crashkernel= words, e.g. 'crashkernel=1G,high "
-                           "crashkernel=128M,low'; '' for no reservation")
+                           "crashkernel=128M,low', and on ppc64le fadump=on|nocma|off; '' for "
+                           "no reservation")
     parser.add_argument("--format", "-f", required=True, metavar="FORMAT",
                         help="one of the formats listed below (required)")
     parser.add_argument("--current", default=None, metavar="CMDLINE",
@@ -96,8 +97,8 @@ def run(args: argparse.Namespace) -> int:
     if args.words is not None:
         explicit_words = tuple(args.words.split())
         for word in explicit_words:
-            if not word.startswith("crashkernel="):
-                raise CrashmapError(f"--words: {word!r} is not a crashkernel= word")
+            if not word.startswith(("crashkernel=", "fadump=")):
+                raise CrashmapError(f"--words: {word!r} is not a crashkernel= or fadump= word")
     ram = _parse_ram(args.ram) if args.ram is not None else None
 
     from crashmap.cli.loading import load_for_cli

@@ -134,15 +134,38 @@ def plan_words(cmdline: str) -> tuple[str, ...]:
     Only whole parameters count (as ``replace_crashkernel`` sees them); a look-alike such as
     ``xcrashkernel=`` is not a plan word. ``cmdline`` may be just the words.
     """
-    return tuple(cmdline[start:end] for start, end in crashkernel_spans(cmdline))
+    words = tuple(cmdline[start:end] for start, end in crashkernel_spans(cmdline))
+    from crashmap.kernel.fadump import PARAM, fadump_mode, ignored_values, fadump_spans
+
+    spans = fadump_spans(cmdline)
+    if spans and len(ignored_values(cmdline)) < len(spans):
+        words += (PARAM + fadump_mode(cmdline),)  # the state the kernel ends up in
+    return words
 
 
 def _normalize_words(words: Sequence[str] | str) -> tuple[str, ...]:
+    """The plan's words: crashkernel= words, and at most one ``fadump=on|nocma|off`` (the values
+    of ``kdumpctl reset-crashkernel --fadump=``; any other is refused as kdumpctl's
+    ``get_dump_mode_by_fadump_val`` refuses it)."""
+    from crashmap.kernel.fadump import PARAM, dump_mode
+
     items = words.split() if isinstance(words, str) else list(words)
+    fadump = []
     for word in items:
+        if isinstance(word, str) and word.startswith(PARAM) and not any(
+                c in WHITESPACE for c in word):
+            try:
+                dump_mode(word[len(PARAM):])
+            except ValueError as error:
+                raise CrashmapError(str(error)) from None
+            fadump.append(word)
+            continue
         if not isinstance(word, str) or not word.startswith(NAME) or any(
                 c in WHITESPACE for c in word):
-            raise CrashmapError(f"not a crashkernel= word: {word!r}")
+            raise CrashmapError(f"not a crashkernel= or fadump= word: {word!r}")
+    if len(fadump) > 1:
+        raise CrashmapError(f"the plan has {len(fadump)} fadump= words ({' '.join(fadump)}): "
+                            "give one")
     return tuple(items)
 
 
@@ -180,7 +203,15 @@ def export(fmt: str, words: Sequence[str] | str, current_cmdline: str | None,
     spec = _resolve_arch(arch, snapshot)
     if ram is None and snapshot is not None:
         ram = snapshot.system_ram
-    new_cmdline = replace_crashkernel(current_cmdline, plan)
+    from crashmap.kernel import fadump
+
+    fadump_word = next((w for w in plan if w.startswith(fadump.PARAM)), None)
+    if fadump_word not in (None, fadump.PARAM + "off") and not fadump.supported(spec):
+        raise CrashmapError(fadump.refusal(spec))  # type: ignore[arg-type]
+    new_cmdline = replace_crashkernel(current_cmdline,
+                                      [w for w in plan if not w.startswith(fadump.PARAM)])
+    if fadump_word is not None:
+        new_cmdline = fadump.replace_fadump(new_cmdline, fadump_word)
     data = ExportInput(plan, current_cmdline, new_cmdline, plan_words(current_cmdline), spec)
     if kernel is None and snapshot is not None:
         from crashmap.kernel.target import resolve_target
@@ -316,8 +347,8 @@ def _key(result: CrashkernelResult) -> tuple[object, ...]:
 def _check(data: ExportInput, ram: int | None,
            kernel: Any) -> tuple[CrashkernelResult | None, CrashkernelResult | None, list[str]]:
     """The kernel's reading of the plan and of the new line, and the warnings about both."""
-    warnings = _lookalikes(data.new) + _init_words(data.current)
-    if not data.words:
+    warnings = _lookalikes(data.new) + _init_words(data.current) + _fadump_notes(data, ram)
+    if not data.crash_words:
         warnings.append("the plan has no crashkernel= words: the kernel reserves nothing")
     if ram is None or data.arch is None:
         missing = "system RAM" if ram is None else "the architecture"
@@ -326,12 +357,12 @@ def _check(data: ExportInput, ram: int | None,
         return None, None, warnings
     from crashmap.kernel.lint import lint_crashkernel
 
-    plan = parse_crashkernel(" ".join(data.words), ram, data.arch, kernel=kernel)
+    plan = parse_crashkernel(" ".join(data.crash_words), ram, data.arch, kernel=kernel)
     line = data.new[:-1] if data.new.endswith("\n") else data.new  # a file's newline, not the
     new = parse_crashkernel(line, ram, data.arch, kernel=kernel)  # kernel's (spec §2.10)
     warnings.extend(str(finding) for finding in lint_crashkernel(new)
                     if finding.code == "cmdline-too-long")
-    if data.words:
+    if data.crash_words:
         if not plan.ok:
             warnings.append(f"the kernel rejects the plan: {plan.error}")
         warnings.extend(str(finding) for finding in lint_crashkernel(plan)
@@ -340,3 +371,28 @@ def _check(data: ExportInput, ram: int | None,
         warnings.append(f"on the new command line the kernel gets {_summary(new)}, not the "
                         f"plan's {_summary(plan)}: see the look-alike parameters above")
     return plan, new, warnings
+
+
+def _fadump_notes(data: ExportInput, ram: int | None) -> list[str]:
+    """What fadump= in the new line means: the boot memory the kernel then preserves
+    (``fadump_calculate_reserve_size()``, arch/powerpc/kernel/fadump.c)."""
+    from crashmap.kernel import fadump
+
+    line = data.new[:-1] if data.new.endswith("\n") else data.new
+    mode = fadump.fadump_mode(line)
+    if mode == "off" or data.arch is None or not fadump.supported(data.arch):
+        return []
+    text = (f"fadump={mode}: the firmware, not a kexec'd capture kernel, saves the dump; "
+            "crashkernel= sizes the boot memory it preserves")
+    if ram:
+        crash = parse_crashkernel(line, ram, data.arch)
+        size, how = fadump.boot_memory_size(crash.crash_size if crash.ok else None, ram)
+        text += f": {format_size(size)} ({how}; arch/powerpc/kernel/fadump.c " \
+                "fadump_calculate_reserve_size)"
+        if crash.ok and crash.crash_base:
+            text += "; its @offset is ignored (fadump reserves at its own offset)"
+    if mode == "on":
+        text += ("; fadump=on gives the area to CMA, so the running system keeps using it "
+                 "for movable pages, whose content the dump then loses (fadump=nocma keeps it "
+                 "reserved: Documentation/arch/powerpc/firmware-assisted-dump.rst)")
+    return [text]

@@ -59,6 +59,16 @@ class ExportInput:
         return _unmatched(self.words, self.old_words)
 
     @property
+    def crash_words(self) -> tuple[str, ...]:
+        """The plan's crashkernel= words (without its fadump= word)."""
+        return tuple(w for w in self.words if w.startswith(NAME))
+
+    @property
+    def fadump(self) -> str | None:
+        """The plan's ``fadump=`` word, or None when the plan does not set fadump."""
+        return next((w for w in self.words if w.startswith("fadump=")), None)
+
+    @property
     def is_s390(self) -> bool:
         return self.arch is not None and self.arch.name == "s390x"
 

@@ -42,8 +42,10 @@ def export_kickstart(data: ExportInput) -> tuple[str, list[str]]:
     the crashkernel= words the installed entries hold, add the plan with ``grubby``, and stop
     kdump-utils from resetting it (``auto_reset_crashkernel no``).
     """
-    size_mib = single_size_mib(data.words)
-    if not data.words:
+    size_mib = single_size_mib(data.crash_words)
+    if data.fadump == "fadump=nocma":
+        size_mib = None  # --enablefadump writes fadump=on only: nocma goes through %post
+    if not data.crash_words:
         lines = comment_lines(
             "Anaconda kickstart: the plan has no crashkernel= words, so kdump is disabled (the "
             "add-on then removes crashkernel= from the boot loader arguments).")
@@ -53,7 +55,8 @@ def export_kickstart(data: ExportInput) -> tuple[str, list[str]]:
         lines = comment_lines(
             f"Anaconda kickstart: the kdump add-on writes crashkernel={size_mib}M. "
             f"{KDUMP_CONF_NOTE}.")
-        lines += [f"%addon com_redhat_kdump --enable --reserve-mb={size_mib}", "%end"]
+        fadump = " --enablefadump" if data.fadump == "fadump=on" else ""
+        lines += [f"%addon com_redhat_kdump --enable --reserve-mb={size_mib}{fadump}", "%end"]
         return "\n".join(lines) + "\n", []
     cannot = ", ".join(plan_features(data.words)) or "this plan"
     warning = (f"kickstart --reserve-mb takes one size in MiB and cannot carry {cannot}; the "
@@ -100,11 +103,15 @@ def export_autoyast(data: ExportInput) -> tuple[str, list[str]]:
     """
     warnings: list[str] = []
     lines = ["<!-- paste inside <profile> of the AutoYaST control file -->", "<kdump>"]
-    if not data.words:
+    if not data.crash_words:
         lines += _xml_comment("the plan has no crashkernel= words", "  ")
         lines += ['  <add_crash_kernel config:type="boolean">false</add_crash_kernel>', "</kdump>"]
         return "\n".join(lines) + "\n", warnings
-    values = [w[len("crashkernel="):] for w in data.words]
+    values = [w[len("crashkernel="):] for w in data.crash_words]
+    if data.fadump is not None:
+        warnings.append(f"{data.fadump}: set it with YaST kdump's \"Use Firmware-Assisted "
+                        "Dump\" (KDUMP_FADUMP in /etc/sysconfig/kdump; see the suse-sysconfig "
+                        "output): the <kdump> crash_kernel list holds crashkernel= values only")
     caveats = []
     if any(":" in v for v in values):
         caveats.append("YaST's kdump module reads only the first range of a range table")

@@ -51,12 +51,16 @@ def export_grubby(data: ExportInput) -> tuple[str, list[str]]:
         "grubby edits every boot entry (BLS entries on Fedora/RHEL). The words to remove are "
         "those of the running kernel; 'grubby --info=ALL' shows what the entries hold.")
     args: list[str] = []
-    if data.words:
-        args.append(option_value("--args", " ".join(data.words)))
-    if data.removed:
-        args.append(option_value("--remove-args", " ".join(data.removed)))
-    if len(data.words) > 1:
-        message = _GRUBBY_MULTI.format(n=len(data.words))
+    added = [w for w in data.words if w != "fadump=off"]  # off: removed, as kdumpctl does
+    removed = [w for w in data.removed if not w.startswith("fadump=")]
+    if data.fadump == "fadump=off" and any(w.startswith("fadump=") for w in data.old_words):
+        removed.append("fadump")  # kdumpctl reset-crashkernel --fadump=off: "Removed fadump"
+    if added:
+        args.append(option_value("--args", " ".join(added)))
+    if removed:
+        args.append(option_value("--remove-args", " ".join(removed)))
+    if len(data.crash_words) > 1:
+        message = _GRUBBY_MULTI.format(n=len(data.crash_words))
         warnings.append(message)
         lines += comment_lines(f"Warning: {message}.")
     if _appends_after_dashes(data, replaces_first=True):

@@ -1,0 +1,188 @@
+"""ppc64 firmware-assisted dump (fadump): how the kernel reads ``fadump=`` and what it reserves.
+
+With fadump the firmware, not kexec, captures the crash: at the crash it copies the first
+"boot memory" bytes of RAM into a reserved area and reboots the machine fully reset; the next
+boot of the *same* kernel exports the old memory as ``/proc/vmcore``. ``crashkernel=`` then
+sizes that boot memory instead of a capture-kernel block (``arch/powerpc/kernel/fadump.c``,
+``fadump_calculate_reserve_size()``; Documentation/arch/powerpc/firmware-assisted-dump.rst).
+
+Pure: no Textual, no I/O.
+"""
+
+from __future__ import annotations
+
+from crashmap.kernel.cmdline_edit import INIT_SEPARATOR, WHITESPACE
+from crashmap.units import MiB
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
+
+if TYPE_CHECKING:
+    from crashmap.arch import Arch
+
+PARAM = "fadump="
+VALUES = ("on", "nocma", "off")
+"""What ``early_fadump_param()`` knows; kdumpctl ``reset-crashkernel --fadump=on|off|nocma``."""
+
+SUPPORTED_ARCHES = ("ppc64le",)
+"""Where the kernel has ``fadump=``: ``CONFIG_FA_DUMP`` depends on ``PPC64`` and ``PPC_RTAS`` or
+``PPC_POWERNV`` (arch/powerpc/Kconfig); YaST's ``fadump_supported?`` is ``Arch.ppc64``
+(yast-kdump ``src/modules/Kdump.rb``). Elsewhere the kernel does not know the parameter and
+hands it to init as an environment variable."""
+
+UNSUPPORTED = "Cannot use Firmware-assisted dump. It is not supported on this hardware."
+"""YaST kdump's error when fadump is asked for where it is not supported (yast-kdump
+``src/modules/Kdump.rb`` ``use_fadump``; test/fadump_test.rb: refused on other architectures)."""
+
+MAX_BOOT_MEM_RATIO = 4
+"""``crashkernel=`` is capped at RAM / 4 (arch/powerpc/include/asm/fadump-internal.h:
+"The upper limit percentage for user specified boot memory size (25%)")."""
+RTAS_MIN_BOOT_MEM = 256 * MiB + 64 * MiB
+"""``RTAS_FADUMP_MIN_BOOT_MEM`` (arch/powerpc/platforms/pseries/rtas-fadump.h): 256 MiB for the
+kernel to boot plus 64 MiB for network dump targets; the floor of the default size on pSeries
+(PowerVM). OPAL (PowerNV) computes its own minimum, not modelled."""
+DEFAULT_ROUND = 256 * MiB
+"""The default (5 % of RAM) is rounded down to a multiple of 256 MiB (``size & ~0x0FFFFFFFUL``)."""
+
+
+def supported(arch: str | Arch | None) -> bool:
+    """Whether ``arch`` has firmware-assisted dump (None: unknown, so not refused)."""
+    if arch is None:
+        return True
+    name = arch if isinstance(arch, str) else arch.name
+    return name in SUPPORTED_ARCHES
+
+
+def refusal(arch: str | Arch) -> str:
+    """The one-line refusal of fadump on ``arch``, with SUSE's words and the kernel's reason."""
+    name = arch if isinstance(arch, str) else arch.name
+    return (f"{UNSUPPORTED[:-1]} ({name}): fadump= exists only on ppc64le kernels with "
+            "CONFIG_FA_DUMP (arch/powerpc/kernel/fadump.c); YaST kdump refuses it likewise "
+            "(yast-kdump src/modules/Kdump.rb use_fadump)")
+
+
+def _params(cmdline: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each whitespace-separated word before ``--`` (quotes as next_arg())."""
+    spans, pos, n = [], 0, len(cmdline)
+    while pos < n:
+        while pos < n and cmdline[pos] in WHITESPACE:
+            pos += 1
+        if pos >= n:
+            break
+        end, quoted = pos, False
+        while end < n and (quoted or cmdline[end] not in WHITESPACE):
+            if cmdline[end] == '"':
+                quoted = not quoted
+            end += 1
+        if cmdline[pos:end] in (INIT_SEPARATOR, '"--"'):
+            break
+        spans.append((pos, end))
+        pos = end
+    return spans
+
+
+def fadump_spans(cmdline: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every ``fadump=`` parameter the kernel reads (before ``--``)."""
+    return [(s, e) for s, e in _params(cmdline)
+            if cmdline[s:e].replace('"', "").startswith(PARAM)]
+
+
+def read_value(value: str) -> str | None:
+    """What ``early_fadump_param()`` makes of one value: ``on``, ``off``, ``nocma``, or None
+    when it changes nothing. It compares prefixes (``strncmp(p, "on", 2)``), so ``onx`` is
+    ``on`` and ``yes`` is ignored."""
+    for known in VALUES:
+        if value.startswith(known):
+            return known
+    return None
+
+
+def fadump_mode(cmdline: str) -> str:
+    """The kernel's fadump state after reading ``cmdline``: ``on``, ``nocma`` or ``off``.
+
+    Each ``fadump=`` early parameter is applied in order (``parse_early_param()`` →
+    ``early_fadump_param()``), so the last one the kernel understands wins; ``fw_dump`` starts
+    zeroed, so no parameter means ``off``. Words after ``--`` are init's and never read.
+    """
+    mode = "off"
+    for start, end in fadump_spans(cmdline):
+        value = read_value(cmdline[start:end].replace('"', "")[len(PARAM):])
+        if value is not None:
+            mode = value
+    return mode
+
+
+def ignored_values(cmdline: str) -> list[str]:
+    """The ``fadump=`` parameters whose value the kernel does not understand (it ignores them)."""
+    return [cmdline[s:e] for s, e in fadump_spans(cmdline)
+            if read_value(cmdline[s:e].replace('"', "")[len(PARAM):]) is None]
+
+
+def dump_mode(value: str) -> str:
+    """kdumpctl ``get_dump_mode_by_fadump_val``: ``on``/``nocma`` → ``fadump``, ``off`` or empty
+    → ``kdump``; any other value is refused (``ValueError``, kdumpctl: "invalid fadump")."""
+    if value in ("on", "nocma"):
+        return "fadump"
+    if value in ("", "off"):
+        return "kdump"
+    raise ValueError(f"invalid fadump={value!r}: kdumpctl takes on, nocma or off")
+
+
+def boot_memory_size(crash_size: int | None, system_ram: int) -> tuple[int, str]:
+    """The boot memory fadump preserves, and how the kernel got it
+    (``fadump_calculate_reserve_size()``, pSeries).
+
+    ``crash_size`` is what ``parse_crashkernel()`` gave (None or 0: no usable crashkernel=).
+    A given size is capped at RAM / 4 and its ``@offset`` ignored ("fadump reserves memory at a
+    predefined offset"); without one the kernel takes 5 % of RAM rounded down to 256 MiB, at
+    least ``RTAS_FADUMP_MIN_BOOT_MEM``. The area reserved is this plus the firmware's metadata
+    (CPU state, HPTE region, ELF headers: ``get_fadump_area_size()``), not modelled here.
+    """
+    if crash_size:
+        cap = system_ram // MAX_BOOT_MEM_RATIO
+        if crash_size > cap:
+            return cap, "crashkernel= capped at 25 % of RAM (\"Adjusted boot memory size\")"
+        return crash_size, "crashkernel="
+    size = system_ram // 20 & ~(DEFAULT_ROUND - 1)
+    if size > RTAS_MIN_BOOT_MEM:
+        return size, "no crashkernel=: 5 % of RAM, rounded down to 256 MiB"
+    return RTAS_MIN_BOOT_MEM, "no crashkernel=: the pSeries minimum (RTAS_FADUMP_MIN_BOOT_MEM)"
+
+
+def replace_fadump(cmdline: str, word: str | None) -> str:
+    """``cmdline`` with its ``fadump=`` parameters replaced by ``word`` (None or ``fadump=off``:
+    removed, as ``kdumpctl reset-crashkernel --fadump=off`` does: "Removed fadump").
+
+    The new word goes where the first old one was, else right after the last crashkernel=
+    parameter before ``--`` (next to it, as kdumpctl's grubby call adds both), else before
+    ``--`` or at the end. Every other byte is kept.
+    """
+    keep = word if word is not None and word != PARAM + "off" else None
+    spans = fadump_spans(cmdline)
+    out, cursor, placed = [], 0, False
+    for start, end in spans:
+        if keep is not None and not placed:
+            out.append(cmdline[cursor:start] + keep)
+            placed = True
+        else:
+            cut = start
+            while cut > cursor and cmdline[cut - 1] in WHITESPACE:
+                cut -= 1
+            out.append(cmdline[cursor:cut])
+            if cut == 0:  # at the very start: eat the blanks after it instead
+                while end < len(cmdline) and cmdline[end] in WHITESPACE:
+                    end += 1
+        cursor = end
+    out.append(cmdline[cursor:])
+    text = "".join(out)
+    if keep is None or placed:
+        return text
+    from crashmap.kernel.cmdline_edit import crashkernel_spans, init_args_start
+
+    separator = init_args_start(text)
+    before = [end for start, end in crashkernel_spans(text) if start < separator]
+    if before:
+        return f"{text[:before[-1]]} {keep}{text[before[-1]:]}"
+    if separator < len(text):
+        return f"{text[:separator]}{keep} {text[separator:]}"
+    body = text.rstrip(WHITESPACE)
+    return (f"{body} {keep}" if body else keep) + text[len(body):]
