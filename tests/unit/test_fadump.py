@@ -117,3 +117,12 @@ def test_fadump_refused_where_it_is_not_supported() -> None:
 def test_the_warning_states_the_boot_memory() -> None:
     result = export("cmdline", ["crashkernel=8G", "fadump=nocma"], "ro", "ppc64le", ram=G16)
     assert any("4 GiB" in w and "fadump_calculate_reserve_size" in w for w in result.warnings)
+
+
+def test_cli_refuses_fadump_off_ppc64le_with_exit_2(tmp_path, capsys) -> None:
+    from crashmap.cli import main
+
+    code = main(["export", "demo", "--arch", "x86_64", "--words", "crashkernel=256M fadump=on",
+                 "--format", "cmdline", "--current", "ro", "--ram", "16G"])
+    err = capsys.readouterr().err
+    assert code == 2 and "It is not supported on this hardware" in err and err.count("\n") == 1

@@ -29,7 +29,7 @@ EXIT_CODES: dict[str, tuple[str, str, str]] = {
               "usage error, unreadable SOURCE"),
     "export": ("the text was printed (with --force, even for a plan check fails)",
                "the plan fails check on this map: nothing was printed",
-               "usage error, unreadable SOURCE"),
+               "usage error, unreadable SOURCE, fadump=on or nocma off ppc64le"),
     "estimate": ("the estimate was printed",
                  "the suggested plan cannot be placed on this map",
                  "usage error, unreadable SOURCE"),

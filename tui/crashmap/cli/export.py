@@ -98,7 +98,7 @@ def run(args: argparse.Namespace) -> int:
         explicit_words = tuple(args.words.split())
         for word in explicit_words:
             if not word.startswith(("crashkernel=", "fadump=")):
-                raise CrashmapError(f"--words: {word!r} is not a crashkernel= or fadump= word")
+                raise CrashmapError(f"--words: {word!r} is not a crashkernel= word (nor a fadump= word)")
     ram = _parse_ram(args.ram) if args.ram is not None else None
 
     from crashmap.cli.loading import load_for_cli

@@ -162,7 +162,7 @@ def _normalize_words(words: Sequence[str] | str) -> tuple[str, ...]:
             continue
         if not isinstance(word, str) or not word.startswith(NAME) or any(
                 c in WHITESPACE for c in word):
-            raise CrashmapError(f"not a crashkernel= or fadump= word: {word!r}")
+            raise CrashmapError(f"not a crashkernel= word (nor a fadump= word): {word!r}")
     if len(fadump) > 1:
         raise CrashmapError(f"the plan has {len(fadump)} fadump= words ({' '.join(fadump)}): "
                             "give one")
