@@ -302,3 +302,19 @@ async def test_export_escape_in_the_name_goes_back_to_the_formats() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is app.main_screen
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_editing_a_refused_name_clears_the_refusal(kind: str, tmp_path: Path) -> None:
+    """The one-line reason is for the name it refused: once the name is edited it goes."""
+    save = Save(kind)
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await save.open(pilot, app)
+        await save.submit(pilot, app, tmp_path)  # a directory: refused
+        assert save.message().startswith("Not saved")
+        await pilot.press("end", "x")
+        await pilot.pause()
+        assert save.field().value == f"{tmp_path}x"
+        assert not save.message().startswith("Not saved"), save.message()

@@ -158,6 +158,7 @@ class ExportScreen(ModalScreen[None]):
         self._show(fmt)
 
     def _show(self, fmt: str) -> None:
+        self.refused = False
         names = [name for name, _ in self.formats]
         options = self.query_one("#export-formats", OptionList)
         if options.highlighted != names.index(fmt):
@@ -234,7 +235,7 @@ class ExportScreen(ModalScreen[None]):
         if self.focused is not field:
             field.focus()
             field.cursor_position = len(field.value)  # nothing selected: a key adds, not replaces
-            self._status("Edit the file name, then enter to save (escape: back to the formats).")
+            self._status(EDIT_HINT)
             return
         self._save(field.value)
 
@@ -268,7 +269,16 @@ class ExportScreen(ModalScreen[None]):
             # instead of letters typed over the name. A refused name stays, to be corrected.
             self.query_one("#export-formats", OptionList).focus()
 
+    refused = False
+    """The status says why the last name was refused: editing the name clears it."""
+
+    @on(Input.Changed, "#export-path")
+    def _path_edited(self) -> None:
+        if self.refused:  # the refusal was for another name
+            self._status(EDIT_HINT)
+
     def _status(self, message: str, *, error: bool = False) -> None:
+        self.refused = error
         self.query_one("#export-status", Static).update(
             Text(message, style="bold red" if error else ""))
 
@@ -276,6 +286,8 @@ class ExportScreen(ModalScreen[None]):
         """Close the export screen."""
         self.dismiss(None)
 
+
+EDIT_HINT = "Edit the file name, then enter to save (escape: back to the formats)."
 
 __all__ = ["FORMAT_NAMES", "ConfirmOverwrite", "ExportScreen", "default_filename",
            "export_module", "format_choices", "produce"]
