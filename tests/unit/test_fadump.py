@@ -126,3 +126,21 @@ def test_cli_refuses_fadump_off_ppc64le_with_exit_2(tmp_path, capsys) -> None:
                  "--format", "cmdline", "--current", "ro", "--ram", "16G"])
     err = capsys.readouterr().err
     assert code == 2 and "It is not supported on this hardware" in err and err.count("\n") == 1
+
+
+
+def test_check_findings_for_fadump() -> None:
+    from crashmap.checks import evaluate_cmdline
+    from crashmap.placement import context_from_snapshot
+    from crashmap.snapshot import Snapshot
+
+    iomem = "00000000-3ffffffff : System RAM\n  00000000-01ffffff : Kernel code\n"
+    ppc = context_from_snapshot(Snapshot(iomem=iomem, arch="ppc64le"))
+    found = {f.code: f for f in evaluate_cmdline(ppc, "crashkernel=8G fadump=nocma").findings}
+    assert found["fadump"].severity == "info" and "4 GiB" in found["fadump"].message
+    assert "fadump" not in {f.code for f in evaluate_cmdline(ppc, "crashkernel=1G").findings}
+    x86 = context_from_snapshot(Snapshot(iomem=iomem, arch="x86_64"))
+    verdict = evaluate_cmdline(x86, "crashkernel=256M fadump=on")
+    assert not verdict.ok
+    assert any(f.code == "fadump-unsupported" and "not supported on this hardware" in f.message
+               for f in verdict.errors)

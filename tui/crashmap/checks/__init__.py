@@ -13,12 +13,22 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from crashmap.checks import cma, current, fit, installer, kdump, kernelconf, lowhigh, sizing
+from crashmap.checks import (
+    cma,
+    current,
+    fadump,
+    fit,
+    installer,
+    kdump,
+    kernelconf,
+    lowhigh,
+    sizing,
+)
 from crashmap.checks.finding import CHAPTERS, SEVERITY_ORDER, Chapter, Finding, Severity, Subject
 from crashmap.placement import Placement, PlacementContext, Request, request_from_grammar, simulate
 
 CHECKS = (kdump.check, kernelconf.check, fit.check, lowhigh.check, cma.check, sizing.check,
-          current.check, installer.check)
+          current.check, installer.check, fadump.check)
 """Every check, in the order their findings are listed within a severity."""
 
 
