@@ -22,7 +22,8 @@ from tests.fuzz import cmdlines
 from tests.fuzz.families import REPORT_FILES, iomem_text, snapshot_text
 from tests.fuzz.mutate import Mutator, as_bytes
 
-SUBCOMMANDS = ("show", "check", "cmdline", "estimate", "export", "snapshot")
+SUBCOMMANDS = ("show", "check", "cmdline", "estimate", "export", "snapshot", "fleet", "man",
+               "completion")
 FORMATS = ("cmdline", "grub", "grubby", "bls", "rpm-ostree", "zipl", "kickstart", "autoyast",
            "suse-sysconfig", "json", "nope")
 
@@ -71,6 +72,11 @@ def arguments(rng: random.Random, tmp: Path) -> list[str]:
         args.append(cmdlines.cmdline(rng))
         if rng.random() < 0.5:
             args += ["--ram", _value(rng)]
+    elif sub in ("man", "completion"):  # stdout only: the point is /dev/full
+        return args + ([rng.choice(("bash", "zsh", "fish", "tcsh"))] if sub == "completion"
+                       else [])
+    elif sub == "fleet":
+        return args + _fleet(rng, tmp)
     else:
         args.append(_source(rng, tmp))
     if rng.random() < 0.3:
@@ -100,6 +106,31 @@ def arguments(rng: random.Random, tmp: Path) -> list[str]:
         args += ["-o", _target(rng, tmp)]
         if rng.random() < 0.5:
             args.append("--force")
+    return args
+
+
+def _fleet(rng: random.Random, tmp: Path) -> list[str]:
+    """A fleet: a folder of hostile members (maps, snapshots, sosreports), or the members one
+    by one, with a plan, --suggest (and --rollout) and an output format."""
+    hosts = tmp / "fleet"
+    hosts.mkdir()
+    members = []
+    for i in range(rng.randint(1, 4)):
+        member = hosts / f"host{i}"
+        member.mkdir()
+        members.append(_source(rng, member))
+    args = [str(hosts)] if rng.random() < 0.5 else members
+    roll = rng.random()
+    if roll < 0.4:
+        args += ["--cmdline", cmdlines.cmdline(rng)]
+    elif roll < 0.7:
+        args.append("--suggest")
+        if rng.random() < 0.4:
+            args.append("--rollout")
+    if rng.random() < 0.5:
+        args.append(rng.choice(("--json", "--jsonl", "--csv")))
+    if rng.random() < 0.2:
+        args += ["--arch", rng.choice((*ARCHES, "foo"))]
     return args
 
 
@@ -172,7 +203,7 @@ def run_one(rng: random.Random, timeout: float) -> tuple[str, str | None, str | 
                 f"exit {done.returncode}: crashmap {args[0]}"
         if done.returncode == 2 and not stderr.strip():
             return _shown(args), "exit 2 without a message", f"silent exit 2: crashmap {args[0]}"
-        if full and done.returncode == 0 and args[0] != "snapshot":
+        if full and done.returncode == 0 and args[0] != "snapshot" and "-o" not in args:
             return _shown(args), "exit 0 although stdout could not be written", \
                 f"output lost silently: crashmap {args[0]}"
         replaced = _targets_kept(tmp)

@@ -156,6 +156,9 @@ class Mutator:
         i = self.rng.randrange(len(lines))
         block = lines[i:i + self.rng.randint(1, 8)]
         times = self.rng.choice((2, 10, 100, 1000))
+        # never build more than MAX_CHARS: 1000 copies of a 100 000-character line took the
+        # fuzzer itself 20 s (of page faults) before the input was cut
+        times = max(1, min(times, MAX_CHARS // (sum(map(len, block)) + len(block))))
         return "\n".join(lines[:i] + block * times + lines[i:])
 
     def long_line(self, text: str) -> str:
