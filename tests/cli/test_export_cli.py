@@ -40,7 +40,7 @@ def test_stdout_is_only_the_text_and_the_diff_goes_to_stderr(main, capsys) -> No
     assert code == 0
     commands = [line for line in out.splitlines() if not line.startswith("#")]
     assert [shlex.split(c) for c in commands] == [[
-        "grubby", "--update-kernel=ALL", "--args=crashkernel=512M",
+        "grubby", "--update-kernel=/boot/vmlinuz-5.3.11-gentoo", "--args=crashkernel=512M",
         "--remove-args=crashkernel=96M"]]
     assert "--- current kernel command line" not in out
     assert "--- current kernel command line" in err
@@ -184,3 +184,20 @@ def test_help_lists_every_format(main, capsys) -> None:
     out = capsys.readouterr().out
     for name, text in FORMATS.items():
         assert f"  {name}" in out and text in out
+
+
+def test_update_kernel_option_picks_the_boot_entry(main, capsys) -> None:
+    """kdumpctl reset-crashkernel --kernel=ALL|PATH (kdump-utils
+    spec/kdumpctl_reset_crashkernel_spec.sh), passed on as grubby --update-kernel."""
+    for option, expected in (("ALL", "--update-kernel=ALL"),
+                             ("/boot/vmlinuz-5.4.0", "--update-kernel=/boot/vmlinuz-5.4.0")):
+        code, out, _ = run(main, capsys, ZENBOOK, "--format", "grubby", "--words",
+                           "crashkernel=512M", "--update-kernel", option)
+        assert code == 0
+        commands = [shlex.split(line) for line in out.splitlines() if line.startswith("grubby")]
+        assert [c[1] for c in commands] == [expected]
+    code, out, err = run(main, capsys, ZENBOOK, "--format", "grubby", "--words",
+                         "crashkernel=512M", "--update-kernel", "vmlinuz")
+    assert code == 2 and out == ""
+    assert "--update-kernel: 'vmlinuz' is not a kernel image path" in err
+    assert "Traceback" not in err

@@ -32,7 +32,7 @@ PLANS = {
 
 
 def run(fmt: str, plan: str, current: str = CURRENT, arch: str = "x86_64") -> ExportResult:
-    return export(fmt, PLANS[plan], current, arch, ram=RAM)
+    return export(fmt, PLANS[plan], current, arch, ram=RAM, update_kernel="ALL")
 
 
 def body(text: str) -> list[str]:
@@ -227,7 +227,7 @@ def test_autoyast_plain_and_high_low_need_no_caveat() -> None:
 
 @pytest.mark.parametrize("fmt", [f for f in FORMATS if f != "json"])
 def test_no_reservation_removes_the_words(fmt: str) -> None:
-    result = export(fmt, (), CURRENT, "x86_64", ram=RAM)
+    result = export(fmt, (), CURRENT, "x86_64", ram=RAM, update_kernel="ALL")
     assert result.new_cmdline == "BOOT_IMAGE=(hd0,gpt2)/vmlinuz-6.17.1 root=/dev/sda2 ro quiet"
     assert "the kernel reserves nothing" in " ".join(result.warnings)
     assert "crashkernel=512M" not in result.text
@@ -261,7 +261,8 @@ def test_json_document_schema() -> None:
                                 "added": ["crashkernel=1G,high", "crashkernel=128M,low"]}
     assert set(document["outputs"]) == set(FORMATS) - {"json"}
     for fmt, text in document["outputs"].items():
-        assert text == export(fmt, PLANS["high-low"], CURRENT, "x86_64", ram=RAM).text
+        assert text == export(fmt, PLANS["high-low"], CURRENT, "x86_64", ram=RAM,
+                              update_kernel="ALL").text
     assert isinstance(document["warnings"], list)
     assert document["arch"] == "x86_64" and document["ram"] == RAM
 

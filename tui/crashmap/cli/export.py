@@ -50,7 +50,12 @@ stdout carries only the formatted text, ready to paste. The whole new kernel com
 shown as a diff against the current one (the source's /proc/cmdline, or --current) on stderr,
 with the warnings. --format json puts everything on stdout: {{"format", "arch", "ram", "words",
 "current_cmdline", "new_cmdline", "diff": {{"removed", "added"}}, "outputs": {{format: text}},
-"warnings", "format_warnings": {{format: [...]}}, "kernel"}}.
+"warnings", "format_warnings": {{format: [...]}}, "kernel", "update_kernel"}}.
+
+grubby and bls change one boot entry: the running kernel's (/boot/vmlinuz- and the source's
+kernel release; /boot/vmlinuz-$(uname -r) when the source does not say), as `kdumpctl
+reset-crashkernel` does without --kernel. --update-kernel=ALL changes every entry (and, with
+grubby, GRUB_CMDLINE_LINUX in /etc/default/grub); --update-kernel=PATH names another kernel.
 
 The plan is also checked as `crashmap check SOURCE --cmdline NEW_LINE` checks it (the same
 function): if a finding is an error or nothing can be reserved on this map, nothing is printed
@@ -78,6 +83,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--ram", default=None, metavar="SIZE",
                         help="the kernel's system_ram, e.g. 16G (default: the source's System "
                              "RAM)")
+    parser.add_argument("--update-kernel", default=None, metavar="PATH|ALL",
+                        help="the boot entry the grubby and bls formats change: a kernel image "
+                             "such as /boot/vmlinuz-6.12.0, or ALL (default: the source's "
+                             "running kernel, /boot/vmlinuz-RELEASE, as kdumpctl "
+                             "reset-crashkernel does)")
     parser.add_argument("--force", action="store_true",
                         help="print the plan even when `crashmap check` says it fails on this map")
     add_kernel_argument(parser)
@@ -124,7 +134,8 @@ def run(args: argparse.Namespace) -> int:
              "(give --current)")
         current = ""
 
-    result = export(args.format, words, current, arch, snapshot=snapshot, ram=ram, kernel=kernel)
+    result = export(args.format, words, current, arch, snapshot=snapshot, ram=ram, kernel=kernel,
+                    update_kernel=args.update_kernel)
     if kernel.assumed:
         warn(f"checked for {kernel.describe()}")
     failure = result.failure

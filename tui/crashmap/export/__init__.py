@@ -178,7 +178,8 @@ def _resolve_arch(arch: str | Arch | None, snapshot: Snapshot | None) -> Arch | 
 
 def export(fmt: str, words: Sequence[str] | str, current_cmdline: str | None,
            arch: str | Arch | None, *, snapshot: Snapshot | None = None,
-           ram: int | None = None, kernel: Any = None) -> ExportResult:
+           ram: int | None = None, kernel: Any = None,
+           update_kernel: str | None = None) -> ExportResult:
     """Turn the plan ``words`` into format ``fmt``; print-only, nothing is applied.
 
     ``words`` are ``crashkernel=`` words (a sequence, or one string of them; ``()`` means "no
@@ -188,7 +189,10 @@ def export(fmt: str, words: Sequence[str] | str, current_cmdline: str | None,
     the snapshot's); with RAM and arch known, the plan and the new line are read with the
     kernel's grammar and the result's ``warnings`` say what the kernel makes of them.
     ``kernel`` is the target kernel (:class:`~crashmap.kernel.target.TargetKernel`; None: the
-    snapshot's release, else the newest kernel modelled).
+    snapshot's release, else the newest kernel modelled). ``update_kernel`` is the boot entry
+    the ``grubby`` and ``bls`` formats change: a kernel image path or ``"ALL"`` (None: the
+    running kernel, ``/boot/vmlinuz-`` + the snapshot's kernel release, as
+    ``kdumpctl reset-crashkernel`` defaults to; ``$(uname -r)`` when the release is unknown).
 
     Raises :class:`CrashmapError` for an unknown format, a word that is not ``crashkernel=`` or
     a current line longer than any kernel command line (:func:`check_length`).
@@ -212,7 +216,8 @@ def export(fmt: str, words: Sequence[str] | str, current_cmdline: str | None,
                                       [w for w in plan if not w.startswith(fadump.PARAM)])
     if fadump_word is not None:
         new_cmdline = fadump.replace_fadump(new_cmdline, fadump_word)
-    data = ExportInput(plan, current_cmdline, new_cmdline, plan_words(current_cmdline), spec)
+    data = ExportInput(plan, current_cmdline, new_cmdline, plan_words(current_cmdline), spec,
+                       update_kernel=_update_kernel(update_kernel, snapshot))
     if kernel is None and snapshot is not None:
         from crashmap.kernel.target import resolve_target
 
@@ -231,6 +236,20 @@ def export(fmt: str, words: Sequence[str] | str, current_cmdline: str | None,
     text, format_warnings = _format(fmt, data)
     return ExportResult(fmt, text, tuple(warnings + format_warnings), new_cmdline,
                         current_cmdline, plan, diff, plan_result, new_result, None, verdict)
+
+
+def _update_kernel(path: str | None, snapshot: Snapshot | None) -> str:
+    """The boot entry to change: ``ALL``, a kernel image path, or the running kernel's."""
+    from crashmap.export.common import ALL_ENTRIES, kernel_image
+
+    if path is None:
+        return kernel_image(snapshot.kernel_release if snapshot is not None else None)
+    if path.upper() == ALL_ENTRIES:
+        return ALL_ENTRIES
+    if not path.startswith("/") or any(c in WHITESPACE for c in path):
+        raise CrashmapError(f"--update-kernel: {path!r} is not a kernel image path (such as "
+                            "/boot/vmlinuz-6.12.0) nor ALL")
+    return path
 
 
 def check_on_map(new_cmdline: str, arch: Arch | None, ram: int | None,
@@ -271,8 +290,8 @@ def _format(fmt: str, data: ExportInput) -> tuple[str, list[str]]:
 def _json_document(data: ExportInput, ram: int | None, diff: CmdlineDiff,
                    warnings: list[str], kernel: Any = None) -> dict[str, Any]:
     """``{"format", "arch", "ram", "words", "current_cmdline", "new_cmdline", "diff",
-    "outputs", "warnings", "format_warnings", "kernel"}``: every other format's text and
-    warnings, and the kernel the plan was checked for."""
+    "outputs", "warnings", "format_warnings", "kernel", "update_kernel"}``: every other format's
+    text and warnings, the kernel the plan was checked for and the boot entry grubby changes."""
     outputs: dict[str, str] = {}
     format_warnings: dict[str, list[str]] = {}
     for name in _FORMATTERS:
@@ -289,6 +308,7 @@ def _json_document(data: ExportInput, ram: int | None, diff: CmdlineDiff,
         "warnings": list(warnings),
         "format_warnings": format_warnings,
         "kernel": kernel.as_dict() if kernel is not None else None,
+        "update_kernel": data.update_kernel,
     }
 
 

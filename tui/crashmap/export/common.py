@@ -25,6 +25,21 @@ KDUMP_CONF_NOTE = (
 """kdump-utils ``kdumpctl _reset-crashkernel-after-update`` / ``92-crashkernel.install``
 (research anchors.md §1, §6 item 1)."""
 
+ALL_ENTRIES = "ALL"
+"""grubby's ``--update-kernel=ALL``: every boot entry (and ``GRUB_CMDLINE_LINUX``)."""
+RUNNING_KERNEL = "/boot/vmlinuz-$(uname -r)"
+"""The running kernel's image when its release is unknown: kdumpctl's own default
+(``reset-crashkernel`` without ``--kernel`` updates ``/boot/vmlinuz-$(uname -r)``)."""
+
+
+def kernel_image(release: str | None) -> str:
+    """The image path grubby names a kernel by: ``/boot/vmlinuz-RELEASE`` (kdump-utils
+    ``spec/kdumpctl_reset_crashkernel_spec.sh``: ``kernel1=/boot/vmlinuz-5.15.6-100.fc34.x86_64``
+    for the running ``5.15.6-100.fc34.x86_64``), or :data:`RUNNING_KERNEL` without a release."""
+    release = (release or "").strip()
+    return f"/boot/vmlinuz-{release}" if release else RUNNING_KERNEL
+
+
 _SHELL_SAFE = re.compile(r"[A-Za-z0-9@%+=:,./_-]+")
 
 
@@ -36,17 +51,25 @@ class ExportInput:
     - ``new``: ``current`` with its crashkernel= parameters replaced by ``words``
     - ``old_words``: the crashkernel= parameters of ``current`` (look-alikes excluded)
     - ``arch``: the architecture, or None when unknown
+    - ``update_kernel``: the boot entry to change: a kernel image path (grubby's
+      ``--update-kernel=PATH``) or :data:`ALL_ENTRIES`
     """
 
-    __slots__ = ("words", "current", "new", "old_words", "arch")
+    __slots__ = ("words", "current", "new", "old_words", "arch", "update_kernel")
 
     def __init__(self, words: tuple[str, ...], current: str, new: str,
-                 old_words: tuple[str, ...], arch: Arch | None) -> None:
+                 old_words: tuple[str, ...], arch: Arch | None, *,
+                 update_kernel: str = ALL_ENTRIES) -> None:
         self.words = words
         self.current = current
         self.new = new
         self.old_words = old_words
         self.arch = arch
+        self.update_kernel = update_kernel
+
+    @property
+    def all_entries(self) -> bool:
+        return self.update_kernel == ALL_ENTRIES
 
     @property
     def removed(self) -> tuple[str, ...]:
@@ -91,6 +114,14 @@ def sh_quote(text: str) -> str:
     if _SHELL_SAFE.fullmatch(text):
         return text
     return "'" + text.replace("'", "'\\''") + "'"
+
+
+def update_kernel_option(path: str) -> str:
+    """``--update-kernel=PATH`` for a shell; the running-kernel form keeps its ``$(uname -r)``
+    live inside double quotes."""
+    if path == RUNNING_KERNEL:
+        return f'--update-kernel="{path}"'
+    return f"--update-kernel={sh_quote(path)}"
 
 
 def sh_double(text: str) -> str:

@@ -11,6 +11,7 @@ from crashmap.export.common import (
     comment_lines,
     option_value,
     sh_quote,
+    update_kernel_option,
 )
 from crashmap.kernel.cmdline_edit import crashkernel_spans, init_args_start
 
@@ -36,20 +37,34 @@ _GRUBBY_MULTI = (
     "holds all of them, and fix the entries by hand if not")
 
 
-def export_grubby(data: ExportInput) -> tuple[str, list[str]]:
-    """``grubby --update-kernel=ALL --args="<plan words>" --remove-args="<old words>"``.
+def _entry_note(data: ExportInput) -> str:
+    """Which entries the command changes, as grubby(8) describes ``--update-kernel``."""
+    if data.all_entries:
+        return ("grubby --update-kernel=ALL edits every boot entry (BLS entries on Fedora/RHEL) "
+                "and, unless --no-etc-grub-update, GRUB_CMDLINE_LINUX in /etc/default/grub, so "
+                "kernels installed later get the words too.")
+    return (f"grubby edits the boot entry of {data.update_kernel} only (kdumpctl "
+            "reset-crashkernel's default: the running kernel); the other entries, and kernels "
+            "installed later, keep their crashkernel=. Use --update-kernel=ALL for every entry.")
 
-    The form kdump-utils uses (``grubby --args crashkernel=... --update-kernel ALL``; with
-    ``ALL`` as ``kdumpctl reset-crashkernel --kernel=ALL`` does). ``--args`` carries every plan
+
+def export_grubby(data: ExportInput) -> tuple[str, list[str]]:
+    """``grubby --update-kernel=PATH|ALL --args="<plan words>" --remove-args="<old words>"``.
+
+    The form kdump-utils uses (``grubby --args crashkernel=... --update-kernel ALL``);
+    ``--update-kernel`` names one kernel's entry (``/boot/vmlinuz-RELEASE``, the running one by
+    default, as ``kdumpctl reset-crashkernel`` without ``--kernel``) or ``ALL`` (as
+    ``--kernel=ALL``). ``--args`` carries every plan
     word, so C grubby (``grubby.c``, ``updateActualImage``) replaces the existing crashkernel=
     parameters one for one and appends the rest; ``--remove-args`` names each current word the
     plan drops by its full text, so it never matches a plan word (C grubby removes after it
     adds; grubby-bls removes first). On s390x ``zipl`` must run afterwards, as kdump-utils does.
     """
     warnings: list[str] = []
+    info = "ALL" if data.all_entries else data.update_kernel
     lines = comment_lines(
-        "grubby edits every boot entry (BLS entries on Fedora/RHEL). The words to remove are "
-        "those of the running kernel; 'grubby --info=ALL' shows what the entries hold.")
+        f"{_entry_note(data)} The words to remove are those of the running kernel; "
+        f"'grubby --info={info}' shows what the entries hold.")
     args: list[str] = []
     added = [w for w in data.words if w != "fadump=off"]  # off: removed, as kdumpctl does
     removed = [w for w in data.removed if not w.startswith("fadump=")]
@@ -69,7 +84,7 @@ def export_grubby(data: ExportInput) -> tuple[str, list[str]]:
         lines += comment_lines(f"Warning: {message}.")
     lines += comment_lines(KDUMP_CONF_NOTE)
     if args:
-        lines.append(" ".join(["grubby", "--update-kernel=ALL", *args]))
+        lines.append(" ".join(["grubby", update_kernel_option(data.update_kernel), *args]))
         if data.is_s390:
             lines.append("zipl")
     else:
