@@ -106,8 +106,38 @@ def test_hosts_of_one_shape_are_evaluated_once(tmp_path):
     assert summary.hosts == 40 and summary.bad_count == 1
     assert len(run.shapes) == 3  # two machines and the broken record
     assert cmdline_key("root=UUID=1 crashkernel=1G quiet") == \
-        cmdline_key("root=UUID=2 crashkernel=1G splash") == "x crashkernel=1G x"
-    assert cmdline_key('a "crashkernel=1G b"') == 'x "crashkernel=1G b"'
+        cmdline_key("root=UUID=2 crashkernel=1G hello") == (32, "x crashkernel=1G x")
+    assert cmdline_key('a "crashkernel=1G b"') == (20, 'x "crashkernel=1G b"')
+
+
+def test_tokens_a_rule_reads_keep_hosts_apart():
+    """A host whose line differs in a token some check reads (CRASHKERNEL= is a finding,
+    nogbpages and cma= change the context) is not given another host's answer."""
+    zen = load_source(str(dump("01")))
+    base = zen.cmdline
+    lines = []
+    for i, extra in enumerate(("", "CRASHKERNEL=1G", "nogbpages", "cma=64M")):
+        zen.hostname, zen.cmdline = f"n{i}", f"ro crashkernel=256M {extra}".rstrip()
+        lines.append(to_json_line(zen))
+    zen.cmdline = base
+    keys = {cmdline_key(f"ro crashkernel=256M {e}".rstrip())
+            for e in ("", "CRASHKERNEL=1G", "nogbpages", "cma=64M")}
+    assert len(keys) == 4
+
+
+def test_a_case_variant_word_is_found_on_each_host(tmp_path):
+    zen = load_source(str(dump("01")))
+    lines = []
+    for i, line in enumerate(("ro quiet crashkernel=256M", "ro CRASHKERNEL=1G crashkernel=256M")):
+        zen.hostname, zen.cmdline = f"n{i}", line
+        lines.append(to_json_line(zen))
+    path = tmp_path / "hosts.jsonl"
+    path.write_text("".join(lines))
+    hosts = []
+    check_fleet([str(path)], FleetRun(), on_host=hosts.append)
+    codes = [{f[0] for f in h.shape.findings} for h in hosts]
+    assert "cmdline-crashkernel-name-case" not in codes[0]
+    assert "cmdline-crashkernel-name-case" in codes[1]
 
 
 def test_the_checks_read_the_kernel_only_as_its_version():

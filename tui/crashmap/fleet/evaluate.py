@@ -49,15 +49,23 @@ MAX_SHAPES = 2048
 hosts stream by, and a fleet of a few dozen shapes never re-evaluates one."""
 
 
-def cmdline_key(cmdline: str | None) -> str | None:
-    """``cmdline`` with every space-separated token that cannot take part in the kernel's
-    ``crashkernel=`` search (no ``crashkernel``, no quote) replaced by ``x``: two hosts whose
-    lines differ only in such tokens (``root=UUID=...``) read the same plan. The grammar finds
-    ``crashkernel=`` by substring and ends a word at a space, and the checks look only at those
-    words and at whether the line is the host's own, so the answer cannot differ."""
-    if cmdline is None or "crashkernel" not in cmdline:
-        return None if cmdline is None else ""
-    return " ".join(t if "crashkernel" in t or '"' in t else "x" for t in cmdline.split(" "))
+READ_TOKENS = ("crashkernel", "cma=", "fadump=", "gbpages", '"')
+"""Token parts some rule reads (lower case): the crashkernel= search and its lints (any case:
+``CRASHKERNEL=`` is a finding), the context's ``cma=`` and ``nogbpages``, ``fadump=``, quotes."""
+
+
+def cmdline_key(cmdline: str | None) -> tuple[int, str] | None:
+    """``cmdline``'s length and the line with every space-separated token no rule reads (see
+    :data:`READ_TOKENS`) replaced by ``x``: two hosts whose lines differ only in such tokens
+    (``root=UUID=...``) read the same plan. The length is kept: the kernel's cut at
+    COMMAND_LINE_SIZE (the ``cmdline-too-long`` lint) depends on it."""
+    if cmdline is None:
+        return None
+    low = cmdline.lower()
+    if not any(part in low for part in READ_TOKENS):
+        return len(cmdline), ""
+    return len(cmdline), " ".join(
+        t if any(part in t.lower() for part in READ_TOKENS) else "x" for t in cmdline.split(" "))
 
 
 def shape_key(snapshot: Snapshot, plan: str | None, given: str | None = None, *,
