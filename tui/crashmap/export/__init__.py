@@ -44,7 +44,7 @@ __all__ = [
 FORMATS: dict[str, str] = {
     "cmdline": "the whole new kernel command line",
     "grub": "an /etc/default/grub.d/ snippet for update-grub (Debian, Ubuntu)",
-    "grubby": "the grubby command that edits every boot entry (Fedora, RHEL)",
+    "grubby": "the grubby command for the running kernel's boot entry, or all (Fedora, RHEL)",
     "bls": "the options line of a Boot Loader Specification entry",
     "rpm-ostree": "the rpm-ostree kargs command (Fedora CoreOS, Atomic desktops, RHEL for Edge)",
     "zipl": "the parameters line of /etc/zipl.conf, then zipl (s390x)",
@@ -84,15 +84,18 @@ class ExportResult:
     - ``data``: for ``json``, the document as a dict; else None
     - ``verdict``: what ``crashmap check`` says of the new command line on the snapshot's map
       (:class:`crashmap.checks.Verdict`, the same function), or None without a readable map
+    - ``update_kernel``: the boot entry ``grubby`` and ``bls`` change: a kernel image path or
+      ``"ALL"``
     """
 
     __slots__ = ("format", "text", "warnings", "new_cmdline", "current_cmdline", "words", "diff",
-                 "plan", "new", "data", "verdict")
+                 "plan", "new", "data", "verdict", "update_kernel")
 
     def __init__(self, format: str, text: str, warnings: tuple[str, ...], new_cmdline: str,
                  current_cmdline: str, words: tuple[str, ...], diff: CmdlineDiff,
                  plan: CrashkernelResult | None, new: CrashkernelResult | None,
-                 data: dict[str, Any] | None = None, verdict: Any = None) -> None:
+                 data: dict[str, Any] | None = None, verdict: Any = None, *,
+                 update_kernel: str | None = None) -> None:
         self.format = format
         self.text = text
         self.warnings = warnings
@@ -104,6 +107,7 @@ class ExportResult:
         self.new = new
         self.data = data
         self.verdict = verdict
+        self.update_kernel = update_kernel
 
     @property
     def rejected(self) -> bool:
@@ -232,10 +236,11 @@ def export(fmt: str, words: Sequence[str] | str, current_cmdline: str | None,
         document["check"] = _check_json(verdict)
         return ExportResult(fmt, json.dumps(document, indent=2) + "\n", tuple(warnings),
                             new_cmdline, current_cmdline, plan, diff, plan_result, new_result,
-                            document, verdict)
+                            document, verdict, update_kernel=data.update_kernel)
     text, format_warnings = _format(fmt, data)
     return ExportResult(fmt, text, tuple(warnings + format_warnings), new_cmdline,
-                        current_cmdline, plan, diff, plan_result, new_result, None, verdict)
+                        current_cmdline, plan, diff, plan_result, new_result, None, verdict,
+                        update_kernel=data.update_kernel)
 
 
 def _update_kernel(path: str | None, snapshot: Snapshot | None) -> str:

@@ -54,13 +54,25 @@ def format_choices() -> list[tuple[str, str]]:
     return [(name, "needs crashmap.export") for name in FORMAT_NAMES]
 
 
-def produce(fmt: str, words: str, snapshot: Snapshot, arch: str, kernel: Any = None) -> Any:
+ENTRY_FORMATS = frozenset({"grubby", "bls", "json"})
+"""The formats that name the boot entry to change (json holds grubby's and bls's text)."""
+
+RUNNING, ALL = "running", "ALL"
+"""The boot entries the screen offers: the running kernel's (kdumpctl reset-crashkernel's
+default, crashmap export's too) or every one (grubby ``--update-kernel=ALL``)."""
+
+
+def produce(fmt: str, words: str, snapshot: Snapshot, arch: str, kernel: Any = None,
+            update_kernel: str | None = None) -> Any:
     """crashmap.export's ``ExportResult`` for one format (``text``, ``warnings``, ``new_cmdline``,
-    ``diff``...); ``LookupError`` while the module is missing."""
+    ``diff``...); ``LookupError`` while the module is missing. ``update_kernel`` is the boot
+    entry grubby and bls change (None: the running kernel's, ``"ALL"``: every entry)."""
     module = export_module()
     if module is None:
         raise LookupError("crashmap.export is not available: no format can be produced")
-    extra = {"kernel": kernel} if kernel is not None else {}
+    extra: dict[str, Any] = {"kernel": kernel} if kernel is not None else {}
+    if update_kernel is not None:
+        extra["update_kernel"] = update_kernel
     result = module.export(fmt, words.split(), snapshot.cmdline, arch, snapshot=snapshot, **extra)
     if not isinstance(getattr(result, "text", None), str):
         raise TypeError(f"crashmap.export returned {type(result).__name__}, not an ExportResult")
@@ -91,6 +103,11 @@ class ExportScreen(ModalScreen[None]):
         Binding("escape", "close", "Close"),
         Binding("c", "copy", "Copy"),
         Binding("s", "save", "Save to file"),
+        Binding("a", f"entries('{ALL}')", "All boot entries",
+                tooltip="grubby and bls change every boot entry (--update-kernel=ALL)"),
+        Binding("a", f"entries('{RUNNING}')", "Running kernel only",
+                tooltip="grubby and bls change only the running kernel's boot entry, as "
+                        "kdumpctl reset-crashkernel does"),
     ]
 
     DEFAULT_CSS = """
@@ -100,6 +117,8 @@ class ExportScreen(ModalScreen[None]):
         #export-formats { width: 18; height: 1fr; border: none; border-right: vkey $border; }
         #export-right { width: 1fr; height: 1fr; padding: 0 1; }
         #export-about { height: 1; color: $text-muted; }
+        #export-entry { height: 1; display: none; }
+        #export-entry.shown { display: block; }
         #export-preview { height: 1fr; min-height: 3; border: none; padding: 0; }
         #export-diff-scroll { height: auto; max-height: 8; }
         #export-diff { height: auto; }
@@ -114,6 +133,9 @@ class ExportScreen(ModalScreen[None]):
 
     fmt: reactive[str] = reactive("cmdline", init=False)
     """The format shown."""
+
+    entries: reactive[str] = reactive(RUNNING, init=False)
+    """The boot entries grubby and bls change: :data:`RUNNING` or :data:`ALL` (``a``)."""
 
     def __init__(self, snapshot: Snapshot, plan_words: str, arch: str, *,
                  kernel: Any = None) -> None:
@@ -141,6 +163,7 @@ class ExportScreen(ModalScreen[None]):
                              id="export-formats")
             with Vertical(id="export-right"):
                 yield Static(id="export-about")
+                yield Static(id="export-entry")
                 yield TextArea(id="export-preview", read_only=True, soft_wrap=True)
                 with VerticalScroll(id="export-diff-scroll"):
                     yield Static(id="export-diff")
@@ -157,6 +180,9 @@ class ExportScreen(ModalScreen[None]):
     def watch_fmt(self, fmt: str) -> None:
         self._show(fmt)
 
+    def watch_entries(self) -> None:
+        self._show(self.fmt)
+
     def _show(self, fmt: str) -> None:
         self.refused = False
         names = [name for name, _ in self.formats]
@@ -166,7 +192,8 @@ class ExportScreen(ModalScreen[None]):
                 options.highlighted = names.index(fmt)
         self.query_one("#export-about", Static).update(f"{fmt}: {dict(self.formats)[fmt]}")
         try:
-            self.result = produce(fmt, self.words, self.snapshot, self.arch, self.kernel)
+            self.result = produce(fmt, self.words, self.snapshot, self.arch, self.kernel,
+                                  ALL if self.entries == ALL else None)
             self.text, self.problem = self.result.text, None
         except LookupError as error:
             self.result, self.text, self.problem = None, None, str(error)
@@ -174,12 +201,25 @@ class ExportScreen(ModalScreen[None]):
             self.result, self.text, self.problem = None, None, f"{fmt}: {error}"
         preview = self.query_one("#export-preview", TextArea)
         preview.load_text(self.text if self.text is not None else f"({self.problem})")
+        entry = self.query_one("#export-entry", Static)
+        entry.set_class(fmt in ENTRY_FORMATS, "shown")
+        entry.update(self._entry_line())
         self.query_one("#export-diff", Static).update(self._details())
         path = self.query_one("#export-path", Input)
         if path.value in {default_filename(name) for name in names}:
             path.value = default_filename(fmt)
         self.query_one("#export-status", Static).update(NOTHING_APPLIED)
         self.refresh_bindings()
+
+    def _entry_line(self) -> Text:
+        """Which boot entries grubby and bls change, as the exporter says (``a`` switches)."""
+        image = getattr(self.result, "update_kernel", None)
+        if self.entries == ALL:
+            return Text.assemble(("Boot entries: ", "bold"), "every one (--update-kernel=ALL)")
+        text = Text.assemble(("Boot entry: ", "bold"), "the running kernel's")
+        if isinstance(image, str) and image != ALL:
+            text.append(f", {image}")
+        return text
 
     def _details(self) -> Text:
         """The exporter's warnings, then the whole command line's change (its word diff)."""
@@ -218,7 +258,13 @@ class ExportScreen(ModalScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("copy", "save") and self.is_mounted and self.text is None:
             return None  # shown dimmed: there is nothing to copy or save yet
+        if action == "entries":  # one key: the choice that is not the current one
+            return self.fmt in ENTRY_FORMATS and parameters != (self.entries,)
         return True
+
+    def action_entries(self, entries: str) -> None:
+        """grubby and bls change the running kernel's boot entry, or every one."""
+        self.entries = entries
 
     def action_copy(self) -> None:
         """Copy the preview to the clipboard (OSC 52)."""
@@ -289,5 +335,5 @@ class ExportScreen(ModalScreen[None]):
 
 EDIT_HINT = "Edit the file name, then enter to save (escape: back to the formats)."
 
-__all__ = ["FORMAT_NAMES", "ConfirmOverwrite", "ExportScreen", "default_filename",
+__all__ = ["ALL", "ENTRY_FORMATS", "FORMAT_NAMES", "RUNNING", "ConfirmOverwrite", "ExportScreen", "default_filename",
            "export_module", "format_choices", "produce"]
