@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "snapshot": "save the live machine (or any SOURCE) as a snapshot YAML",
     "cmdline": "read crashkernel= words exactly as the kernel does, and lint them",
     "check": "predict where the kernel puts the reservation, and check the plan",
+    "verify": "configured, reserved, loaded and predicted side by side: does the box agree?",
     "export": "print a crashkernel= plan as a command line, snippet or command",
     "estimate": "how much memory the capture kernel needs: every model, and a suggested plan",
     "fleet": "check a plan on many machines, grouped into classes",

@@ -27,6 +27,10 @@ EXIT_CODES: dict[str, tuple[str, str, str]] = {
     "check": ("no finding is an error (warnings do not count) and the reservation does not fail",
               "an error finding, or nothing can be reserved",
               "usage error, unreadable SOURCE"),
+    "verify": ("configured, reserved, loaded and predicted agree (a row the source does not "
+               "show is unknown, not a disagreement)",
+               "a row differs: configured vs reserved vs predicted, or no capture kernel loaded",
+               "usage error, unreadable SOURCE"),
     "export": ("the text was printed (with --force, even for a plan check fails)",
                "the plan fails check on this map: nothing was printed",
                "usage error, unreadable SOURCE, fadump=on or nocma off ppc64le"),

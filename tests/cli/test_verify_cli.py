@@ -1,0 +1,91 @@
+"""`crashmap verify`: a real boot's snapshot verifies (exit 0 once a capture kernel is loaded),
+a doctored one does not (1), a bad file is one line and exit 2; the JSON shape."""
+
+from __future__ import annotations
+
+import json
+
+from crashmap.cli import main
+from crashmap.snapshot import to_yaml
+
+from tests.corpus import DATA, dump
+from tests.kernel.serial import Boot
+
+BOOT = DATA / "kernel-boots" / "arm64-virt-6G-512M-high.txt"
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def saved(tmp_path, **changes) -> str:
+    snap = Boot.parse(BOOT.read_text(encoding="utf-8")).snapshot("arm64")
+    for key, value in changes.items():
+        setattr(snap, key, value)
+    path = tmp_path / "box.yaml"
+    path.write_text(to_yaml(snap), encoding="utf-8")
+    return str(path)
+
+
+def test_a_real_boot_with_a_loaded_capture_kernel_verifies(capsys, tmp_path):
+    code, out, err = run(capsys, "verify", saved(tmp_path, kexec_crash_loaded=True))
+    assert code == 0, out
+    assert out.splitlines()[-1].startswith("Verified: configured, reserved, loaded and "
+                                           "predicted agree")
+    assert "crashkernel=512M,high" in out and "0xf8000000-0xffffffff" in out
+
+
+def test_the_oracle_boot_as_captured_is_not_loaded(capsys, tmp_path):
+    code, out, _ = run(capsys, "verify", saved(tmp_path))  # crash_loaded 0 on the oracle
+    assert code == 1 and "no capture kernel is loaded" in out.splitlines()[-1]
+
+
+def test_a_doctored_command_line_exits_1(capsys, tmp_path):
+    path = saved(tmp_path, kexec_crash_loaded=True,
+                 cmdline="console=ttyAMA0 nokaslr panic=-1 quiet crashkernel=1G,high")
+    code, out, _ = run(capsys, "verify", path, "--json")
+    data = json.loads(out)
+    assert code == 1 and data["ok"] is False
+    differ = [r["key"] for r in data["rows"] if r["status"] == "differs"]
+    assert differ == ["reserved", "predicted"]
+
+
+def test_json_shape(capsys, tmp_path):
+    code, out, _ = run(capsys, "verify", saved(tmp_path, kexec_crash_loaded=True), "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert set(data) == {"source", "arch", "kernel", "cmdline", "ok", "verdict", "estimated",
+                         "tolerance", "rows"}
+    assert data["arch"] == "arm64" and data["kernel"].startswith("Linux 7.3.4")
+    assert [r["key"] for r in data["rows"]] == ["configured", "boot-entry", "reserved",
+                                               "crash-size", "cma", "loaded", "predicted"]
+    for row in data["rows"]:
+        assert set(row) == {"key", "label", "value", "source", "status", "verdict", "ranges",
+                            "static", "cma"}
+        assert row["status"] in ("agrees", "differs", "unknown")
+        for r in row["ranges"]:
+            assert r["end"] - r["start"] + 1 == r["size"]  # end inclusive, as /proc/iomem
+    reserved = next(r for r in data["rows"] if r["key"] == "reserved")
+    assert [(r["start"], r["end"]) for r in reserved["ranges"]] == [
+        (0xF8000000, 0xFFFFFFFF), (0x19F200000, 0x1BF1FFFFF)]  # the kernel's Crash kernel lines
+    assert reserved["static"] == 640 << 20 and data["tolerance"] is None
+
+
+def test_a_real_dump_with_a_crash_kernel_line(capsys):
+    code, out, _ = run(capsys, "verify", str(dump("01")), "--json")
+    data = json.loads(out)
+    rows = {r["key"]: r for r in data["rows"]}
+    assert code == 0 and rows["reserved"]["ranges"] == [
+        {"start": 0x65000000, "end": 0x6AFFFFFF, "size": 96 << 20}]
+    assert rows["configured"]["status"] == rows["loaded"]["status"] == "unknown"
+    assert data["cmdline"] == "crashkernel=96M"  # inferred from the reservation, as check does
+
+
+def test_a_bad_file_is_one_line_and_exit_2(capsys, tmp_path):
+    bad = tmp_path / "box.yaml"
+    bad.write_text("crashmap_snapshot: 1\niomem: [1, 2]\n", encoding="utf-8")
+    code, out, err = run(capsys, "verify", str(bad))
+    assert code == 2 and out == ""
+    assert len(err.splitlines()) == 1 and str(bad) in err and "Traceback" not in err

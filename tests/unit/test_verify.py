@@ -1,0 +1,156 @@
+"""crashmap.verify on real boots of the oracle kernel and on real dumps: what the kernel was
+told, what it reserved and what crashmap predicts must agree; a doctored box must not.
+
+The boots (``tests/data/kernel-boots/``) are Linux 7.3.4 in QEMU: their reservation is the
+kernel's own, so a prediction that disagrees with it is crashmap's error. The oracle initramfs
+loads no capture kernel, so ``crash_loaded`` is 0 on every one of them (kdumpctl status: "Kdump
+is not operational").
+"""
+
+from __future__ import annotations
+
+import pytest
+from crashmap.memmap import Range, merge
+from crashmap.sources import load_source
+from crashmap.verify import AGREES, DIFFERS, UNKNOWN, sizes_agree, verify
+
+from tests.corpus import DATA, DUMPS
+from tests.kernel.serial import Boot, reserved
+
+M = 1 << 20
+BOOTS = DATA / "kernel-boots"
+RESERVING = [("x86_64-q35-4G-debug-256M-high.txt", "x86_64"),
+             ("x86_64-q35-4G-mem1G-256M.txt", "x86_64"),
+             ("arm64-virt-6G-512M-high.txt", "arm64")]
+
+
+def boot(name: str) -> Boot:
+    return Boot.parse((BOOTS / name).read_text(encoding="utf-8"))
+
+
+def statuses(result) -> dict[str, str]:
+    return {r.key: r.status for r in result.rows}
+
+
+@pytest.mark.parametrize(("expected", "got", "agrees"), [
+    (160, 160, True), (160, 156, True), (160, 155, False), (160, 176, True), (160, 177, False),
+])
+def test_an_estimate_agrees_within_kdumptools_tolerance(expected, got, agrees):
+    # kdumptool commandline -c with KDUMP_CRASHKERNEL=auto: fails when AN > BN + 4 or
+    # AN < BN - 16 (A calibrated, B running), i.e. the running size may be 4 MiB lower or
+    # 16 MiB higher
+    assert sizes_agree(expected * M, got * M, estimated=True) is agrees
+    assert sizes_agree(expected * M, got * M) is (expected == got)  # stated sizes: exact
+
+
+@pytest.mark.parametrize("log", [True, False], ids=["boot-log", "no-boot-log"])
+@pytest.mark.parametrize(("name", "arch"), RESERVING)
+def test_a_real_reservation_verifies_against_the_prediction(name, arch, log):
+    real = boot(name)
+    snap = real.snapshot(arch, boot_log=log)
+    result = verify(snap)
+    rows = statuses(result)
+    assert rows["configured"] == rows["reserved"] == rows["crash-size"] == AGREES
+    assert rows["predicted"] == AGREES, result.row("predicted").verdict
+    assert rows["boot-entry"] == UNKNOWN  # a serial capture has no boot loader files
+    kernel = reserved(real, arch)
+    assert list(result.row("reserved").ranges) == sorted(
+        r for r in (kernel.main, kernel.low) if r is not None)
+    assert result.row("crash-size").static == real.crash_size  # main + low, as sysfs says
+    # the oracle loads no capture kernel: the one thing that does not agree
+    assert [r.key for r in result.differing] == ["loaded"] and not result.ok
+    snap.kexec_crash_loaded = True
+    loaded = verify(snap)
+    assert loaded.ok and loaded.verdict.startswith("Verified")
+
+
+def test_the_boot_log_makes_the_prediction_the_kernels_block():
+    exact = verify(boot("x86_64-q35-4G-mem1G-256M.txt").snapshot("x86_64"))
+    blind = verify(boot("x86_64-q35-4G-mem1G-256M.txt").snapshot("x86_64", boot_log=False))
+    assert exact.row("predicted").ranges == (Range(0x2F000000, 0x3F000000),)
+    assert exact.row("predicted").verdict == "where the kernel put it"
+    # without the RAMDISK line the initrd that pushed the block lower is unknown: a window
+    assert blind.row("predicted").ranges != exact.row("predicted").ranges
+    assert "window" in blind.row("predicted").verdict and blind.row("predicted").status == AGREES
+
+
+def test_a_boot_without_crashkernel_is_not_verified():
+    result = verify(boot("x86_64-q35-4G-debug.txt").snapshot("x86_64"))
+    assert result.row("configured").status == DIFFERS  # kdumptool: "Kdump can't be started"
+    assert result.row("reserved").value == "none" and result.row("crash-size").static == 0
+    assert not result.ok
+
+
+def test_another_command_line_than_the_boots_differs_everywhere_it_shows():
+    snap = boot("x86_64-q35-4G-debug-256M-high.txt").snapshot("x86_64")
+    snap.kexec_crash_loaded = True
+    snap.cmdline = snap.cmdline.replace("crashkernel=256M,high", "crashkernel=384M,high")
+    result = verify(snap)
+    assert statuses(result) == {"configured": AGREES, "boot-entry": UNKNOWN,
+                                "reserved": DIFFERS, "crash-size": AGREES, "cma": AGREES,
+                                "loaded": AGREES, "predicted": DIFFERS}
+    assert "512 MiB reserved, 640 MiB configured" in result.row("reserved").verdict
+
+
+def test_a_shrunk_reservation_differs_from_the_crash_kernel_lines():
+    snap = boot("x86_64-q35-4G-mem1G-256M.txt").snapshot("x86_64")
+    snap.kexec_crash_size = 128 * M  # echo 134217728 > /sys/kernel/kexec/crash_size
+    row = verify(snap).row("crash-size")
+    assert row.status == DIFFERS and "shrunk" in row.verdict
+
+
+def test_a_cma_area_asked_and_not_reserved_differs():
+    snap = boot("x86_64-q35-4G-mem1G-256M.txt").snapshot("x86_64")
+    snap.cmdline += " crashkernel=128M,cma"
+    assert snap.kexec_crash_cma_ranges == ""  # 7.3.4 has the file; this boot reserved none
+    result = verify(snap)
+    assert result.row("cma").status == DIFFERS
+    assert result.row("predicted").status == DIFFERS  # crashmap places 128 MiB the box lacks
+
+
+def _auto_box(size_mib: int):
+    """The mem=1G boot, told it was a RHEL 8 kernel booted with crashkernel=auto, its Crash
+    kernel line doctored to ``size_mib`` below the same top."""
+    snap = boot("x86_64-q35-4G-mem1G-256M.txt").snapshot("x86_64")
+    snap.cmdline = snap.cmdline.replace("crashkernel=256M", "crashkernel=auto")
+    snap.kernel_release = "4.18.0-553.el8_10.x86_64"
+    end = 0x3F000000
+    line = f"  {end - size_mib * M:08x}-{end - 1:08x} : Crash kernel"
+    snap.iomem = snap.iomem.replace("  2f000000-3effffff : Crash kernel", line)
+    snap.kexec_crash_size = size_mib * M
+    return snap
+
+
+@pytest.mark.parametrize(("size", "status"), [(160, AGREES), (156, AGREES), (155, DIFFERS),
+                                              (176, AGREES), (177, DIFFERS)])
+def test_crashkernel_auto_takes_kdumptools_tolerance(size, status):
+    result = verify(_auto_box(size))
+    assert result.estimated  # the RHEL 8 table: 160 MiB for 1-4 GiB
+    assert result.row("configured").static == 160 * M
+    assert result.row("reserved").status == status
+    assert result.row("crash-size").status == AGREES  # same moment, same size: exact
+
+
+def _reserves(path) -> bool:
+    try:
+        return any(r.end > r.start for r in load_source(str(path)).memmap.crash_resources)
+    except Exception:  # the dump tests say why a dump does not load
+        return False
+
+
+CRASH_DUMPS = [p for p in DUMPS if _reserves(p)]
+"""The dumps with a non-empty ``Crash kernel`` line."""
+
+
+@pytest.mark.parametrize("path", CRASH_DUMPS, ids=lambda p: p.name[:2])
+def test_real_dumps_with_a_crash_kernel_verify_the_inferred_plan(path):
+    snap = load_source(str(path))
+    result = verify(snap)
+    assert result.row("reserved").ranges == tuple(merge(Range(r.start, r.end)
+                                                      for r in snap.memmap.crash_resources))
+    assert result.row("configured").status == UNKNOWN  # a raw dump has no /proc/cmdline
+    # the plan the map stands for is placed where that kernel placed it, or not modelled
+    assert result.row("predicted").status in (AGREES, UNKNOWN), result.row("predicted").verdict
+    if result.row("predicted").status == UNKNOWN:
+        assert "not modelled" in result.row("predicted").verdict
+    assert result.ok
