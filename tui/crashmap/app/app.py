@@ -62,6 +62,8 @@ class CrashmapApp(App[int]):
         Binding("L", "learn", "Learn", show=False),
         Binding("R", "ranges", "Range table", show=False),
         Binding("E", "estimate", "Estimate the size", show=False),
+        Binding("V", "verify", "Verify", show=False,
+                tooltip="Verify the box: configured, reserved, loaded and predicted side by side"),
         Binding("r", "reload", "Reload source", show=False),
         Binding("s", "save_snapshot", "Save snapshot", show=False),
         Binding("K", "kernel", "Kernel", show=False,
@@ -328,6 +330,11 @@ class CrashmapApp(App[int]):
         if screen is not None:
             self.push_screen(screen(self.snapshot, self.arch, kernel=self.ctx.kernel),
                              callback=self._estimated)
+
+    def action_verify(self) -> None:
+        screen = self._screen("verify", "VerifyScreen")
+        if screen is not None:
+            self.push_screen(screen(self.snapshot, self.ctx.kernel))
 
     def _estimated(self, plan: Plan | None) -> None:
         if plan is not None:
