@@ -328,26 +328,33 @@ def _supportconfig_files(path: Path) -> dict[str, str]:
     }
     found: dict[str, str] = {}
     for txt in sorted(path.glob("*.txt")):
-        lines = read_text(read_capped(txt), str(txt)).splitlines()
-        i = 0
-        while i < len(lines):
-            if _SECTION.match(lines[i]) and i + 1 < len(lines) and lines[i + 1].startswith("# "):
-                title = lines[i + 1][2:].strip()
-                body: list[str] = []
-                j = i + 2
-                while j < len(lines) and not _SECTION.match(lines[j]):
-                    body.append(lines[j])
-                    j += 1
-                command = title.split(" - ")[0]  # "# /proc/foo - File not found" has no body
-                content = "\n".join(body).strip("\n")
-                for needle, key in wanted.items():
-                    matches = command.endswith(needle) or (key == "dmesg" and "dmesg" in command)
-                    if key not in found and matches and content.strip():
-                        found[key] = content + "\n"
-                i = j
-            else:
-                i += 1
+        for command, content in supportconfig_sections(read_text(read_capped(txt), str(txt))):
+            for needle, key in wanted.items():
+                matches = command.endswith(needle) or (key == "dmesg" and "dmesg" in command)
+                if key not in found and matches and content.strip():
+                    found[key] = content + "\n"
     return found
+
+
+def supportconfig_sections(text: str) -> list[tuple[str, str]]:
+    """``(command, content)`` of each ``#==[ Kind ]===#`` / ``# COMMAND`` section of one
+    supportconfig file (``# /proc/foo - File not found`` gives the command ``/proc/foo``)."""
+    lines = text.splitlines()
+    sections: list[tuple[str, str]] = []
+    i = 0
+    while i < len(lines):
+        if _SECTION.match(lines[i]) and i + 1 < len(lines) and lines[i + 1].startswith("# "):
+            title = lines[i + 1][2:].strip()
+            body: list[str] = []
+            j = i + 2
+            while j < len(lines) and not _SECTION.match(lines[j]):
+                body.append(lines[j])
+                j += 1
+            sections.append((title.split(" - ")[0], "\n".join(body).strip("\n")))
+            i = j
+        else:
+            i += 1
+    return sections
 
 
 SUPPORTCONFIG_FILES = ("basic-environment.txt", "memory.txt")

@@ -64,6 +64,13 @@ def register(subparsers: Any) -> None:
     given.add_argument("--calibrate-conf", metavar="FILE",
                        help="SUSE /usr/lib/kdump/calibrate.conf")
     given.add_argument("--distro", choices=DISTROS, help="the distribution (its default table)")
+    measured = parser.add_argument_group(
+        "measured (the peers' own output, shown beside the models; found in a sosreport or "
+        "supportconfig SOURCE by themselves)")
+    measured.add_argument("--calibrate", metavar="FILE",
+                          help="'kdumptool calibrate' output (SUSE), or a supportconfig crash.txt")
+    measured.add_argument("--kdumpctl-estimate", metavar="FILE",
+                          help="'kdumpctl estimate' output (Fedora/RHEL)")
     parser.set_defaults(func=run)
 
 
@@ -143,7 +150,20 @@ def build_from_args(args: argparse.Namespace) -> Any:
         accept_cma=not args.no_cma)
     if args.cpus is not None and args.cpus < 1:
         raise CrashmapError("--cpus must be at least 1")
-    return build(snapshot, inputs=inputs, whatif=whatif)
+    return build(snapshot, inputs=inputs, whatif=whatif, measured=_measured(args, snapshot, inputs))
+
+
+def _measured(args: argparse.Namespace, snapshot: Any, inputs: Any) -> list[Any]:
+    """The rows found in the SOURCE folder, replaced by the files given with the options."""
+    from crashmap.estimate import measured as measured_mod
+
+    rows = {row.key: row for row in measured_mod.discover(snapshot, inputs.arch, inputs.ram)}
+    if args.kdumpctl_estimate:
+        rows["kdumpctl-estimate"] = measured_mod.read_kdumpctl(args.kdumpctl_estimate)
+    if args.calibrate:
+        rows["kdumptool-calibrate"] = measured_mod.read_calibrate(args.calibrate, inputs.arch,
+                                                                  inputs.ram)
+    return list(rows.values())
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,12 +1,14 @@
 """Everything ``crashmap estimate`` and the estimates screen show, built once from a snapshot.
 
 ``build(snapshot)`` → :class:`Estimate` (inputs, default tables, models, spread, suggestion,
-fleet); :func:`to_json` and :func:`to_text` present it.
+fleet, and the peers' own measured answers beside the models); :func:`to_json` and
+:func:`to_text` present it.
 """
 
 from __future__ import annotations
 
 from crashmap.estimate import inputs as inputs_mod
+from crashmap.estimate import measured as measured_mod
 from crashmap.estimate import models as models_mod
 from crashmap.estimate import suggest as suggest_mod
 from crashmap.estimate import tables as tables_mod
@@ -19,6 +21,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from crashmap.estimate.inputs import Inputs
+    from crashmap.estimate.measured import Measured
     from crashmap.estimate.models import ModelResult
     from crashmap.estimate.suggest import Fleet, Suggestion
     from crashmap.estimate.tables import DefaultValue
@@ -31,7 +34,8 @@ class Estimate:
     def __init__(self, snapshot: Snapshot | None, inputs: Inputs, defaults: list[DefaultValue],
                  machine_key: str | None, machine_why: str, models: list[ModelResult],
                  spread: dict[str, Any], suggestion: Suggestion, fleet: Fleet,
-                 whatif: WhatIf | None) -> None:
+                 whatif: WhatIf | None,
+                 measured: list[tuple[Measured, list[str]]] | None = None) -> None:
         self.snapshot = snapshot
         self.inputs = inputs
         self.defaults = defaults
@@ -42,6 +46,8 @@ class Estimate:
         self.suggestion = suggestion
         self.fleet = fleet
         self.whatif = whatif
+        self.measured = measured or []
+        """The peers' measured answers, each with sentences comparing it to the models."""
 
     @property
     def machine_default(self) -> DefaultValue | None:
@@ -67,19 +73,21 @@ def evaluate_inputs(inputs: Inputs) -> tuple[list[DefaultValue], str | None, str
 
 def build(snapshot: Snapshot | None, *, inputs: Inputs | None = None,
           whatif: WhatIf | None = None, arch: str | None = None,
-          live: bool | None = None) -> Estimate:
+          live: bool | None = None, measured: list[Measured] | None = None) -> Estimate:
     """Gather the inputs (unless given), apply ``whatif``, run every table and model, suggest a
-    plan placed on ``snapshot``, and the fleet table."""
+    plan placed on ``snapshot``, and the fleet table. ``measured``: the peers' own answers
+    (None: those found in the report folder ``snapshot`` came from); shown, never used in the
+    suggestion."""
     if inputs is None:
         if snapshot is None:
             raise ValueError("build() needs a snapshot or inputs")
         inputs = inputs_mod.gather(snapshot, arch, live=live)
-    measured = inputs
+    machine_inputs = inputs
     inputs = apply(inputs, whatif)
     defaults, key, why, models = evaluate_inputs(inputs)
     machine = next((d for d in defaults if d.key == key), None)
     accept = True if whatif is None else bool(whatif.accept_cma)
-    suggestion = suggest_mod.suggest(inputs, models + ram_floors(measured, whatif, models),
+    suggestion = suggest_mod.suggest(inputs, models + ram_floors(machine_inputs, whatif, models),
                                      machine, snapshot, accept_cma=accept)
 
     def need_at(ram: int) -> suggest_mod.Need:
@@ -88,8 +96,11 @@ def build(snapshot: Snapshot | None, *, inputs: Inputs | None = None,
         return suggest_mod.total_need(other, m, None, models_only=True)
 
     fleet = suggest_mod.fleet(inputs, need_at)
+    if measured is None:
+        measured = measured_mod.discover(snapshot, machine_inputs.arch, machine_inputs.ram)
+    beside = [(row, measured_mod.compare(row, models, inputs)) for row in measured]
     return Estimate(snapshot, inputs, defaults, key, why, models,
-                    spread(defaults, models, key), suggestion, fleet, whatif)
+                    spread(defaults, models, key), suggestion, fleet, whatif, beside)
 
 
 def ram_floors(measured: Inputs, whatif: WhatIf | None,
@@ -181,6 +192,8 @@ def to_json(est: Estimate) -> dict[str, Any]:
         "machine_default": {"table": est.machine_key, "why": est.machine_why},
         "defaults": {d.key: d.to_json() for d in est.defaults},
         "models": {m.key: m.to_json() for m in est.models},
+        "measured": {row.key: {**row.to_json(), "beside": beside}
+                     for row, beside in est.measured},
         "spread": est.spread,
         "suggestion": est.suggestion.to_json(),
         "fleet": est.fleet.to_json(),
@@ -240,6 +253,19 @@ def to_text(est: Estimate) -> str:
             out.append(f"      {label:<26} {format_size(value):>11}  {note}")
         for note in m.notes:
             out.append(f"      note: {note}")
+    if est.measured:
+        out.append("")
+        out.append("Measured (the peers' own output from the machine)")
+    for row, beside in est.measured:
+        shown = format_size(row.bytes) if row.bytes is not None else "no answer"
+        out.append(f"  {row.title:<44} {shown:>10}  {' '.join(row.words)}".rstrip())
+        out.append(f"      from {row.source}")
+        for label, value, note in row.breakdown:
+            out.append(f"      {label:<26} {format_size(value):>11}  {note}".rstrip())
+        for note in row.notes:
+            out.append(f"      note: {note}")
+        for line in beside:
+            out.append(f"      beside: {line}")
     out.append("")
     sp = est.spread
     out.append("Spread")
