@@ -26,7 +26,13 @@ from textual.screen import Screen
 
 from crashmap.app import keys
 from crashmap.app.commands import CrashmapCommands
-from crashmap.app.evaluation import MapContext, context_for, inferred_start, initial_plan
+from crashmap.app.evaluation import (
+    MapContext,
+    cmdline_note,
+    context_for,
+    inferred_start,
+    initial_plan,
+)
 from crashmap.app.main_screen import MainScreen
 from crashmap.arch import Arch
 from crashmap.errors import CrashmapError
@@ -39,9 +45,10 @@ if TYPE_CHECKING:
 
 
 def _inferred_note(ctx: MapContext, cmdline: str | None) -> str | None:
-    """What to say when the plan starts from the reservation the map shows (no command line)."""
+    """What to say when the plan starts from the reservation the map shows (no command line),
+    or about the command line it starts from (:func:`cmdline_note`)."""
     if cmdline is not None:
-        return None
+        return cmdline_note(ctx, cmdline)
     inferred = inferred_start(ctx)
     if inferred is None:
         return None

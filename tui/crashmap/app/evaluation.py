@@ -182,6 +182,30 @@ def initial_plan(ctx: MapContext, cmdline: str | None) -> Plan:
     return Plan(size=result.crash_size, cma=cma)
 
 
+def cmdline_note(ctx: MapContext, cmdline: str | None) -> str | None:
+    """What the start's command line says that the plan cannot: its errors and warnings
+    (``crashmap check``'s ``cmdline-*`` findings: a bare ``crashkernel``, a range with no start,
+    an upper-case name) and, when the kernel rejects the words, that the plan starts from
+    :data:`DEFAULT_PLAN` instead. None when there is nothing to say."""
+    if not cmdline:
+        return None
+    from crashmap.checks.kdump import lint_findings
+    from crashmap.kernel import lint_crashkernel
+
+    result = parse_crashkernel(cmdline, ctx.ram, ctx.arch, kernel=ctx.kernel)
+    found = [f for f in lint_findings(lint_crashkernel(result)) if f.severity != "info"]
+    if not found and (result.ok or not request_from_grammar(result).asked):
+        return None
+    said = [f"The starting command line: "
+            f"{'; '.join(f'{f.severity} {f.code}: {f.message}' for f in found)}."] if found else []
+    if not result.ok:
+        if request_from_grammar(result).asked:
+            said.append(f"The kernel reserves nothing from it: {result.error}.")
+        start = render_words(DEFAULT_PLAN, ctx.arch, ctx.ram or None)[0]
+        said.append(f"The plan starts at {start}.")
+    return " ".join(said)
+
+
 def render_plan(ctx: MapContext, plan: Plan) -> tuple[tuple[str, ...], str | None]:
     """The plan's ``crashkernel=`` words, or the reason the renderer refuses it."""
     try:

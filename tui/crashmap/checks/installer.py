@@ -11,10 +11,10 @@ from crashmap.units import MiB
 
 
 def check(s: Subject) -> Iterator[Finding]:
-    req, p, facts = s.request, s.placement, s.ctx.facts
+    req, facts = s.request, s.ctx.facts
     if not req.asked or not req.static_ok:
         return
-    wanted = p.static.requested
+    wanted = req.crash_size  # the crashkernel= size the spoke takes (not the kernel's low part)
     mem_total = facts.mem_total or s.ctx.total_ram
     bounds = memory_bounds(s.arch.name, mem_total or 0, facts.kexec_crash_size or 0)
     if bounds is None or not wanted or bounds.accepts(wanted):
@@ -30,6 +30,8 @@ def check(s: Subject) -> Iterator[Finding]:
         side = "below its minimum" if wanted // MiB < bounds.lower else "above its maximum"
         message = (f"Anaconda's kdump add-on would not accept {wanted // MiB} MiB here, "
                    f"{side}: it allows {bounds.lower}-{bounds.upper} MiB on {bounds.arch}")
+    if not facts.mem_total:
+        message += " (from System RAM: the source has no MemTotal, which is smaller)"
     yield Finding(
         "installer-bounds", "info", message,
         f"The Fedora/RHEL installer bounds the reservation by arch ({where}): at least 160 MiB, "

@@ -40,8 +40,9 @@ def register(subparsers: Any) -> None:
                         help="the kernel's system_ram, bytes or with a unit such as 16G "
                              "(default: this machine's System RAM)")
     parser.add_argument("--add", default=None, metavar="SIZE",
-                        help="first add SIZE (e.g. 64M, -16M) to every size of every "
-                             "crashkernel= word, as kdumpctl's _crashkernel_add does")
+                        help="first add SIZE (e.g. 64M; a negative one as --add=-16M) to every size of every "
+                             "crashkernel= word, as kdumpctl's _crashkernel_add does, and "
+                             "show the line read (JSON: \"cmdline\")")
     add_kernel_argument(parser)
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     parser.add_argument("--batch", action="store_true", help="JSON lines in, JSON lines out")
@@ -52,6 +53,8 @@ def run(args: argparse.Namespace) -> int:
     if args.batch:
         if args.cmdline is not None:
             raise CrashmapError("--batch reads command lines from stdin; give no CMDLINE")
+        if args.add is not None:
+            raise CrashmapError("--add works on one CMDLINE, not with --batch")
         ram = _parse_ram(args.ram) if args.ram is not None else None
         arch = normalize_arch(args.arch) if args.arch is not None else None
         kernel = target_kernel(args.kernel) if args.kernel is not None else None
@@ -64,9 +67,12 @@ def run(args: argparse.Namespace) -> int:
     result = parse_crashkernel(cmdline, ram, arch, kernel=kernel)
     findings = lint_crashkernel(result)
     if args.json:
-        print_json(result_dict(result, findings))
+        data = result_dict(result, findings)
+        if args.add is not None:
+            data["cmdline"] = cmdline  # the line read, after --add
+        print_json(data)
     else:
-        print_human(result, findings)
+        print_human(result, findings, added=args.add)
     return Exit.FINDINGS if is_finding(result, findings) else Exit.OK
 
 
@@ -286,13 +292,17 @@ def run_batch(stdin: IO[str], stdout: IO[str], *, default_ram: int | None = None
     return status
 
 
-def print_human(result: CrashkernelResult, findings: tuple[Lint, ...]) -> None:
-    """The explanation for people: rich markup on a terminal, plain text when piped."""
+def print_human(result: CrashkernelResult, findings: tuple[Lint, ...], *,
+                added: str | None = None) -> None:
+    """The explanation for people: rich markup on a terminal, plain text when piped; with
+    ``added`` (``--add``), the line read first."""
     from rich.markup import escape
 
     from crashmap.cli.common import console
 
     out = console()
+    if added is not None:
+        out.print(f"[bold]after --add {escape(added)}:[/] {escape(_visible(result.cmdline))}")
     out.print(f"[bold]crashkernel= on {result.arch}[/] with system RAM "
               f"{format_size(result.system_ram)} ({result.system_ram} bytes)")
     if result.kernel is not None:
