@@ -115,3 +115,25 @@ async def test_without_a_kernel_release_the_running_kernel_is_uname_r() -> None:
         screen.fmt = "kickstart"  # %post runs in the installer: kickstart always edits ALL
         await pilot.pause()
         assert "All boot entries" not in footer(screen) and entry_line(screen) == ""
+
+
+async def test_grub_puts_the_plan_in_grub_cmdline_linux_for_the_recovery_entries_too() -> None:
+    """kdump-utils ``_update_kernel_arg_in_grub_etc_default`` edits ``GRUB_CMDLINE_LINUX``
+    (spec/kdumpctl_general_spec.sh), which grub-mkconfig's 10_linux gives the normal and the
+    recovery entries; ``GRUB_CMDLINE_LINUX_DEFAULT`` reaches the normal ones only, so the old
+    words are dropped from both and the plan is added to the first alone."""
+    snapshot = load_source("x86_64-laptop-zenbook")
+    screen = ExportScreen(snapshot, WORDS, "x86_64")
+    async with Host(screen).run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("down")
+        await pilot.pause()
+        assert screen.fmt == "grub"
+        text = preview(screen)
+        assert text == export("grub", WORDS.split(), snapshot.cmdline, "x86_64",
+                              snapshot=snapshot).text
+        sets = [line for line in text.splitlines() if not line.startswith("#")]
+        assert f'GRUB_CMDLINE_LINUX="$GRUB_CMDLINE_LINUX {WORDS}"' in sets
+        assert not any(line.startswith("GRUB_CMDLINE_LINUX_DEFAULT=") and WORDS in line
+                       for line in sets)
+        assert "All boot entries" not in footer(screen) and entry_line(screen) == ""
