@@ -391,6 +391,7 @@ def from_mapping(data: Any, path: str, *, line: int | None = None,
     snapshot.__dict__.update(values)
     snapshot.source = where
     snapshot.warnings = warnings
+    snapshot.key_lines = {}  # a JSON record's keys have no lines of their own
     return snapshot
 
 

@@ -49,23 +49,39 @@ MAX_SHAPES = 2048
 hosts stream by, and a fleet of a few dozen shapes never re-evaluates one."""
 
 
-READ_TOKENS = ("crashkernel", "cma=", "fadump=", "gbpages", '"')
+READ_TOKENS = ("crashkernel", "cma=", "fadump=", "gbpages", '"', "--")
 """Token parts some rule reads (lower case): the crashkernel= search and its lints (any case:
-``CRASHKERNEL=`` is a finding), the context's ``cma=`` and ``nogbpages``, ``fadump=``, quotes."""
+``CRASHKERNEL=`` is a finding), the context's ``cma=`` and ``nogbpages``, ``fadump=``, quotes,
+and ``--``, after which ``fadump=`` is not read (early_fadump_param() sees kernel parameters
+only)."""
 
 
-def cmdline_key(cmdline: str | None) -> tuple[int, str] | None:
-    """``cmdline``'s length and the line with every space-separated token no rule reads (see
-    :data:`READ_TOKENS`) replaced by ``x``: two hosts whose lines differ only in such tokens
-    (``root=UUID=...``) read the same plan. The length is kept: the kernel's cut at
-    COMMAND_LINE_SIZE (the ``cmdline-too-long`` lint) depends on it."""
+def cmdline_key(cmdline: str | None) -> tuple[int, Any] | None:
+    """``cmdline``'s length and the tokens (split at spaces) that hold a part some rule reads
+    (see :data:`READ_TOKENS`), each with its place among the tokens: two hosts whose lines
+    differ only in other tokens (``root=UUID=...``) read the same plan. The length is kept:
+    the kernel's cut at COMMAND_LINE_SIZE (the ``cmdline-too-long`` lint) depends on it."""
     if cmdline is None:
         return None
     low = cmdline.lower()
-    if not any(part in low for part in READ_TOKENS):
-        return len(cmdline), ""
-    return len(cmdline), " ".join(
-        t if any(part in t.lower() for part in READ_TOKENS) else "x" for t in cmdline.split(" "))
+    size = len(cmdline)
+    if len(low) != size:  # a character whose lower case is longer: keep the line whole
+        return size, cmdline
+    spans = []
+    find, rfind = low.find, low.rfind
+    for part in READ_TOKENS:
+        at = find(part)
+        while at >= 0:
+            end = find(" ", at)
+            if end < 0:
+                end = size
+            spans.append((rfind(" ", 0, at) + 1, end))
+            at = find(part, end)
+    if not spans:
+        return size, ()
+    count = cmdline.count
+    return size, tuple((count(" ", 0, start), cmdline[start:end])
+                       for start, end in sorted(set(spans)))
 
 
 def shape_key(snapshot: Snapshot, plan: str | None, given: str | None = None, *,
