@@ -85,12 +85,13 @@ def test_fedora_ppc64le_adds_1m_per_capture_cpu() -> None:
 
 
 def test_fedora_fadump() -> None:
-    assert value("fedora-fadump", "ppc64le", 4 * G - 1 * M) == 768 * M
+    # the default FADUMP_COMMANDLINE_APPEND has nr_cpus=16 (gen-kdump-sysconfig.sh): +16M
+    assert value("fedora-fadump", "ppc64le", 4 * G - 1 * M) == 768 * M + 16 * M
     assert value("fedora-fadump", "ppc64le", 4 * G - 128 * M) == 0
     assert value("fedora-fadump", "ppc64le", 4 * G, capture_cpus=8) == 768 * M + 8 * M
-    assert value("fedora-fadump", "ppc64le", 64 * T - 1 * M) == 180 * G  # rounds up to 64T
+    assert value("fedora-fadump", "ppc64le", 64 * T - 1 * M) == 180 * G + 16 * M  # up to 64T
     result = default_value("fedora-fadump", Inputs(arch="ppc64le", ram=16 * G))
-    assert any("FADUMP_COMMANDLINE_APPEND" in n for n in result.notes)
+    assert any("FADUMP_COMMANDLINE_APPEND" in d.label for d in result.deltas)
 
 
 def test_rhel_old() -> None:

@@ -46,6 +46,8 @@ def register(subparsers: Any) -> None:
                              "(cryptsetup luksDump: Memory)")
     whatif.add_argument("--network", action="store_true",
                         help="dump to a network target (NFS/SSH)")
+    whatif.add_argument("--fadump", choices=("on", "nocma", "off"),
+                        help="plan firmware-assisted dump (ppc64le): kdumpctl's fadump table")
     whatif.add_argument("--no-cma", action="store_true",
                         help="keep the suggestion all static (the vmcore keeps everything)")
     add_kernel_argument(whatif)
@@ -146,7 +148,7 @@ def build_from_args(args: argparse.Namespace) -> Any:
         ram=_size("--ram", args.ram), page_size=page, capture_cpus=args.cpus,
         luks=True if args.luks is not None else None, luks_memory=luks_memory,
         network=True if args.network else None,
-        kernel_release=_kernel_release(args.kernel),
+        kernel_release=_kernel_release(args.kernel), fadump=args.fadump,
         accept_cma=not args.no_cma)
     if args.cpus is not None and args.cpus < 1:
         raise CrashmapError("--cpus must be at least 1")

@@ -16,6 +16,7 @@ from collections import namedtuple
 from pathlib import Path
 
 from crashmap.arch import get_arch, normalize_arch
+from crashmap.kernel.fadump import SUPPORTED_ARCHES as FADUMP_ARCHES
 from crashmap.units import U64_MAX, KiB, MiB, decimal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
 _FIELDS = (
     "arch", "ram", "ram_end", "page_size", "cpus", "capture_cpus", "kernel_release", "kernel_image",
     "kernel_file", "initrd", "initrd_unpacked", "modules", "luks", "luks_memory", "network",
-    "boot_meminfo", "distro", "calibrate", "sme_sev", "mlx5", "smmu", "sources",
+    "boot_meminfo", "distro", "calibrate", "sme_sev", "mlx5", "smmu", "dump_mode", "sources",
 )
 
 FIELD_HELP = {
@@ -53,6 +54,7 @@ FIELD_HELP = {
     "sme_sev": "AMD SME/SEV memory encryption is active",
     "mlx5": "an mlx5_core (Mellanox ConnectX) driver is bound",
     "smmu": "an arm-smmu platform device exists",
+    "dump_mode": "kdump or fadump (ppc64le: fadump=on|nocma picks kdump-utils' fadump table)",
 }
 
 
@@ -174,6 +176,20 @@ def sme_sev_from_log(log: str | None) -> bool | None:
     return None
 
 
+def dump_mode_from_cmdline(cmdline: str) -> tuple[str, str]:
+    """``kdump`` or ``fadump`` as kdumpctl decides it for a boot entry: the kernel's fadump state
+    after the line (``early_fadump_param()``, last understood value wins), then kdumpctl
+    ``get_dump_mode_by_fadump_val`` (on, nocma → fadump; off, none → kdump)."""
+    from crashmap.kernel.fadump import dump_mode, fadump_mode
+
+    state = fadump_mode(cmdline)
+    mode = dump_mode(state)
+    if state == "off":
+        return mode, ("fadump=off on the command line" if "fadump=" in cmdline
+                      else "no fadump= on the command line")
+    return mode, f"fadump={state} on the command line"
+
+
 # --- from a snapshot ---------------------------------------------------------------------------
 
 
@@ -216,6 +232,9 @@ def from_snapshot(snapshot: Snapshot, arch: str | None = None) -> Inputs:
         smmu = any("smmu" in r.name.lower() for r in snapshot.parsed.walk())
         if smmu:
             put("smmu", True, "an SMMU resource in /proc/iomem")
+    if name in FADUMP_ARCHES and snapshot.cmdline is not None:
+        mode, why = dump_mode_from_cmdline(snapshot.cmdline)
+        put("dump_mode", mode, why)
     from crashmap.estimate.tables import distro_from_release
 
     distro, why = distro_from_release(release)

@@ -65,7 +65,8 @@ def evaluate_inputs(inputs: Inputs) -> tuple[list[DefaultValue], str | None, str
     """Tables and models for ``inputs`` (no map needed)."""
     defaults = tables_mod.defaults(inputs)
     key, why = tables_mod.machine_table(inputs)
-    fedora = next((d for d in defaults if d.key == "fedora"), None)
+    fedora_key = tables_mod.fedora_key(inputs)  # kdumpctl estimate's table for the dump mode
+    fedora = next((d for d in defaults if d.key == fedora_key), None)
     models = models_mod.all_models(inputs, fedora.bytes if fedora else None,
                                    fedora.table if fedora else None)
     return defaults, key, why, models

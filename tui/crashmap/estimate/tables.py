@@ -40,7 +40,15 @@ FIVE_TIER = "2G-4G:320M,4G-32G:512M,32G-64G:1024M,64G-128G:2048M,128G-:4096M"
 """Debian arm64/ppc64el and Ubuntu (anchors.md §3)."""
 
 FEDORA_PPC_NR_CPUS = 16
-"""kdump-utils' default sysconfig ships ``nr_cpus=16`` on ppc64le (anchors.md §1)."""
+"""kdump-utils' default sysconfig ships ``nr_cpus=16`` on ppc64le in both KDUMP_COMMANDLINE_APPEND
+and FADUMP_COMMANDLINE_APPEND (gen-kdump-sysconfig.sh, ``[ppc64le]`` entries; anchors.md §1)."""
+
+FADUMP_TABLE_SOURCE = (
+    "kdump-utils kdump-lib.sh kdump_get_arch_recommend_crashkernel: on ppc64le "
+    "'if [[ $_dump_mode == \"fadump\" ]]' takes the fadump table; kdumpctl "
+    "get_dump_mode_by_fadump_val makes fadump=on and fadump=nocma the fadump dump mode")
+"""Why a fadump machine's Fedora/RHEL default is the fadump table (kdumpctl reset-crashkernel's
+ShellSpec: an entry with fadump=on or nocma gets ``get_default_crashkernel fadump``)."""
 
 # key → (title, {arch: table}, source)
 TABLES: dict[str, tuple[str, dict[str, str], str]] = {
@@ -162,13 +170,20 @@ def fedora_deltas(key: str, inputs: Inputs) -> list[Delta]:
                else f"nr_cpus={FEDORA_PPC_NR_CPUS} of the default sysconfig")
         found.append(Delta(f"+1M × {cpus} capture CPUs ({how})", cpus * MiB, True, src))
     elif key == "fedora-fadump":
-        cpus = inputs.capture_cpus
-        found.append(Delta(
-            f"+1M × {cpus} CPUs" if cpus else "+1M per CPU of FADUMP_COMMANDLINE_APPEND",
-            cpus * MiB if cpus else None, bool(cpus),
-            src + ("" if cpus else "; unknown: needs the nr_cpus= of "
-                                   "FADUMP_COMMANDLINE_APPEND (give capture CPUs)")))
+        cpus = inputs.capture_cpus or FEDORA_PPC_NR_CPUS
+        how = ("capture CPUs given" if inputs.capture_cpus
+               else f"nr_cpus={FEDORA_PPC_NR_CPUS} of the default FADUMP_COMMANDLINE_APPEND")
+        found.append(Delta(f"+1M × {cpus} capture CPUs ({how})", cpus * MiB, True, src))
     return found
+
+
+def fedora_key(inputs: Inputs) -> str:
+    """The kdump-utils table for this machine's dump mode: ``fedora-fadump`` on ppc64le with
+    fadump on (:data:`FADUMP_TABLE_SOURCE`), else ``fedora``."""
+    if inputs.dump_mode == "fadump" and "ppc64le" in TABLES["fedora-fadump"][1] \
+            and inputs.arch == "ppc64le":
+        return "fedora-fadump"
+    return "fedora"
 
 
 def _flag_delta(label: str, mib: int, flag: bool | None, src: str) -> Delta:
@@ -262,6 +277,9 @@ def machine_table(inputs: Inputs) -> tuple[str | None, str]:
     if inputs.arch not in TABLES[key][1]:
         return None, f"{distro} has no documented table for {inputs.arch}"
     why = inputs.source("distro") or "given"  # the key already names the distribution
+    if key == "fedora" and fedora_key(inputs) == "fedora-fadump":
+        key = "fedora-fadump"
+        why += f"; {inputs.source('dump_mode')}: kdumpctl's fadump table"
     if distro == "suse":
         why += "; SUSE computes the size with kdumptool calibrate and uses this only on error"
     return key, why

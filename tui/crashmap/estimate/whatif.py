@@ -10,7 +10,8 @@ Documented directions (the tests hold the models to them):
 - 64K pages on arm64: Fedora adds 100 MiB (and 384/200 MiB for SMMU/mlx5 instead of 150);
 - a LUKS target: kdumpctl adds keyslot memory + 20 MiB (50 on arm64), SUSE adds the keyslot
   memory;
-- a network target: SUSE adds USER_NET, INIT_NET and INIT_CACHED_NET.
+- a network target: SUSE adds USER_NET, INIT_NET and INIT_CACHED_NET;
+- fadump=on|nocma on ppc64le: Fedora/RHEL's default becomes kdump-utils' fadump table.
 """
 
 from __future__ import annotations
@@ -36,12 +37,12 @@ PAGE_SIZES = {
 """Base page sizes each arch's kernel can be built with."""
 
 _FIELDS = ("ram", "arch", "page_size", "capture_cpus", "luks", "luks_memory", "network",
-           "kernel_release", "accept_cma")
+           "kernel_release", "fadump", "accept_cma")
 
 
-class WhatIf(namedtuple("WhatIf", _FIELDS, defaults=(None,) * 8 + (True,))):
-    """Changes to apply; None leaves a fact as the machine has it. ``accept_cma`` False keeps
-    the suggestion all static."""
+class WhatIf(namedtuple("WhatIf", _FIELDS, defaults=(None,) * 9 + (True,))):
+    """Changes to apply; None leaves a fact as the machine has it. ``fadump`` is a plan's
+    ``on``/``nocma``/``off``. ``accept_cma`` False keeps the suggestion all static."""
 
     __slots__ = ()
 
@@ -62,7 +63,8 @@ def apply(inputs: Inputs, whatif: WhatIf | None) -> Inputs:
             previous = out.arch
             out = out.given(arch=arch, _note=note)
             out = out._replace(page_size=None, smmu=None,
-                               sme_sev=out.sme_sev if arch == "x86_64" else None)
+                               sme_sev=out.sme_sev if arch == "x86_64" else None,
+                               dump_mode=out.dump_mode if arch == "ppc64le" else None)
             sources = dict(out.sources or {})
             for field in ("kernel_image", "kernel_file", "initrd", "modules"):
                 if getattr(out, field) is not None:
@@ -106,4 +108,22 @@ def apply(inputs: Inputs, whatif: WhatIf | None) -> Inputs:
         out = out.given(network=whatif.network, _note=note)
     if whatif.kernel_release is not None:
         out = out.given(kernel_release=whatif.kernel_release, _note=note)
+    if whatif.fadump is not None:
+        out = _with_fadump(out, whatif.fadump)
     return out
+
+
+def _with_fadump(inputs: Inputs, value: str) -> Inputs:
+    """The dump mode a plan's ``fadump=value`` gives (kdumpctl ``get_dump_mode_by_fadump_val``);
+    fadump on an arch without it is refused with YaST's words."""
+    from crashmap.kernel import fadump
+
+    try:
+        mode = fadump.dump_mode(value)
+    except ValueError as error:
+        raise CrashmapError(str(error)) from None
+    if mode == "fadump" and not fadump.supported(inputs.arch):
+        raise CrashmapError(fadump.refusal(inputs.arch))
+    if not fadump.supported(inputs.arch):
+        return inputs
+    return inputs.given(dump_mode=mode, _note=f"fadump={value or 'off'} in the plan")
