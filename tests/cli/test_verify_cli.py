@@ -89,3 +89,38 @@ def test_a_bad_file_is_one_line_and_exit_2(capsys, tmp_path):
     code, out, err = run(capsys, "verify", str(bad))
     assert code == 2 and out == ""
     assert len(err.splitlines()) == 1 and str(bad) in err and "Traceback" not in err
+
+
+def sosreport(tmp_path, entry_options: str, loaded: str = "1"):
+    """The arm64 boot laid out as an extracted sosreport, with a BLS default entry."""
+    real = Boot.parse(BOOT.read_text(encoding="utf-8"))
+    root = tmp_path / "sosreport-qemu"
+    files = {"proc/iomem": real.iomem, "proc/cmdline": real.cmdline + "\n",
+             "uname": f"Linux qemu {real.release} #1 SMP PREEMPT aarch64 GNU/Linux\n",
+             "sys/kernel/kexec/crash_size": f"{real.crash_size}\n",
+             "sys/kernel/kexec/crash_loaded": f"{loaded}\n",
+             "sys/kernel/kexec/crash_cma_ranges": "",
+             "boot/grub2/grubenv": "# GRUB Environment Block\nsaved_entry=m-7.3.4\n",
+             "boot/loader/entries/m-7.3.4.conf": f"version 7.3.4\nlinux /vmlinuz-7.3.4\n"
+                                                 f"options {entry_options}\n"}
+    for relative, text in files.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(text, encoding="utf-8")
+    return str(root)
+
+
+def test_a_sosreport_whose_default_entry_asks_the_same_verifies(capsys, tmp_path):
+    path = sosreport(tmp_path, "root=/dev/vda ro crashkernel=512M,high")
+    code, out, _ = run(capsys, "verify", path, "--json")
+    rows = {r["key"]: r for r in json.loads(out)["rows"]}
+    assert code == 0, out
+    assert rows["boot-entry"]["status"] == "agrees"
+    assert rows["boot-entry"]["source"] == "boot/loader/entries/m-7.3.4.conf"
+
+
+def test_a_pending_reboot_to_other_words_differs(capsys, tmp_path):
+    # kdumpctl reset-crashkernel (or grubby --args) changed the entry; the box has not rebooted
+    path = sosreport(tmp_path, "root=/dev/vda ro crashkernel=2G-64G:256M,64G-:512M")
+    code, out, _ = run(capsys, "verify", path)
+    assert code == 1
+    assert "the next boot asks crashkernel=2G-64G:256M,64G-:512M" in out

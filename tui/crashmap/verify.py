@@ -113,12 +113,21 @@ def sizes_agree(expected: int, got: int, *, estimated: bool = False) -> bool:
     return expected - TOLERANCE_DOWN <= got <= expected + TOLERANCE_UP
 
 
+_FROM_SOURCE: Any = object()
+
+
 def verify(snapshot: Snapshot, kernel: Any = None, *,
-           boot_entry: tuple[str, str] | None = None) -> Verification:
+           boot_entry: Any = _FROM_SOURCE) -> Verification:
     """The rows for ``snapshot``; ``kernel`` as ``crashmap check --kernel`` (None: the
-    snapshot's own); ``boot_entry`` the default entry's command line and where it came from."""
+    snapshot's own); ``boot_entry`` a :class:`crashmap.bootentry.BootEntry` or None, by default
+    the one the snapshot's SOURCE has (:func:`crashmap.bootentry.boot_entry_for`)."""
     from crashmap.checks import evaluate_cmdline
     from crashmap.placement import infer_current, shared_context
+
+    if boot_entry is _FROM_SOURCE:
+        from crashmap.bootentry import boot_entry_for
+
+        boot_entry = boot_entry_for(snapshot.source, snapshot.kernel_release)
 
     ctx = shared_context(snapshot, kernel=kernel)
     cmdline, inferred = snapshot.cmdline, None
@@ -193,27 +202,29 @@ def _configured(s: _State) -> Row:
     return Row("configured", "configured", value, source, AGREES, how, static=expected, cma=cma)
 
 
-def _boot_entry(snapshot: Snapshot, entry: tuple[str, str] | None) -> Row:
-    """The default boot entry's crashkernel= words against /proc/cmdline (the next boot's)."""
+def _boot_entry(snapshot: Snapshot, entry: Any) -> Row:
+    """The default boot entry's crashkernel= words against /proc/cmdline: what the next boot
+    asks against what this one asked."""
+    label = "boot entry"
     if entry is None:
-        return Row("boot-entry", "boot entry", "not in the source", "boot loader", UNKNOWN,
-                   "the source has no boot loader configuration: skipped (the next boot may "
-                   "use other words)")
+        return Row("boot-entry", label, "not in the source", "boot loader", UNKNOWN,
+                   "the source has no boot loader entries (/boot/loader/entries with "
+                   "grubenv): skipped, the next boot may ask other words")
     from crashmap.kernel.grammar import find_words
 
-    text, where = entry
-    words = " ".join(w.text for w in find_words(text))
+    words = " ".join(w.text for w in find_words(entry.options))
     running = " ".join(w.text for w in find_words(snapshot.cmdline or ""))
     value = words or "no crashkernel="
+    how = f" ({entry.note})" if entry.note else ""
     if snapshot.cmdline is None:
-        return Row("boot-entry", "boot entry", value, where, UNKNOWN,
-                   "no /proc/cmdline to compare with")
+        return Row("boot-entry", label, value, entry.source, UNKNOWN,
+                   f"no /proc/cmdline to compare with{how}")
     if words == running:
-        return Row("boot-entry", "boot entry", value, where, AGREES,
-                   "the next boot asks what this boot asked")
-    return Row("boot-entry", "boot entry", value, where, DIFFERS,
+        return Row("boot-entry", label, value, entry.source, AGREES,
+                   f"the next boot asks what this boot asked{how}")
+    return Row("boot-entry", label, value, entry.source, DIFFERS,
                f"the next boot asks {value}, this boot {running or 'nothing'}: the reservation "
-               f"changes at the next boot")
+               f"changes at the next boot (a reboot is pending){how}")
 
 
 def _reserved(s: _State) -> Row | None:

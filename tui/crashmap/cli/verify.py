@@ -26,10 +26,11 @@ if TYPE_CHECKING:
 DESCRIPTION = """\
 Verify a box, as `kdumptool commandline -c` and `kdumpctl status` do together: the
 crashkernel= words of /proc/cmdline (and the boot loader's default entry when the source has
-it), the Crash kernel lines of /proc/iomem, /sys/kernel/kexec/crash_size and crash_cma_ranges,
-crash_loaded, and where `crashmap check` predicts the kernel puts each block, each with a
-verdict. Sizes agree exactly; an estimated one (crashkernel=auto) within -4/+16 MiB, as
-kdumptool allows. A row the source does not show is unknown, not a disagreement.
+one: a sosreport's or this machine's /boot/loader/entries with grubenv), the Crash kernel
+lines of /proc/iomem, /sys/kernel/kexec/crash_size and crash_cma_ranges, crash_loaded, and
+where `crashmap check` predicts the kernel puts each block, each with a verdict. Sizes agree
+exactly; an estimated one (crashkernel=auto) within -4/+16 MiB, as kdumptool allows. A row
+the source does not show is unknown, not a disagreement.
 """
 
 STATUS_STYLE = {"agrees": "green", "differs": "bold red", "unknown": "dim"}
