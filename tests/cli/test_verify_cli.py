@@ -124,3 +124,56 @@ def test_a_pending_reboot_to_other_words_differs(capsys, tmp_path):
     code, out, _ = run(capsys, "verify", path)
     assert code == 1
     assert "the next boot asks crashkernel=2G-64G:256M,64G-:512M" in out
+
+
+SECTION = "#==[ {} ]===========================#\n# {}\n{}\n"
+MEM1G = DATA / "kernel-boots" / "x86_64-q35-4G-mem1G-256M.txt"
+
+
+def supportconfig(tmp_path, calibrate: str, sysconfig: str = 'KDUMP_CRASHKERNEL="auto"'):
+    """The mem=1G x86_64 boot (crashkernel=256M) laid out as a supportconfig whose crash.txt
+    holds kdumptool calibrate's output and /etc/sysconfig/kdump."""
+    real = Boot.parse(MEM1G.read_text(encoding="utf-8"))
+    files = {
+        "memory.txt": SECTION.format("Configuration File", "/proc/iomem", real.iomem.rstrip()),
+        "basic-environment.txt": SECTION.format("Command", "/bin/uname -a",
+                                                f"Linux sles {real.release} #1 SMP x86_64 "
+                                                "x86_64 x86_64 GNU/Linux")
+        + SECTION.format("Configuration File", "/proc/cmdline", real.cmdline),
+        "crash.txt": SECTION.format("Command", "/usr/sbin/kdumptool calibrate", calibrate)
+        + SECTION.format("Configuration File", "/etc/sysconfig/kdump", sysconfig)
+        + SECTION.format("Configuration File", "/sys/kernel/kexec_crash_size",
+                         str(real.crash_size))
+        + SECTION.format("Configuration File", "/sys/kernel/kexec_crash_loaded", "1"),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return str(tmp_path)
+
+
+def calibrate(low: int) -> str:
+    return (f"Low: {low}\nMinLow: 32\nMaxLow: 712\nHigh: 0\nMinHigh: 0\nMaxHigh: 0\n"
+            "Total: 1023\n")
+
+
+def test_supportconfig_auto_within_kdumptools_tolerance_verifies(capsys, tmp_path):
+    code, out, _ = run(capsys, "verify", supportconfig(tmp_path, calibrate(240)), "--json")
+    rows = {r["key"]: r for r in json.loads(out)["rows"]}
+    # calibrate says 240M, the box runs crashkernel=256M: 16 MiB above, kdumptool lets it be
+    assert rows["kdumptool"]["value"] == "crashkernel=240M"
+    assert rows["kdumptool"]["status"] == "agrees" and code == 0, out
+
+
+def test_supportconfig_auto_beyond_the_tolerance_differs(capsys, tmp_path):
+    code, out, _ = run(capsys, "verify", supportconfig(tmp_path, calibrate(239)), "--json")
+    rows = {r["key"]: r for r in json.loads(out)["rows"]}
+    assert code == 1 and rows["kdumptool"]["status"] == "differs"
+    assert [r["key"] for r in json.loads(out)["rows"] if r["status"] == "differs"] == [
+        "kdumptool"]
+
+
+def test_supportconfig_stated_words_are_exact(capsys, tmp_path):
+    path = supportconfig(tmp_path, calibrate(256), 'KDUMP_CRASHKERNEL="crashkernel=250M"')
+    code, out, _ = run(capsys, "verify", path, "--json")
+    row = next(r for r in json.loads(out)["rows"] if r["key"] == "kdumptool")
+    assert code == 1 and row["status"] == "differs" and row["value"] == "crashkernel=250M"

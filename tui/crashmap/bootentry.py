@@ -107,18 +107,24 @@ def default_entry(root: Path, release: str | None = None) -> BootEntry | None:
     return BootEntry(expand(options, env), f"{ENTRIES}/{chosen.name}", note)
 
 
-def boot_entry_for(spec: str | None, release: str | None) -> BootEntry | None:
-    """The default entry for SOURCE ``spec``: this machine's for ``live``, a report folder's
-    own, else None (a snapshot file or a bundled map carries no boot loader files)."""
+def source_root(spec: str | None) -> Path | None:
+    """The folder SOURCE ``spec``'s files live under: ``/`` for ``live``, a report folder
+    itself, else None (a snapshot file or a bundled map carries no other files)."""
     if spec in (None, "live"):
-        return default_entry(Path("/"), release)
+        return Path("/")
+    if spec == "demo" or spec.startswith("map:"):
+        return None
     path = Path(spec)
     try:
-        if not path.is_dir():
-            return None
-    except OSError:
+        return path if path.is_dir() else None
+    except OSError:  # a name too long for a path
         return None
-    return default_entry(path, release)
+
+
+def boot_entry_for(spec: str | None, release: str | None) -> BootEntry | None:
+    """The default entry for SOURCE ``spec`` (see :func:`source_root`), or None."""
+    root = source_root(spec)
+    return default_entry(root, release) if root is not None else None
 
 
 def _read(path: Path) -> str | None:

@@ -8,6 +8,8 @@
 Each :class:`Row` says what one place shows and whether it agrees with the others:
 
 - ``configured``: the ``crashkernel=`` words of /proc/cmdline, as the kernel reads them;
+- ``kdumptool``: the words SUSE's kdump expects (``KDUMP_CRASHKERNEL``, or ``kdumptool
+  calibrate`` for ``auto``), when a report folder shows them (:mod:`crashmap.kdumptool_check`);
 - ``boot-entry``: the boot loader's default entry, when the source has one (skipped otherwise);
 - ``reserved``: the ``Crash kernel`` lines of /proc/iomem, against what is configured;
 - ``crash-size``: /sys/kernel/kexec/crash_size, against the ``Crash kernel`` lines;
@@ -24,8 +26,9 @@ from __future__ import annotations
 
 from collections import namedtuple
 
+from crashmap.kdumptool_check import TOLERANCE_DOWN, TOLERANCE_UP
 from crashmap.memmap import Range, merge
-from crashmap.units import MiB, format_size
+from crashmap.units import format_size
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
@@ -34,11 +37,6 @@ if TYPE_CHECKING:
     from crashmap.snapshot import Snapshot
 
 AGREES, DIFFERS, UNKNOWN = "agrees", "differs", "unknown"
-
-TOLERANCE_DOWN = 4 * MiB
-TOLERANCE_UP = 16 * MiB
-"""How far a reservation may sit below / above an estimated size and still agree (see
-:func:`sizes_agree`)."""
 
 
 class Row(namedtuple("Row", "key label value source status verdict ranges static cma",
@@ -144,7 +142,8 @@ def verify(snapshot: Snapshot, kernel: Any = None, *,
     reserved = merge(facts.crash_ranges)
     state = _State(snapshot, ctx, placement, grammar, reserved, estimated,
                    inferred is not None)
-    rows = [_configured(state), _boot_entry(snapshot, boot_entry), _reserved(state),
+    rows = [_configured(state), _kdumptool(snapshot, ctx), _boot_entry(snapshot, boot_entry),
+            _reserved(state),
             _crash_size(state), _cma(state), _loaded(snapshot), _predicted(state)]
     return Verification(snapshot.source, ctx.arch.name,
                         ctx.kernel.describe() if ctx.kernel is not None else None,
@@ -200,6 +199,37 @@ def _configured(s: _State) -> Row:
     how = (f"the kernel's crashkernel=auto table gives {asked} (an estimate)" if s.estimated
            else f"asks for {asked}")
     return Row("configured", "configured", value, source, AGREES, how, static=expected, cma=cma)
+
+
+def _kdumptool(snapshot: Snapshot, ctx: Any) -> Row | None:
+    """``kdumptool commandline -c`` on a SUSE report folder (None: not one)."""
+    from crashmap.bootentry import source_root
+    from crashmap.estimate.measured import discover
+    from crashmap.kdumptool_check import check, expected_words
+    from crashmap.kernel.grammar import find_words
+
+    measured = next((m for m in discover(snapshot, ctx.arch.name, snapshot.system_ram)
+                     if m.key == "kdumptool-calibrate"), None)
+    calibrated = None
+    if measured is not None and measured.peer is not None and measured.peer.ok:
+        calibrated = tuple(measured.words)
+    folder = source_root(snapshot.source)
+    expected = None if folder is None else expected_words(
+        folder, calibrated, measured.source if measured is not None else None)
+    label = "kdumptool"
+    if expected is None:
+        if measured is None:
+            return None
+        why = "; ".join(measured.notes) or "kdumptool calibrate failed"
+        return Row("kdumptool", label, "no words", measured.source, UNKNOWN, why)
+    value = " ".join(expected.words) or "no crashkernel="
+    if snapshot.cmdline is None:
+        return Row("kdumptool", label, value, expected.source, UNKNOWN,
+                   "no /proc/cmdline to compare with")
+    running = tuple(w.text for w in find_words(snapshot.cmdline))
+    ok, why = check(expected.words, running, auto=expected.auto)
+    return Row("kdumptool", label, value, expected.source, AGREES if ok else DIFFERS,
+               f"kdumptool commandline -c: {why}")
 
 
 def _boot_entry(snapshot: Snapshot, entry: Any) -> Row:
@@ -291,7 +321,8 @@ def _cma(s: _State) -> Row | None:
     value = _ranges_text(now) or "none"
     if text is None:
         return Row("cma", "cma", "not in the source", source, UNKNOWN,
-                   "the source did not read it (the file exists since Linux 6.17)")
+                   "the source did not read it (kernels older than its ABI entry, Nov 2025, "
+                   "have no such file)")
     if p is None or s.snapshot.cmdline is None:
         return Row("cma", "cma", value, source, UNKNOWN, "nothing configured to compare with",
                    now, cma=placed)
