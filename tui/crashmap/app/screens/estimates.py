@@ -1,7 +1,9 @@
 """The estimates screen: every sizing model side by side, the spread, a suggested plan, what-ifs.
 
 All numbers come from :mod:`crashmap.estimate`; this screen only reads the what-if fields,
-rebuilds the estimate on every change, and shows it. ``a`` dismisses the screen with the
+rebuilds the estimate on every change, and shows it. The peers' own measured answers
+(``kdumpctl estimate``, ``kdumptool calibrate`` found in the report folder the map came from)
+are read once and shown beside the models, compared with them on every change. ``a`` dismisses the screen with the
 suggested :class:`~crashmap.plan.Plan` (the caller loads it into the plan editor); Escape
 dismisses with None.
 """
@@ -24,6 +26,7 @@ from crashmap.app.widgets.prose import Part, Prose
 from crashmap.arch import ARCHES, Arch, normalize_arch
 from crashmap.errors import CrashmapError
 from crashmap.estimate.inputs import Inputs, gather
+from crashmap.estimate.measured import Measured, discover
 from crashmap.estimate.models import ModelResult
 from crashmap.estimate.report import Estimate, build
 from crashmap.estimate.whatif import PAGE_SIZES, WhatIf
@@ -44,6 +47,24 @@ def model_panel(model: ModelResult) -> list[Part]:
         parts.append(Content.styled(format_size(model.bytes), "bold $accent"))
         parts.extend((label, format_size(value)) for label, value, _ in model.breakdown)
     parts.extend(Content.styled(note, "dim") for note in model.notes)
+    return parts
+
+
+def measured_panel(row: Measured, beside: list[str], whatif: bool) -> list[Part]:
+    """One peer's measured answer: title, value and words, its terms, notes, the comparison."""
+    parts: list[Part] = [Content.styled(row.title, "bold")]
+    if row.bytes is None:
+        parts.append(Content.styled("no answer", "$warning"))
+    else:
+        parts.append(Content.assemble((format_size(row.bytes), "bold $accent"), "  ",
+                                      (" ".join(row.words), "bold")))
+        parts.extend((label, format_size(value)) for label, value, _ in row.breakdown)
+    parts.extend(Content.styled(note, "dim") for note in row.notes)
+    parts.extend(Content.assemble(("beside:", "$secondary"), f" {line}") for line in beside)
+    if whatif:
+        parts.append(Content.styled("measured on the machine as it is: the what-if changes "
+                                    "only crashmap's models", "$warning"))
+    parts.append(Content.styled(f"from {row.source}", "dim"))
     return parts
 
 
@@ -99,6 +120,8 @@ class EstimatesScreen(ModalScreen[Plan | None]):
         #est-status { height: auto; padding: 0 1; color: $error; }
         #est-body { height: 1fr; }
         #est-models { height: auto; }
+        #est-measured { height: auto; }
+        .est-peer { border: round $secondary; border-title-color: $secondary; }
         .est-model { width: 1fr; height: auto; padding: 0 1; border: round $border; }
         #est-defaults { height: auto; max-height: 10; margin: 0 1; }
         #est-spread { height: auto; padding: 0 1; }
@@ -110,7 +133,8 @@ class EstimatesScreen(ModalScreen[Plan | None]):
     """Keys (a, Escape) work at once; Tab moves into the what-if fields."""
 
     def __init__(self, snapshot: Snapshot, arch: str | Arch | None = None, *,
-                 inputs: Inputs | None = None, kernel: Any = None) -> None:
+                 inputs: Inputs | None = None, kernel: Any = None,
+                 measured: list[Measured] | None = None) -> None:
         super().__init__()
         self.snapshot = snapshot
         name = arch.name if isinstance(arch, Arch) else arch
@@ -121,8 +145,12 @@ class EstimatesScreen(ModalScreen[Plan | None]):
             self.base_inputs = self.base_inputs.given(kernel_release=kernel.release,
                                                       _note="the plan's kernel")
         """The machine's inputs before any what-if."""
+        self.measured = (measured if measured is not None else
+                         discover(snapshot, self.base_inputs.arch, self.base_inputs.ram))
+        """The peers' measured answers (read once; the what-ifs never change them)."""
         self.whatif = WhatIf()
-        self.estimate: Estimate = build(snapshot, inputs=self.base_inputs)
+        self.estimate: Estimate = build(snapshot, inputs=self.base_inputs,
+                                        measured=self.measured)
         """The estimate on screen."""
         self.error: str | None = None
         """Why the last what-if could not be applied (the previous estimate stays shown)."""
@@ -159,6 +187,11 @@ class EstimatesScreen(ModalScreen[Plan | None]):
                 with Horizontal(id="est-models"):
                     for model in self.estimate.models:
                         yield Prose(classes="est-model", id=f"est-model-{model.key}")
+                if self.measured:
+                    with Horizontal(id="est-measured"):
+                        for row in self.measured:
+                            yield Prose(classes="est-model est-peer",
+                                        id=f"est-measured-{row.key}")
                 yield DataTable(id="est-defaults", cursor_type="row", zebra_stripes=True)
                 yield Prose(id="est-spread")
                 yield Prose(id="est-suggestion")
@@ -212,7 +245,8 @@ class EstimatesScreen(ModalScreen[Plan | None]):
         """Rebuild the estimate from the fields; a bad field keeps the last estimate shown."""
         try:
             whatif = self.read_whatif()
-            estimate = build(self.snapshot, inputs=self.base_inputs, whatif=whatif)
+            estimate = build(self.snapshot, inputs=self.base_inputs, whatif=whatif,
+                             measured=self.measured)
         except CrashmapError as error:
             self.error = str(error)
         else:
@@ -253,6 +287,10 @@ class EstimatesScreen(ModalScreen[Plan | None]):
         self.query_one("#est-status", Static).update(escape(self.error or ""))
         for model in est.models:
             self.query_one(f"#est-model-{model.key}", Prose).show(model_panel(model))
+        for row, beside in est.measured:
+            panel = self.query_one(f"#est-measured-{row.key}", Prose)
+            panel.border_title = "measured"
+            panel.show(measured_panel(row, beside, bool(changes)))
         table = self.query_one("#est-defaults", DataTable)
         table.clear()
         for d in est.defaults:

@@ -1,0 +1,72 @@
+"""The estimates screen with the peers' measured answers found in a sosreport folder: the
+``kdumpctl estimate`` row beside crashmap's kdumpctl model, compared again on a what-if."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from crashmap.app.screens.estimates import EstimatesScreen
+from crashmap.sources import load_source
+from crashmap.units import format_size
+from textual.widgets import Input, Static
+
+from tests.cli.test_estimate_measured_cli import sosreport, write
+from tests.ui.test_screens_estimates import Host
+from tests.unit.test_peers_calibrate import KDUMPTOOL_OK
+from tests.unit.test_peers_kdumpctl_estimate import RHEL8
+
+M = 1 << 20
+
+
+def text_of(screen: EstimatesScreen, selector: str) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+@pytest.mark.asyncio
+async def test_measured_row_from_a_sosreport_beside_the_models(tmp_path: Path) -> None:
+    snapshot = load_source(str(sosreport(tmp_path, RHEL8)))
+    screen = EstimatesScreen(snapshot, snapshot.arch)
+    app = Host(screen)
+    async with app.run_test(size=(160, 60)) as pilot:
+        await pilot.pause()
+        row = text_of(screen, "#est-measured-kdumpctl-estimate")
+        assert "kdumpctl estimate (run on the machine)" in row
+        assert "192 MiB" in row and "crashkernel=192M" in row
+        assert "runtime reservation 64 MiB: an older kdumpctl" in row
+        assert "sos_commands/kdump/kdumpctl_estimate" in row
+        model = screen.estimate.model("kdumpctl")
+        assert model.bytes is None  # no initrd in this report: crashmap's model needs it
+        assert "beside: crashmap's model" in row and "unknown: needs" in row
+        assert screen.query_one("#est-measured-kdumpctl-estimate").border_title == "measured"
+        assert not screen.query("#est-measured-kdumptool-calibrate")
+
+        # give crashmap's model its inputs by a what-if... the row stays measured
+        screen.query_one("#est-ram", Input).value = "64G"
+        await pilot.pause()
+        row = text_of(screen, "#est-measured-kdumpctl-estimate")
+        assert "192 MiB" in row and "the what-if changes only crashmap's models" in row
+        assert "what-if: ram" in text_of(screen, "#est-title")
+
+
+@pytest.mark.asyncio
+async def test_calibrate_row_and_its_comparison_follow_the_what_if(tmp_path: Path) -> None:
+    sos = sosreport(tmp_path / "sos", RHEL8)
+    write(sos, {"crash.txt": "#==[ Command ]====#\n# /usr/sbin/kdumptool calibrate\n"
+                             + KDUMPTOOL_OK})
+    snapshot = load_source(str(sos))
+    screen = EstimatesScreen(snapshot, snapshot.arch)
+    app = Host(screen)
+    async with app.run_test(size=(160, 60)) as pilot:
+        await pilot.pause()
+        row = text_of(screen, "#est-measured-kdumptool-calibrate")
+        assert "2.11 GiB" in row and "crashkernel=108M,low crashkernel=2048M,high" in row
+        suse = screen.estimate.model("suse").bytes
+        assert suse is not None and f"({screen.estimate.model('suse').title})" in row
+        screen.query_one("#est-cpus", Input).value = "256"
+        await pilot.pause()
+        more = screen.estimate.model("suse").bytes
+        assert more > suse  # the model follows the what-if; the measured row does not
+        row = text_of(screen, "#est-measured-kdumptool-calibrate")
+        assert "2.11 GiB" in row and "the what-if changes only" in row
+        assert format_size(more) in " ".join(row.split())  # compared with the what-if's model
