@@ -291,6 +291,16 @@ REPORT_FILES = {
     "sos_commands/kernel/dmesg": "[    0.000000] Memory: 16195000K/16777216K available\n"
                                  "[    0.000000] crashkernel reserved: 0x0000000065000000 - "
                                  "0x000000006b000000 (96 MB)\n",
+    "sos_commands/kdump/kdumpctl_estimate": (
+        "kdump: Rebuilding /boot/initramfs-6.18.0-1.fc43.x86_64kdump.img\n"
+        "Reserved crashkernel:    256M\nRecommended crashkernel: 256M\n\n"
+        "Kernel image size:   56M\nKernel modules size: 11M\nInitramfs size:      35M\n"
+        "Runtime reservation: 16M\nLUKS required size:  1044M\nLarge modules:\n"
+        "    mlx5_core: 2826240\n    xfs: 2031616\n"
+        "WARNING: Current crashkernel size is lower than recommended size 1300M.\n"),
+    "kdumptool_calibrate": ("Total: 16079\nLow: 72\nHigh: 284\nMinLow: 72\nMaxLow: 712\n"
+                            "MinHigh: 0\nMaxHigh: 4096\nFadump: 0\nMinFadump: 0\n"
+                            "MaxFadump: 0\n"),
 }
 
 
@@ -338,7 +348,8 @@ _SUPPORTCONFIG = {"proc/iomem": ("memory.txt", "/proc/iomem"),
                   "proc/cmdline": ("boot.txt", "/proc/cmdline"),
                   "sys/kernel/kexec_crash_size": ("crash.txt", "/sys/kernel/kexec_crash_size"),
                   "sys/kernel/kexec_crash_loaded": ("crash.txt", "/sys/kernel/kexec_crash_loaded"),
-                  "sos_commands/kernel/dmesg": ("boot.txt", "/bin/dmesg")}
+                  "sos_commands/kernel/dmesg": ("boot.txt", "/bin/dmesg"),
+                  "kdumptool_calibrate": ("crash.txt", "/usr/sbin/kdumptool calibrate")}
 
 
 def _write_supportconfig(root: Path, files: dict[str, str]) -> None:
@@ -418,6 +429,42 @@ def family_export(rng: random.Random) -> tuple[str, Action]:
     return repr((index, arch, words, current, ram, formats)), action
 
 
+def family_peer_output(rng: random.Random) -> tuple[str, Action]:
+    """``kdumpctl estimate`` or ``kdumptool calibrate`` output, mutated, given as a file."""
+    mutator = Mutator(rng)
+    kdumpctl = rng.random() < 0.5
+    text = REPORT_FILES["sos_commands/kdump/kdumpctl_estimate" if kdumpctl
+                        else "kdumptool_calibrate"]
+    if rng.random() < 0.6:
+        text = mutator.replace_number(text)
+    else:
+        text = mutator.mutate(text, rng.randint(1, 4))
+    arch, ram = rng.choice(ARCH_NAMES), rng.choice(RAMS)
+
+    def action() -> None:
+        from crashmap.estimate import measured
+        from crashmap.estimate.inputs import Inputs
+        from crashmap.estimate.report import evaluate_inputs
+
+        with tempfile.TemporaryDirectory(prefix="crashmap-fuzz-") as tmp:
+            path = Path(tmp) / "peer.txt"
+            path.write_bytes(text.encode("utf-8", "surrogatepass"))
+
+            def read() -> None:
+                row = (measured.read_kdumpctl(path) if kdumpctl
+                       else measured.read_calibrate(path, arch, ram or None))
+                strict_json(row.to_json())
+                inputs = Inputs(arch=arch, ram=ram or None, kernel_image=30 << 20,
+                                initrd=ram >> 8, modules=(("x", ram >> 10),))
+                _, _, _, models = evaluate_inputs(inputs)
+                for line in measured.compare(row, models, inputs):
+                    if "\n" in line:
+                        raise ContractError(f"a comparison of more than one line: {line!r}")
+            expect(str(path), read)
+
+    return repr((kdumpctl, arch, ram, text))[:100000], action
+
+
 FAMILIES: dict[str, tuple[float, Callable[[random.Random], tuple[str, Action]]]] = {
     "iomem": (0.28, family_iomem),
     "snapshot": (0.22, family_snapshot),
@@ -425,5 +472,6 @@ FAMILIES: dict[str, tuple[float, Callable[[random.Random], tuple[str, Action]]]]
     "report": (0.09, family_report),
     "cmdline": (0.20, family_cmdline),
     "export": (0.15, family_export),
+    "peer-output": (0.03, family_peer_output),
 }
 """Family name → (share of the inputs, the function that builds one input)."""
