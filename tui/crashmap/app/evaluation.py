@@ -232,7 +232,7 @@ def evaluate(ctx: MapContext, plan: Plan, *, check: bool = True) -> Evaluation:
                           ram=ctx.ram)
     cmdline = " ".join(words)
     result = parse_crashkernel(cmdline, ctx.ram, ctx.arch, kernel=ctx.kernel)
-    request = request_from_grammar(result)
+    request = request_from_grammar(result, cmdline)
     findings: tuple[Finding, ...] = ()
     if check:
         from crashmap import checks
@@ -253,7 +253,8 @@ def evaluate(ctx: MapContext, plan: Plan, *, check: bool = True) -> Evaluation:
 
 def placed_blocks(plan: Plan, placement: Placement) -> list[PlacedBlock]:
     """The simulator's blocks, tagged for the map; a fixed base that fails is drawn as a ghost."""
-    blocks = [PlacedBlock(b.kind, b.kind, b.start, b.end) for b in placement.static.blocks]
+    blocks = [PlacedBlock(b.kind, "main" if b.kind == "fadump" else b.kind, b.start, b.end)
+              for b in placement.static.blocks]  # the fadump area is drawn as the static block
     areas = enumerate(placement.cma.areas)
     blocks += [PlacedBlock(f"cma{i}", "cma", a.start, a.end) for i, a in areas]
     if plan.mode == "fixed" and plan.base is not None and placement.main is None and plan.size:

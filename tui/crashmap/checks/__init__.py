@@ -111,7 +111,7 @@ def evaluate_cmdline(ctx: PlacementContext, cmdline: str, *,
     result = parse_crashkernel(cmdline, system_ram or ctx.total_ram, ctx.arch,
                                kernel=ctx.kernel)
     lints = lint_crashkernel(result)
-    return evaluate(ctx, request_from_grammar(result), cmdline=cmdline, grammar=result,
+    return evaluate(ctx, request_from_grammar(result, cmdline), cmdline=cmdline, grammar=result,
                     lints=lints)
 
 

@@ -37,7 +37,7 @@ def configured_placement(s: Subject) -> Placement | None:
     if not isinstance(ctx.configured, Placement):
         try:
             request = request_from_grammar(parse_for(cmdline, ctx.total_ram, ctx.arch,
-                                                             ctx.kernel))
+                                                             ctx.kernel), cmdline)
         except Exception:  # an unreadable command line in a snapshot must not stop the checks
             request = Request(asked=False, static_ok=False)
         ctx.configured = simulate(ctx, request)

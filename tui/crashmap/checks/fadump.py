@@ -28,10 +28,26 @@ def check(s: Subject) -> Iterator[Finding]:
     crash = grammar.crash_size if grammar is not None and grammar.ok else None
     size, how = fadump.boot_memory_size(crash, ram) if ram else (0, "")
     preserved = f": {format_size(size)} of boot memory is preserved ({how})" if ram else ""
+    area = next((b for b in s.placement.blocks if b.kind == "fadump"), None)
+    if area is None and s.placement.request.fadump:
+        why = next((line for line in s.placement.kernel_log if line.startswith("fadump:")),
+                   "fadump: no area")
+        yield Finding(
+            "fadump-fallback", "warning",
+            f"fadump={mode} will not be enabled ({why.removeprefix('fadump: ')}): the kernel "
+            "falls back to a kdump crashkernel= block",
+            "early_init_devtree() (arch/powerpc/kernel/prom.c) reserves the kdump block only "
+            "when fadump_reserve_mem() fails; the pSeries boot memory must be at least "
+            "RTAS_FADUMP_MIN_BOOT_MEM (320 MiB) and the area must fit above it.",
+            "Give crashkernel= at least 320M, or drop fadump= for kdump.", "kdump")
+        return
+    where = (f"; its area is {format_size(area.size)} at {area.start:#x} (not a 'Crash kernel' "
+             "line in /proc/iomem)") if area is not None else ""
     yield Finding(
-        "fadump", "info", f"fadump={mode}: the firmware saves the dump{preserved}",
+        "fadump", "info", f"fadump={mode}: the firmware saves the dump{preserved}{where}",
         "With fadump the firmware copies the boot memory aside at a crash and the same kernel "
         "boots again to save it; crashkernel= sizes that boot memory, capped at RAM/4 "
-        "(arch/powerpc/kernel/fadump.c fadump_calculate_reserve_size). The kdump block shown "
-        "is reserved only if fadump cannot reserve its area.",
-        "", "kdump")
+        "(arch/powerpc/kernel/fadump.c fadump_calculate_reserve_size). fadump_reserve_mem() "
+        "places the copy's area bottom-up above the boot memory, and early_init_devtree() then "
+        "skips the kdump block (arch/powerpc/kernel/prom.c).",
+        "", "kdump", area.range if area is not None else None)

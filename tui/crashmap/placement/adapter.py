@@ -9,12 +9,24 @@ if TYPE_CHECKING:
     from typing import Any
 
 
-def request_from_grammar(result: Any) -> Request:
+def request_from_grammar(result: Any, cmdline: str | None = None) -> Request:
     """A :class:`Request` from ``crashmap.kernel.grammar.parse_crashkernel()``'s result.
 
     Reads ``ok``, ``crash_size``, ``crash_base``, ``low_size``, ``cma_size``, ``high``,
-    ``cma_kept``, ``messages``, ``error``, ``error_code`` and ``words``.
+    ``cma_kept``, ``messages``, ``error``, ``error_code`` and ``words``. ``cmdline``, when
+    given, sets ``fadump`` from its ``fadump=`` words (``early_fadump_param()``).
     """
+    request = _request(result)
+    if cmdline and "fadump=" in cmdline:
+        from crashmap.kernel.fadump import fadump_mode
+
+        mode = fadump_mode(cmdline)
+        if mode != "off":
+            request = request._replace(fadump=mode)
+    return request
+
+
+def _request(result: Any) -> Request:
     words = tuple(getattr(result, "words", ()))
     low_given = any(u.word.kind == "low" and u.status == "used" for u in words)
     # x86 before 6.7 reads ,low for a plain block that lands high (the grammar marks it used)

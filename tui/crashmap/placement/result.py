@@ -14,7 +14,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up
 if TYPE_CHECKING:
     from typing import Any, Literal
 
-    BlockKind = Literal["main", "low", "cma"]
+    BlockKind = Literal["main", "low", "cma", "fadump"]
     Outcome = Literal["reserved", "partially reserved", "failed", "nothing requested",
                       "not modelled"]
     Confidence = Literal["exact", "window"]
@@ -23,11 +23,11 @@ else:
 
 
 _REQUEST_FIELDS = ("crash_size crash_base high low_size cma_size static_ok cma_ok asked "
-                   "parse_messages parse_error cma_ignored")
+                   "parse_messages parse_error cma_ignored fadump")
 
 
 class Request(namedtuple("Request", _REQUEST_FIELDS,
-                         defaults=(0, 0, False, None, 0, True, None, True, (), None, 0))):
+                         defaults=(0, 0, False, None, 0, True, None, True, (), None, 0, None))):
     """What ``parse_crashkernel()`` hands to the reservation code (plain values, no grammar).
 
     - ``crash_size``, ``crash_base``: the static block; base 0 = automatic (``@0`` is the same)
@@ -42,6 +42,9 @@ class Request(namedtuple("Request", _REQUEST_FIELDS,
     - ``parse_messages``: kernel log lines printed while parsing
     - ``parse_error``: why the parse failed, if it did
     - ``cma_ignored``: bytes asked in ``,cma`` words that will never be reserved
+    - ``fadump``: ``on`` or ``nocma`` when the line turns firmware-assisted dump on (the
+      kernel's state after its ``fadump=`` words); powerpc then reserves the fadump area
+      instead of the kdump block (:mod:`crashmap.placement.fadump`)
     """
 
     __slots__ = ()
@@ -53,7 +56,8 @@ class Request(namedtuple("Request", _REQUEST_FIELDS,
 
 
 class Block(namedtuple("Block", "kind start end")):
-    """One placed reservation: ``kind`` is main, low or cma."""
+    """One placed reservation: ``kind`` is main, low, cma or fadump (powerpc's firmware-assisted
+    dump area, in place of main)."""
 
     __slots__ = ()
 

@@ -42,8 +42,20 @@ def _blocks_text(p: Placement) -> str:
 def _simulate(ctx: PlacementContext, request: Request) -> Placement:
     arch = ctx.arch
     static = StaticResult(0)
+    fadump_log: tuple[str, ...] = ()
+    if request.fadump and arch.name == "ppc64le":
+        from crashmap.placement import fadump
+
+        reserved, _boot = fadump.reserve(ctx, request)
+        if reserved.ok:  # fadump_reserve_mem() != 0: reserve_crashkernel() is not called
+            return Placement(arch.name, request, "reserved", reserved, CmaResult(),
+                             ctx.confidence, None,
+                             tuple(_notes(ctx, request, reserved)) + (fadump.NOTE,))
+        fadump_log = reserved.log + (fadump.FALLBACK,)
     if request.static_ok and request.crash_size > 0:
         static = _placer(ctx)(ctx, request)
+        if fadump_log:
+            static = static._replace(log=fadump_log + tuple(static.log))
     cma = CmaResult()
     if request.reserves_cma and arch.cma:
         cma = reserve_cma(ctx, request.cma_size, [b.range for b in static.blocks])
