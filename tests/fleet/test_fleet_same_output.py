@@ -24,11 +24,17 @@ STRAIGHT = r"""
 import sys
 from crashmap.errors import CrashmapError
 from crashmap.fleet import evaluate
+from crashmap.jsonl import decode_line
 from crashmap.sources import settle_arch
 
 
 def check_item(self, item):
-    # every host the whole way: its own snapshot, its own parse, its own context, no cache
+    # every host the whole way: its line decoded whole, its own snapshot, parse and context
+    if item.kind == "line":
+        value = decode_line(item.value, item.path, item.line)
+        if isinstance(value, CrashmapError):
+            raise value
+        item.kind, item.value = "record", value
     snapshot = self.snapshot_of(item)
     if self.arch is not None:
         snapshot.arch = self.arch
@@ -103,7 +109,12 @@ def records() -> list[str]:
                 else:
                     record["kernel_release"] = release.format(series=series.group(0))
                 record["taken_at"] = f"2026-12-{1 + number % 28:02d}T00:00:00Z"
-                out.append(json.dumps(record, ensure_ascii=False))
+                # as to_json_line writes (the map last, compact), and now and then as another
+                # writer would
+                compact = {"separators": (",", ":")} if number % 5 else {}
+                if number % 7:
+                    record["iomem"] = record.pop("iomem")
+                out.append(json.dumps(record, ensure_ascii=False, **compact))
     first = json.loads(out[0])
     odd = [
         {**first, "hostname": "wrong-type", "mem_total": "12345"},  # refused on its line
@@ -118,7 +129,23 @@ def records() -> list[str]:
         {**first, "hostname": "bad-arch", "arch": "vax"},
         {**first, "hostname": "null-line", "cmdline": None},
     ]
-    out[10:10] = [json.dumps(r) for r in odd]
+    out[10:10] = [json.dumps(r, separators=(",", ":")) for r in odd]
+    # lines that end as a line seen before ends (its map), around a rest that is not a record
+    # or is one only in part
+    end = out[0][out[0].rindex(',"iomem":'):]
+    tricky = [
+        "{" + end,                                                    # '{,"iomem":...}'
+        '{"crashmap_snapshot":1,' + end,                              # '1,,"iomem"'
+        '{"crashmap_snapshot":1,"hostname":"nested","x":{"a":1' + end + "}",
+        '{"crashmap_snapshot":1,"hostname":"nested-ok","x":{"a":1}' + end,
+        '{"crashmap_snapshot":1,"hostname":"two-maps","iomem":"zz"' + end,
+        '[{"crashmap_snapshot":1' + end + "]",
+        '{"crashmap_snapshot":1,"hostname":"spaced"' + end + " \t\r",
+        '{"crashmap_snapshot":1,"hostname":"cut"' + end[:-1],
+        '{"crashmap_snapshot":1,"hostname":"feed"' + end + "\x0c",
+        ' {"crashmap_snapshot":1,"hostname":"lead"' + end,
+    ]
+    out[40:40] = tricky
     out.insert(20, "{not json")
     out.insert(30, "[1, 2]")
     return [line + "\n" for line in out]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from json import loads
 
 from crashmap.errors import CrashmapError
 
@@ -30,8 +31,15 @@ def read_mappings(path: str | Path) -> Iterator[tuple[int, Any]]:
     """``(line number, decoded JSON value)`` per non-blank line, or a :class:`CrashmapError`
     in place of the value for a line that is not JSON. Raises only if the file cannot be
     opened."""
-    import json
+    name = str(path)
+    for number, raw in read_lines(path):
+        yield number, raw if isinstance(raw, CrashmapError) else decode_line(raw, name, number)
 
+
+def read_lines(path: str | Path) -> Iterator[tuple[int, bytes | CrashmapError]]:
+    """``(line number, the line's bytes)`` per non-blank line, undecoded (see
+    :func:`decode_line`), or a :class:`CrashmapError` for a line that cannot be read or is
+    longer than :data:`MAX_LINE`. Raises only if the file cannot be opened."""
     name = str(path)
     try:
         handle = open(path, "rb")  # noqa: SIM115 (closed below; a generator holds it)
@@ -39,7 +47,6 @@ def read_mappings(path: str | Path) -> Iterator[tuple[int, Any]]:
         raise CrashmapError(f"cannot read: {error.strerror or error}", path=name) from None
     from functools import partial
 
-    loads = json.loads
     with handle:
         number = 0
         lines = iter(partial(handle.readline, MAX_LINE + 1), b"")
@@ -61,12 +68,17 @@ def read_mappings(path: str | Path) -> Iterator[tuple[int, Any]]:
                 continue
             if raw.isspace():
                 continue
-            try:
-                yield number, loads(raw)
-            except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
-                reason = getattr(error, "msg", None) or str(error).split(":")[0]
-                yield number, CrashmapError(f"not a JSON object: {reason}", path=name,
-                                            line=number)
+            yield number, raw
+
+
+def decode_line(raw: bytes, name: str, number: int) -> Any:
+    """The JSON value of one line of :func:`read_lines`, or a :class:`CrashmapError` naming
+    ``name:number`` for a line that is not JSON."""
+    try:
+        return loads(raw)
+    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError
+        reason = getattr(error, "msg", None) or str(error).split(":")[0]
+        return CrashmapError(f"not a JSON object: {reason}", path=name, line=number)
 
 
 def read_records(path: str | Path) -> Iterator[tuple[int, Snapshot | CrashmapError]]:

@@ -33,7 +33,7 @@ def check_fleet(paths: Iterable[str], run: FleetRun, *,
     host goes to ``on_host`` as it is checked, each unreadable member (its one-line error,
     ``FILE:LINE: what``) to ``on_bad``; a bad member never stops the run."""
     summary = summary if summary is not None else Summary()
-    for item in walk(paths):
+    for item in walk(paths, raw=True):
         if item.kind == "skipped":
             summary.skipped += 1
             if on_skip is not None:

@@ -8,6 +8,7 @@ a fleet of thousands of hosts of a few dozen shapes costs a few dozen evaluation
 from __future__ import annotations
 
 from collections import namedtuple
+from json import loads as _loads
 from json.encoder import encode_basestring as _quote
 
 from crashmap.errors import CrashmapError
@@ -40,10 +41,17 @@ _EXACT = _exact_types()
 """Snapshot key → the one type its value has in a record that needs no second look."""
 _LABELS = ("hostname", "inventory_hostname", "arch_note", "kernel_release", "cmdline",
            "taken_at", "taken_by", "provenance")
-"""The snapshot keys outside the shape key: a record of a known shape still has them checked."""
+"""The snapshot keys outside the shape key: a record of a known shape still has them checked
+(text keys: :func:`crashmap.snapshot.field_problem` finds nothing in ASCII text)."""
+assert all(_EXACT[name] is str for name in _LABELS)
 _GOOD: set[tuple[Any, ...]] = set()
 """(keys, value types) of records found to need no second look: records of one writer share
 them, so each record costs one lookup."""
+MAX_TAILS = 64
+"""Map texts remembered by the bytes of the line's end that held them (see
+:meth:`FleetRun.record_of`); a line end longer than :data:`MAX_TAIL` is not remembered."""
+MAX_TAIL = 1 << 18
+IOMEM_MEMBER = b',"iomem":'
 MAX_SHAPES = 2048
 """Shapes remembered at once (the oldest is forgotten first): memory stays flat however many
 hosts stream by, and a fleet of a few dozen shapes never re-evaluates one."""
@@ -250,6 +258,8 @@ class FleetRun:
         self.arch = arch
         self.kernel = kernel
         self.shapes: dict[tuple[Any, ...], Shape | CrashmapError] = {}
+        self.tails: dict[bytes, str] = {}
+        """Line ends ``,"iomem":"..."}`` seen → the map text they hold (a few)."""
         self.maps: dict[str, Any] = {}
         """Parsed maps by their text (a few): shapes that differ only in facts share a parse."""
         self.warnings: list[str] = []
@@ -257,6 +267,8 @@ class FleetRun:
 
     def snapshot_of(self, item: Any) -> Snapshot:
         """The snapshot of a walk item (a JSON Lines record is checked as a YAML one is)."""
+        if item.kind == "line":
+            item.kind, item.value = "record", self.record_of(item)
         if item.kind == "record":
             from crashmap.snapshot import from_mapping
 
@@ -267,8 +279,56 @@ class FleetRun:
         snapshot.warnings = []
         return snapshot
 
+    def record_of(self, item: Any) -> Any:
+        """The decoded JSON of a ``line`` item (raises :class:`CrashmapError` for a line that
+        is not JSON, as :func:`crashmap.jsonl.decode_line` says it).
+
+        A snapshot line ends with its map, ``,"iomem":"..."}`` (``to_json_line`` writes it
+        last): the bulk of the line, and the same bytes on every host of one machine. A line
+        whose end is byte for byte one seen before gets that map's text, and only the rest
+        is decoded: JSON's grammar makes the whole line an object exactly when the rest, closed
+        with ``}``, is one with a member (a string decodes the same wherever it stands)."""
+        from crashmap.jsonl import decode_line
+
+        raw = item.value
+        body = raw.rstrip(b" \t\r\n")
+        cut = body.rfind(IOMEM_MEMBER)
+        tail = body[cut:] if cut > 0 and body[:1] == b"{" else None
+        if tail is not None:
+            known = self.tails.get(tail)
+            if known is not None:
+                try:
+                    data = _loads(body[:cut] + b"}")
+                except ValueError:
+                    data = None
+                if type(data) is dict and data:
+                    data["iomem"] = known
+                    return data
+                tail = None
+        value = decode_line(raw, item.path, item.line)
+        if isinstance(value, CrashmapError):
+            raise value
+        if tail is not None and len(tail) <= MAX_TAIL and type(value) is dict:
+            self._learn(tail, value.get("iomem"))
+        return value
+
+    def _learn(self, tail: bytes, iomem: Any) -> None:
+        """Remember ``tail`` when it is one member ``,"iomem":STRING}`` holding ``iomem``."""
+        if type(iomem) is not str:
+            return
+        try:
+            alone = _loads(b"{" + tail[1:])
+        except ValueError:
+            return
+        if type(alone) is dict and len(alone) == 1 and alone.get("iomem") == iomem:
+            if len(self.tails) >= MAX_TAILS:
+                del self.tails[next(iter(self.tails))]
+            self.tails[tail] = iomem
+
     def check_item(self, item: Any) -> Host:
         """The answer for a walk item (raises :class:`CrashmapError` for a bad one)."""
+        if item.kind == "line":
+            item.kind, item.value = "record", self.record_of(item)
         if item.kind == "record":
             host = self._known_record(item)
             if host is not None:
@@ -296,13 +356,14 @@ class FleetRun:
                 _GOOD.add(signature)
         if data[SCHEMA_KEY] != 1:
             return None
-        from crashmap.snapshot import field_problem
-
-        for field in _LABELS:  # the key fields equal a checked shape's; these are new
-            value = data.get(field)
-            if value is not None and field_problem(field, value):
-                return None
         get = data.get
+        for field in _LABELS:  # the key fields equal a checked shape's; these are new
+            value = get(field)  # a str (the signature says), fine when ASCII (text_problem)
+            if value is not None and not value.isascii():
+                from crashmap.snapshot import field_problem
+
+                if field_problem(field, value):
+                    return None
         shape = self.shapes.get(_key(
             get, self.arch if self.arch is not None else get("arch"), get("kernel_release"),
             self.kernel, get("cmdline"), self.plan))

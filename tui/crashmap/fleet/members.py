@@ -31,8 +31,9 @@ QUIET_SUFFIXES = (".md", ".rst", ".json", ".cfg", ".ini", ".retry", ".log")
 
 class Item:
     """One thing a walk found: ``kind`` is ``host`` (``value`` a Snapshot), ``record`` (a JSON
-    Lines line: ``value`` its decoded JSON), ``bad`` (``value`` a CrashmapError) or ``skipped``
-    (``value`` a path that is not a member). ``label`` is the member as a SOURCE:
+    Lines line: ``value`` its decoded JSON), ``line`` (the same line undecoded, ``value`` its
+    bytes: a walk with ``raw``), ``bad`` (``value`` a CrashmapError) or ``skipped`` (``value`` a
+    path that is not a member). ``label`` is the member as a SOURCE:
     ``PATH`` or ``PATH:LINE``."""
 
     __slots__ = ("kind", "label", "value", "path", "line")
@@ -43,8 +44,9 @@ class Item:
         self.path, self.line = path or label, line
 
 
-def walk(paths: Iterable[str]) -> Iterator[Item]:
-    """Every member under ``paths``, in the order given and then in name order."""
+def walk(paths: Iterable[str], *, raw: bool = False) -> Iterator[Item]:
+    """Every member under ``paths``, in the order given and then in name order; ``raw``: JSON
+    Lines lines as ``line`` items, left for the reader to decode."""
     for spec in paths:
         path = Path(spec)
         if path.is_dir():
@@ -52,19 +54,19 @@ def walk(paths: Iterable[str]) -> Iterator[Item]:
                 yield _load(path)
                 continue
             found = False
-            for item in _walk_dir(path):
+            for item in _walk_dir(path, raw):
                 found = found or item.kind != "skipped"
                 yield item
             if not found:
                 yield Item("bad", spec, CrashmapError("no fleet members in this folder",
                                                       path=spec))
         elif path.is_file():
-            yield from _file(path)
+            yield from _file(path, raw)
         else:
             yield Item("bad", spec, CrashmapError("no such file or directory", path=spec))
 
 
-def _walk_dir(directory: Path) -> Iterator[Item]:
+def _walk_dir(directory: Path, raw: bool) -> Iterator[Item]:
     try:
         entries = sorted(directory.iterdir(), key=lambda p: p.name)
     except OSError as error:
@@ -78,22 +80,23 @@ def _walk_dir(directory: Path) -> Iterator[Item]:
             if is_host_dir(entry):
                 yield _load(entry)
             else:
-                yield from _walk_dir(entry)
+                yield from _walk_dir(entry, raw)
         elif entry.suffix in JSONL_SUFFIXES or entry.suffix in FILE_SUFFIXES \
                 or entry.name == "iomem":
-            yield from _file(entry)
+            yield from _file(entry, raw)
         elif entry.suffix not in QUIET_SUFFIXES:
             yield Item("skipped", str(entry), entry)
 
 
-def _file(path: Path) -> Iterator[Item]:
+def _file(path: Path, raw: bool = False) -> Iterator[Item]:
     if path.suffix in JSONL_SUFFIXES:
-        from crashmap.jsonl import read_mappings
+        from crashmap.jsonl import read_lines, read_mappings
 
         name = str(path)
+        good = "line" if raw else "record"
         try:
-            for number, value in read_mappings(path):
-                kind = "bad" if isinstance(value, CrashmapError) else "record"
+            for number, value in (read_lines if raw else read_mappings)(path):
+                kind = "bad" if isinstance(value, CrashmapError) else good
                 yield Item(kind, f"{name}:{number}", value, name, number)
         except CrashmapError as error:
             yield Item("bad", name, error)
