@@ -33,8 +33,7 @@ kernel log lines it prints, and findings with explanations and fixes.
 
 def register(sub: Any) -> None:
     parser = sub.add_parser("check", help="predict and check the crashkernel= reservation",
-                            description=DESCRIPTION,
-                            formatter_class=argparse.RawDescriptionHelpFormatter)
+                            description=DESCRIPTION)
     add_source_arguments(parser)
     parser.add_argument("--cmdline", default=None,
                         help="kernel command line to check (default: the source's /proc/cmdline)")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import IO, Any
 
 from crashmap.arch import normalize_arch
 from crashmap.cli.common import Exit, add_kernel_argument, print_json, target_kernel, warn
@@ -13,6 +12,10 @@ from crashmap.errors import CrashmapError
 from crashmap.kernel.grammar import CrashkernelResult, parse_crashkernel
 from crashmap.kernel.lint import Lint, lint_crashkernel
 from crashmap.units import format_size, parse_size
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import IO, Any
 
 DESCRIPTION = """\
 Read a kernel command line exactly as parse_crashkernel() of the kernel that will boot does on
@@ -30,8 +33,7 @@ EPILOG = """\
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "cmdline", help="explain and lint the crashkernel= words of a kernel command line",
-        description=DESCRIPTION, epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        description=DESCRIPTION, epilog=EPILOG)
     parser.add_argument("cmdline", nargs="?", default=None, metavar="CMDLINE",
                         help="a whole kernel command line (default: this machine's /proc/cmdline)")
     parser.add_argument("--arch", default=None,

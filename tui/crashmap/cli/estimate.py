@@ -32,8 +32,7 @@ DISTROS = ("fedora", "rhel-old", "debian-bookworm", "debian-trixie", "ubuntu", "
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "estimate", help="estimate the capture kernel's memory and suggest a plan",
-        description=DESCRIPTION, epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        description=DESCRIPTION, epilog=EPILOG)
     add_source_arguments(parser)
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     whatif = parser.add_argument_group("what-if")
