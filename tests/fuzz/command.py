@@ -23,7 +23,7 @@ from tests.fuzz.families import REPORT_FILES, iomem_text, snapshot_text
 from tests.fuzz.mutate import Mutator, as_bytes
 
 SUBCOMMANDS = ("show", "check", "cmdline", "estimate", "export", "snapshot", "fleet", "man",
-               "completion")
+               "completion", "verify")
 FORMATS = ("cmdline", "grub", "grubby", "bls", "rpm-ostree", "zipl", "kickstart", "autoyast",
            "suse-sysconfig", "json", "nope")
 
@@ -81,7 +81,7 @@ def arguments(rng: random.Random, tmp: Path) -> list[str]:
         args.append(_source(rng, tmp))
     if rng.random() < 0.3:
         args += ["--arch", rng.choice((*ARCHES, "aarch64", "foo", ""))]
-    if sub in ("show", "check", "cmdline", "estimate") and rng.random() < 0.5:
+    if sub in ("show", "check", "cmdline", "estimate", "verify") and rng.random() < 0.5:
         args.append("--json")
     if sub == "check" and rng.random() < 0.6:
         args += ["--cmdline", cmdlines.cmdline(rng)]

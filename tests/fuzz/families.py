@@ -145,10 +145,11 @@ def _settle(snapshot: object, rng: random.Random) -> None:
 
 
 def _use_snapshot(snapshot: object, rng: random.Random, path: str) -> None:
-    """What every subcommand does with a loaded map: show, check, save, estimate."""
+    """What every subcommand does with a loaded map: show, check, save, estimate, verify."""
     from crashmap.checks import evaluate_cmdline
     from crashmap.cli.show import map_json
     from crashmap.placement import context_from_snapshot
+    from crashmap.verify import verify
 
     _settle(snapshot, rng)
     strict_json(map_json(snapshot))
@@ -158,6 +159,8 @@ def _use_snapshot(snapshot: object, rng: random.Random, path: str) -> None:
     ctx = context_from_snapshot(snapshot)
     verdict = evaluate_cmdline(ctx, cmdlines.cmdline(rng), system_ram=snapshot.system_ram)
     str(verdict.verdict_line)
+    if rng.random() < 0.5:  # boot entry, kdumptool calibrate and sysconfig of a report folder
+        strict_json(verify(snapshot).to_json())
     if rng.random() < 0.3:
         _estimate(snapshot, rng)
 
@@ -287,6 +290,13 @@ REPORT_FILES = {
                                              "Cached: 10000 kB\nBuffers: 100 kB\n",
     "var/lib/kdump/size_initrd.img-6.18.0-1.fc43.x86_64": "37\n",
     "etc/os-release": 'ID=fedora\nVERSION_ID="43"\n',
+    "etc/sysconfig/kdump": 'KDUMP_CPUS="32"\nKDUMP_CRASHKERNEL="crashkernel=256M '
+                           'crashkernel=72M,low"\n',
+    "boot/grub2/grubenv": "# GRUB Environment Block\nsaved_entry=m-6.18.0-1.fc43.x86_64\n"
+                          "kernelopts=root=/dev/sda1 ro crashkernel=256M\n",
+    "boot/loader/entries/m-6.18.0-1.fc43.x86_64.conf": "version 6.18.0-1.fc43.x86_64\n"
+                                                      "linux /vmlinuz-6.18.0-1.fc43.x86_64\n"
+                                                      "options $kernelopts quiet\n",
     "etc/crypttab": "luks-root UUID=0 none\n",
     "sos_commands/kernel/dmesg": "[    0.000000] Memory: 16195000K/16777216K available\n"
                                  "[    0.000000] crashkernel reserved: 0x0000000065000000 - "
@@ -349,6 +359,7 @@ _SUPPORTCONFIG = {"proc/iomem": ("memory.txt", "/proc/iomem"),
                   "sys/kernel/kexec_crash_size": ("crash.txt", "/sys/kernel/kexec_crash_size"),
                   "sys/kernel/kexec_crash_loaded": ("crash.txt", "/sys/kernel/kexec_crash_loaded"),
                   "sos_commands/kernel/dmesg": ("boot.txt", "/bin/dmesg"),
+                  "etc/sysconfig/kdump": ("crash.txt", "/etc/sysconfig/kdump"),
                   "kdumptool_calibrate": ("crash.txt", "/usr/sbin/kdumptool calibrate")}
 
 
