@@ -100,6 +100,27 @@ def test_sosreport_kdumpctl_estimate_is_found(main, capsys, tmp_path):  # type: 
     assert list(out["measured"]) == ["kdumpctl-estimate"]
 
 
+def test_what_only_kdumpctl_measured_fills_the_missing_inputs(main, capsys, tmp_path):  # type: ignore[no-untyped-def]
+    report = sosreport(tmp_path, AZURE.replace("Runtime reservation: 16M\n",
+                                               "Runtime reservation: 16M\n"
+                                               "LUKS required size:  532M\n"))
+    out = run_json(main, capsys, str(report))
+    inputs = out["inputs"]
+    assert inputs["initrd"]["value"] == 35 * M
+    assert inputs["initrd"]["source"].startswith("kdumpctl estimate (")
+    assert inputs["modules"]["value"]["bytes"] == 11 * M  # the large ones + the rest
+    assert inputs["modules"]["value"]["large"]["mlx5_core"] == 2826240
+    # do_estimate: LUKS required size = keyslot Memory + 20M on x86_64
+    assert inputs["luks"]["value"] is True and inputs["luks_memory"]["value"] == 512 * M
+    kdumpctl = out["models"]["kdumpctl"]
+    assert kdumpctl["missing"] == [] and kdumpctl["breakdown"]["initramfs × 3"] == 105 * M
+    assert kdumpctl["breakdown"]["LUKS"] == 532 * M
+    # the map's kernel image (Kernel code + bss) is known, so it stays
+    assert inputs["kernel_image"]["source"].startswith("sum of Kernel code")
+    given = run_json(main, capsys, str(report), "--initrd", "40M")
+    assert given["inputs"]["initrd"] == {"value": 40 * M, "source": "given"}
+
+
 def test_a_given_file_replaces_the_one_found(main, capsys, tmp_path):  # type: ignore[no-untyped-def]
     report = sosreport(tmp_path / "sos", AZURE)
     write(tmp_path, {"rhel8.txt": RHEL8})

@@ -6,6 +6,8 @@ Found in a folder: a sosreport's ``sos_commands/kdump/kdumpctl_estimate`` (sos k
 ``RedHatKDump``) and a supportconfig's ``crash.txt`` section ``kdumptool calibrate``
 (supportutils: "Added kdumptool calibrate to crash.txt", 2018). A file found there that cannot
 be read becomes a row that says so; a file given with an option must read (else exit 2).
+What only kdumpctl measured (its kdump initramfs, the modules in it) also fills those inputs
+when the source lacks them (:func:`fill`); the rows never enter the suggestion otherwise.
 """
 
 from __future__ import annotations
@@ -190,6 +192,41 @@ def discover(snapshot: Snapshot | None, arch: str, ram: int | None) -> list[Meas
     return rows
 
 
+# --- as inputs ---------------------------------------------------------------------------------
+
+KDUMPCTL_LUKS_OVERHEAD = {"arm64": 50 * MiB}
+"""do_estimate adds cryptsetup's overhead to the keyslot memory: 50M on aarch64, else 20M."""
+
+
+def fill(inputs: Inputs, rows: list[Measured]) -> Inputs:
+    """``inputs`` with the facts only ``kdumpctl estimate`` measured filled in where the source
+    did not tell them (never over a known or given one): the kdump initramfs size, the size of
+    the modules in it, the kernel image, and the LUKS keyslot memory behind ``LUKS required
+    size`` (minus do_estimate's cryptsetup overhead). The sizes are kdumpctl's whole MiB."""
+    est = next((r.peer for r in rows if isinstance(r.peer, kdumpctl_mod.KdumpctlEstimate)
+                and r.peer.ok), None)
+    if est is None:
+        return inputs
+    note = f"kdumpctl estimate ({est.path}), whole MiB rounded down"
+    changes: dict[str, Any] = {}
+    if inputs.initrd is None and est.initramfs:
+        changes["initrd"] = est.initramfs
+    if inputs.modules is None and est.modules is not None:
+        large = sum(size for _, size in est.large_modules)
+        changes["modules"] = (*est.large_modules,
+                              ("(the other modules in the kdump initramfs)",
+                               max(est.modules - large, 0)))
+    if inputs.kernel_image is None and est.kernel_image:
+        changes["kernel_image"] = est.kernel_image
+    if est.luks:
+        if inputs.luks is None:
+            changes["luks"] = True
+        if inputs.luks_memory is None:
+            overhead = KDUMPCTL_LUKS_OVERHEAD.get(inputs.arch, 20 * MiB)
+            changes["luks_memory"] = max(est.luks - overhead, 0)
+    return inputs.given(**changes, _note=note) if changes else inputs
+
+
 # --- beside the models ------------------------------------------------------------------------
 
 
@@ -221,5 +258,5 @@ def compare(row: Measured, models: list[ModelResult], inputs: Inputs) -> list[st
     return out
 
 
-__all__ = ["Measured", "compare", "discover", "from_calibrate", "from_kdumpctl",
+__all__ = ["Measured", "compare", "discover", "fill", "from_calibrate", "from_kdumpctl",
            "read_calibrate", "read_kdumpctl"]

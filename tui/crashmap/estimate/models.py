@@ -150,7 +150,8 @@ def kdumpctl(inputs: Inputs, table_bytes: int | None = None,
             notes.append("the table value is larger than the estimate: kdumpctl recommends it")
     else:
         notes.append("no kdump-utils table for this arch: the estimate alone")
-    large = [f"{name} {size >> 20} MiB" for name, size in inputs.modules if size >= MiB]
+    large = [f"{name} {size >> 20} MiB" for name, size in inputs.modules
+             if size >= MiB and not name.startswith("(")]  # not a total: "(given total)"
     if large:
         notes.append("large modules (≥ 1 MiB): " + ", ".join(large))
     terms.append(("recommended", recommended, "max(table, estimated)"))

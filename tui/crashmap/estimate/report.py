@@ -77,12 +77,15 @@ def build(snapshot: Snapshot | None, *, inputs: Inputs | None = None,
           live: bool | None = None, measured: list[Measured] | None = None) -> Estimate:
     """Gather the inputs (unless given), apply ``whatif``, run every table and model, suggest a
     plan placed on ``snapshot``, and the fleet table. ``measured``: the peers' own answers
-    (None: those found in the report folder ``snapshot`` came from); shown, never used in the
-    suggestion."""
+    (None: those found in the report folder ``snapshot`` came from), shown beside the models;
+    they fill only the inputs the source lacks (:func:`~crashmap.estimate.measured.fill`)."""
     if inputs is None:
         if snapshot is None:
             raise ValueError("build() needs a snapshot or inputs")
         inputs = inputs_mod.gather(snapshot, arch, live=live)
+    if measured is None:
+        measured = measured_mod.discover(snapshot, inputs.arch, inputs.ram)
+    inputs = measured_mod.fill(inputs, measured)
     machine_inputs = inputs
     inputs = apply(inputs, whatif)
     defaults, key, why, models = evaluate_inputs(inputs)
@@ -97,8 +100,6 @@ def build(snapshot: Snapshot | None, *, inputs: Inputs | None = None,
         return suggest_mod.total_need(other, m, None, models_only=True)
 
     fleet = suggest_mod.fleet(inputs, need_at)
-    if measured is None:
-        measured = measured_mod.discover(snapshot, machine_inputs.arch, machine_inputs.ram)
     beside = [(row, measured_mod.compare(row, models, inputs)) for row in measured]
     return Estimate(snapshot, inputs, defaults, key, why, models,
                     spread(defaults, models, key), suggestion, fleet, whatif, beside)
