@@ -109,3 +109,15 @@ def test_text_that_is_not_calibrate_output_is_refused() -> None:
         parse("Low: 100\nsomething else\n", "x.txt")
     with pytest.raises(CrashmapError, match="no Low:, High: line"):
         parse("MemTotal: 1024 kB\n", "x.txt")
+
+
+def test_fadump_words_as_kdumptool_commandline_writes_them() -> None:
+    c = parse(FADUMP)
+    assert c.words(fadump=True) == ("crashkernel=256M", "fadump=on")
+    assert parse(KDUMPTOOL_OK).words(fadump=True) == ()  # Fadump: 0 is no fadump answer
+    from crashmap.estimate.measured import from_calibrate
+
+    row = from_calibrate(c, "ppc64le", 16 << 30, "fadump")
+    assert row.bytes == 256 * M and row.words == ("crashkernel=256M", "fadump=on")
+    kdump = from_calibrate(c, "ppc64le", 16 << 30)
+    assert kdump.bytes == (108 + 2048) * M and "fadump=on" not in kdump.words

@@ -158,12 +158,13 @@ def _measured(args: argparse.Namespace, snapshot: Any, inputs: Any) -> list[Any]
     """The rows found in the SOURCE folder, replaced by the files given with the options."""
     from crashmap.estimate import measured as measured_mod
 
-    rows = {row.key: row for row in measured_mod.discover(snapshot, inputs.arch, inputs.ram)}
+    rows = {row.key: row for row in measured_mod.discover(snapshot, inputs.arch, inputs.ram,
+                                                          inputs.dump_mode)}
     if args.kdumpctl_estimate:
         rows["kdumpctl-estimate"] = measured_mod.read_kdumpctl(args.kdumpctl_estimate)
     if args.calibrate:
         rows["kdumptool-calibrate"] = measured_mod.read_calibrate(args.calibrate, inputs.arch,
-                                                                  inputs.ram)
+                                                                  inputs.ram, inputs.dump_mode)
     return list(rows.values())
 
 

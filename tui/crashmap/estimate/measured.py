@@ -4,7 +4,8 @@ crashmap's models of the same tools.
 
 Found in a folder: a sosreport's ``sos_commands/kdump/kdumpctl_estimate`` (sos kdump plugin,
 ``RedHatKDump``) and a supportconfig's ``crash.txt`` section ``kdumptool calibrate``
-(supportutils: "Added kdumptool calibrate to crash.txt", 2018). A file found there that cannot
+(supportutils ``bin/supportconfig`` ``crash_info``, 001ba3fc: ``log_cmd $OF "kdumptool
+calibrate"`` on SLES 12 and later). A file found there that cannot
 be read becomes a row that says so; a file given with an option must read (else exit 2).
 What only kdumpctl measured (its kdump initramfs, the modules in it) also fills those inputs
 when the source lacks them (:func:`fill`); the rows never enter the suggestion otherwise.
@@ -92,9 +93,11 @@ def from_kdumpctl(est: kdumpctl_mod.KdumpctlEstimate) -> Measured:
                     est.path, "kdumpctl", est)
 
 
-def from_calibrate(cal: calibrate_mod.Calibration, arch: str,
-                   ram: int | None) -> Measured:
-    """A row for ``kdumptool calibrate`` output (``arch`` and ``ram`` for YaST's fallback)."""
+def from_calibrate(cal: calibrate_mod.Calibration, arch: str, ram: int | None,
+                   dump_mode: str | None = None) -> Measured:
+    """A row for ``kdumptool calibrate`` output (``arch`` and ``ram`` for YaST's fallback; in
+    the fadump ``dump_mode`` the answer is calibrate's Fadump, as kdumptool commandline takes
+    it)."""
     notes: list[str] = []
     if not cal.ok:
         yast = calibrate_mod.yast_limits(cal, arch, ram)
@@ -118,6 +121,15 @@ def from_calibrate(cal: calibrate_mod.Calibration, arch: str,
     if cal.low and cal.high:
         notes.append("Low and High: calibrate placed the block above 4 GiB (x86_64: +64 MiB "
                      "SWIOTLB, a low block below 4 GiB for DMA)")
+    if dump_mode == "fadump" and cal.fadump:
+        notes.append("fadump: kdumptool commandline writes crashkernel=<Fadump>M fadump=on "
+                     "(fadump=nocma when makedumpfile keeps user pages or the format is raw)")
+        return Measured("kdumptool-calibrate", CALIBRATE_TITLE, cal.fadump,
+                        cal.words(fadump=True), tuple(terms), tuple(notes), cal.path, "suse",
+                        cal)
+    if dump_mode == "fadump":
+        notes.append("fadump dump mode, but calibrate printed no Fadump (built without fadump "
+                     "support): the kdump answer is shown")
     return Measured("kdumptool-calibrate", CALIBRATE_TITLE, cal.reservation or None,
                     cal.words(), tuple(terms), tuple(notes), cal.path, "suse", cal)
 
@@ -144,12 +156,13 @@ def read_kdumpctl(path: str | Path) -> Measured:
     return from_kdumpctl(kdumpctl_mod.parse(_text(Path(path)), str(path)))
 
 
-def read_calibrate(path: str | Path, arch: str, ram: int | None) -> Measured:
+def read_calibrate(path: str | Path, arch: str, ram: int | None,
+                   dump_mode: str | None = None) -> Measured:
     """``--calibrate FILE``: the output alone, or a supportconfig ``crash.txt`` holding it."""
     text = _text(Path(path))
     section = _calibrate_section(text)
     return from_calibrate(calibrate_mod.parse(section if section is not None else text,
-                                              str(path)), arch, ram)
+                                              str(path)), arch, ram, dump_mode)
 
 
 def _calibrate_section(text: str) -> str | None:
@@ -161,7 +174,8 @@ def _calibrate_section(text: str) -> str | None:
     return None
 
 
-def discover(snapshot: Snapshot | None, arch: str, ram: int | None) -> list[Measured]:
+def discover(snapshot: Snapshot | None, arch: str, ram: int | None,
+             dump_mode: str | None = None) -> list[Measured]:
     """The peer outputs in the report folder ``snapshot`` was read from (none for other
     sources). An unreadable one becomes a row saying why."""
     if snapshot is None or not snapshot.source or snapshot.source in ("live", "demo") or (
@@ -186,7 +200,8 @@ def discover(snapshot: Snapshot | None, arch: str, ram: int | None) -> list[Meas
             section = _calibrate_section(_text(crash))
             if section is not None:
                 name = f"{crash} ({CALIBRATE_COMMAND})"
-                rows.append(from_calibrate(calibrate_mod.parse(section, name), arch, ram))
+                rows.append(from_calibrate(calibrate_mod.parse(section, name), arch, ram,
+                                           dump_mode))
         except CrashmapError as error:
             rows.append(unreadable("kdumptool-calibrate", error))
     return rows

@@ -84,7 +84,8 @@ def build(snapshot: Snapshot | None, *, inputs: Inputs | None = None,
             raise ValueError("build() needs a snapshot or inputs")
         inputs = inputs_mod.gather(snapshot, arch, live=live)
     if measured is None:
-        measured = measured_mod.discover(snapshot, inputs.arch, inputs.ram)
+        measured = measured_mod.discover(snapshot, inputs.arch, inputs.ram,
+                                           inputs.dump_mode)
     inputs = measured_mod.fill(inputs, measured)
     machine_inputs = inputs
     inputs = apply(inputs, whatif)

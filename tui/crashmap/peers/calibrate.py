@@ -18,7 +18,8 @@ probed RAM, low and high suggested 0 with minimum 0, maximum low = total, maximu
 where high memory is supported (x86_64) else 0 (``test/lib/kdump/kdump_calibrator_test.rb``).
 
 ``kdumptool commandline`` turns ``auto`` into ``crashkernel=<Low>M,low crashkernel=<High>M,high``,
-only ``,high`` when Low is 0, only ``crashkernel=<Low>M`` when High is 0 (anchors.md §2b).
+only ``,high`` when Low is 0, only ``crashkernel=<Low>M`` when High is 0, and with fadump
+``crashkernel=<Fadump>M fadump=on`` (anchors.md §2b).
 
 Pure: no I/O; sizes in bytes.
 """
@@ -74,8 +75,13 @@ class Calibration(namedtuple("Calibration",
             return None
         return (self.low or 0) + (self.high or 0)
 
-    def words(self) -> tuple[str, ...]:
-        """The ``crashkernel=`` words ``kdumptool commandline`` builds for ``auto``."""
+    def words(self, fadump: bool = False) -> tuple[str, ...]:
+        """The ``crashkernel=`` words ``kdumptool commandline`` builds for ``auto``; with
+        ``fadump`` (``KDUMP_FADUMP``) ``crashkernel=<Fadump>M fadump=on`` (it writes
+        ``fadump=nocma`` instead when makedumpfile keeps user pages or the format is raw)."""
+        if fadump:
+            size = (self.fadump or 0) // MiB
+            return (f"crashkernel={size}M", "fadump=on") if self.ok and size else ()
         low, high = (self.low or 0) // MiB, (self.high or 0) // MiB
         if not self.ok or (low == 0 and high == 0):
             return ()

@@ -146,7 +146,8 @@ class EstimatesScreen(ModalScreen[Plan | None]):
                                                       _note="the plan's kernel")
         """The machine's inputs before any what-if."""
         self.measured = (measured if measured is not None else
-                         discover(snapshot, self.base_inputs.arch, self.base_inputs.ram))
+                         discover(snapshot, self.base_inputs.arch, self.base_inputs.ram,
+                                  self.base_inputs.dump_mode))
         """The peers' measured answers (read once; the what-ifs never change them)."""
         self.whatif = WhatIf()
         self.estimate: Estimate = build(snapshot, inputs=self.base_inputs,
