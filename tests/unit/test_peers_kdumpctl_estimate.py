@@ -2,11 +2,12 @@
 
 The format is kdump-utils ``kdumpctl`` ``do_estimate`` (coiby/kdump-utils 06d2662e): its
 echo lines ``Reserved crashkernel:    NM`` … ``Large modules:`` / ``    NAME: BYTES`` / ``WARNING: …``,
-sizes ``$((bytes / size_mb))M``. Samples: the output published in the Azure Linux kdump
-how-to (kdump-utils with a rebuilt initramfs, 16M runtime) and in a RHEL 8 how-to (the older
-64M runtime, no WARNING line). The LUKS case is do_estimate's own lines (the ``Encrypted
-kdump target …`` notice, ``LUKS required size:``, ``Large modules: <none>``) with numbers of
-our choosing.
+sizes ``$((bytes / size_mb))M``. Samples: Microsoft Learn "Manage the Azure Linux kernel"
+(2026-04-29, "Enable kdump": kdump-utils on Azure Linux 4, kernel 6.18, a rebuilt initramfs,
+16M runtime) and the guide "RHEL - Kdump and sosreport analysis" (kexec-tools-2.0.20-68.el8
+on a 4 GiB KVM guest: the older 64M runtime, no WARNING line). The LUKS case is do_estimate's
+own lines (the ``Encrypted kdump target …`` notice, ``LUKS required size:``, ``Large modules:
+<none>``) with numbers of our choosing.
 """
 
 from __future__ import annotations
