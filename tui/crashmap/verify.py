@@ -204,18 +204,20 @@ def _configured(s: _State) -> Row:
 def _kdumptool(snapshot: Snapshot, ctx: Any) -> Row | None:
     """``kdumptool commandline -c`` on a SUSE report folder (None: not one)."""
     from crashmap.bootentry import source_root
+
+    folder = source_root(snapshot.source)
+    if folder is None:  # a snapshot file or a bundled map: no report files beside it
+        return None
     from crashmap.estimate.measured import discover
     from crashmap.kdumptool_check import check, expected_words
-    from crashmap.kernel.grammar import find_words
 
     measured = next((m for m in discover(snapshot, ctx.arch.name, snapshot.system_ram)
                      if m.key == "kdumptool-calibrate"), None)
     calibrated = None
     if measured is not None and measured.peer is not None and measured.peer.ok:
         calibrated = tuple(measured.words)
-    folder = source_root(snapshot.source)
-    expected = None if folder is None else expected_words(
-        folder, calibrated, measured.source if measured is not None else None)
+    expected = expected_words(folder, calibrated,
+                              measured.source if measured is not None else None)
     label = "kdumptool"
     if expected is None:
         if measured is None:
@@ -226,7 +228,8 @@ def _kdumptool(snapshot: Snapshot, ctx: Any) -> Row | None:
     if snapshot.cmdline is None:
         return Row("kdumptool", label, value, expected.source, UNKNOWN,
                    "no /proc/cmdline to compare with")
-    running = tuple(w.text for w in find_words(snapshot.cmdline))
+    # as kdumptool reads /proc/cmdline: `read -ra`, then every word matching crashkernel=*
+    running = tuple(w for w in snapshot.cmdline.split() if w.startswith("crashkernel="))
     ok, why = check(expected.words, running, auto=expected.auto)
     return Row("kdumptool", label, value, expected.source, AGREES if ok else DIFFERS,
                f"kdumptool commandline -c: {why}")
