@@ -94,6 +94,7 @@ SHOTS = (
     Shot("findings-120x36", "x86_64-vm-firecracker-6.18", (120, 36), findings_focus),
     Shot("no-color-100x30", "x86_64-laptop-zenbook", (100, 30), keys("c"), no_color=True),
     Shot("not-root-banner-100x30", "live", (100, 30), live_hidden=True),
+    Shot("verify-120x36", "x86_64-laptop-zenbook", (120, 36), keys("V")),
 )
 
 

@@ -65,15 +65,16 @@ class VerifyScreen(ModalScreen[None]):
 
 
 def rows_table(result: Verification) -> Table:
-    """One line per row, the verdicts wrapped to the width the screen gives them."""
+    """One row each: what the place shows (and, dim, which place), its status, its verdict;
+    wrapped to the width the screen gives them."""
     table = Table(box=None, pad_edge=False, show_edge=False, header_style="bold", expand=True)
     table.add_column("", no_wrap=True)
-    table.add_column("value", ratio=3, overflow="fold")
+    table.add_column("shows", ratio=4, overflow="fold")
     table.add_column("status", no_wrap=True)
     table.add_column("verdict", ratio=5, overflow="fold")
-    table.add_column("from", ratio=3, overflow="fold", style="dim")
     for row in result.rows:
-        table.add_row(Text(row.label, "bold"), Text(row.value),
-                      Text(row.status, STATUS_STYLE[row.status]), Text(row.verdict),
-                      Text(row.source))
+        shows = Text(row.value)
+        shows.append(f"\n{row.source}", "dim")
+        table.add_row(Text(row.label, "bold"), shows,
+                      Text(row.status, STATUS_STYLE[row.status]), Text(row.verdict))
     return table
