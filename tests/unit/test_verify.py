@@ -154,3 +154,36 @@ def test_real_dumps_with_a_crash_kernel_verify_the_inferred_plan(path):
     if result.row("predicted").status == UNKNOWN:
         assert "not modelled" in result.row("predicted").verdict
     assert result.ok
+
+
+PPC_MAP = "00000000-1ffffffff : System RAM\n  00000000-01ffffff : Kernel code\n"
+"""8 GiB of ppc64le RAM: powerpc lists no Crash kernel in /proc/iomem (crash_size says it)."""
+
+
+def _ppc(cmdline: str, crash_size: int, loaded: bool):
+    from crashmap.snapshot import Snapshot
+
+    return Snapshot(PPC_MAP, source="ppc", arch="ppc64le", cmdline=cmdline,
+                    kernel_release="6.12.0", kexec_crash_size=crash_size,
+                    kexec_crash_loaded=loaded)
+
+
+def test_powerpc_kdump_is_verified_by_crash_size():
+    result = verify(_ppc("root=/dev/sda2 crashkernel=512M", 512 * M, True), boot_entry=None)
+    assert result.row("reserved") is None  # no Crash kernel line to show
+    assert result.row("crash-size").status == AGREES and result.ok
+    shrunk = verify(_ppc("root=/dev/sda2 crashkernel=512M", 256 * M, True), boot_entry=None)
+    assert shrunk.row("crash-size").status == DIFFERS
+    assert shrunk.row("predicted").status == DIFFERS
+
+
+def test_fadump_rows_are_not_read_from_kexec():
+    # kdumpctl in fadump mode reads /sys/kernel/fadump/mem_reserved (get_reserved_mem_size) and
+    # /sys/kernel/fadump/registered (is_kernel_loaded fadump); kexec's files say 0 then
+    result = verify(_ppc("root=/dev/sda2 crashkernel=2G fadump=on", 0, False), boot_entry=None)
+    rows = statuses(result)
+    assert rows["crash-size"] == rows["loaded"] == rows["predicted"] == UNKNOWN
+    assert "boot memory" in result.row("configured").verdict and result.ok
+    off = verify(_ppc("root=/dev/sda2 crashkernel=2G fadump=on fadump=off", 0, False),
+                 boot_entry=None)
+    assert off.row("loaded").status == DIFFERS  # the last fadump= wins: kdump mode

@@ -140,17 +140,26 @@ def verify(snapshot: Snapshot, kernel: Any = None, *,
     placement = verdict.placement if verdict is not None else None
     facts = ctx.facts
     reserved = merge(facts.crash_ranges)
+    from crashmap.kernel.fadump import fadump_mode, supported
+
+    fadump = bool(snapshot.cmdline) and supported(ctx.arch) and \
+        fadump_mode(snapshot.cmdline or "") != "off"
     state = _State(snapshot, ctx, placement, grammar, reserved, estimated,
-                   inferred is not None)
+                   inferred is not None, fadump)
     rows = [_configured(state), _kdumptool(snapshot, ctx), _boot_entry(snapshot, boot_entry),
             _reserved(state),
-            _crash_size(state), _cma(state), _loaded(snapshot), _predicted(state)]
+            _crash_size(state), _cma(state), _loaded(state), _predicted(state)]
     return Verification(snapshot.source, ctx.arch.name,
                         ctx.kernel.describe() if ctx.kernel is not None else None,
                         cmdline, estimated, tuple(r for r in rows if r is not None))
 
 
-_State = namedtuple("_State", "snapshot ctx placement grammar reserved estimated inferred")
+_State = namedtuple("_State",
+                    "snapshot ctx placement grammar reserved estimated inferred fadump")
+
+FADUMP_AREA = ("fadump is on: the firmware-assisted dump reserves its own area, which kdumpctl's "
+               "get_reserved_mem_size reads from /sys/kernel/fadump/mem_reserved, not in the "
+               "source")
 
 
 def _ranges_text(ranges: list[Range] | tuple[Range, ...]) -> str:
@@ -198,6 +207,13 @@ def _configured(s: _State) -> Row:
     asked = " and ".join(parts)
     how = (f"the kernel's crashkernel=auto table gives {asked} (an estimate)" if s.estimated
            else f"asks for {asked}")
+    if s.fadump:
+        from crashmap.kernel.fadump import boot_memory_size
+
+        boot, why = boot_memory_size(p.request.crash_size, s.ctx.total_ram)
+        how = (f"fadump is on: crashkernel= sizes the boot memory the firmware preserves, "
+               f"{format_size(boot)} ({why}; arch/powerpc/kernel/fadump.c "
+               f"fadump_calculate_reserve_size)")
     return Row("configured", "configured", value, source, AGREES, how, static=expected, cma=cma)
 
 
@@ -297,6 +313,8 @@ def _crash_size(s: _State) -> Row | None:
         return Row("crash-size", "crash_size", "not in the source", source, UNKNOWN,
                    "the source did not read it")
     value = format_size(size) if size else "0"
+    if s.fadump:
+        return Row("crash-size", "crash_size", value, source, UNKNOWN, FADUMP_AREA, static=size)
     if s.reserved:
         now = sum(r.size for r in s.reserved)
         if size == now:
@@ -339,11 +357,17 @@ def _cma(s: _State) -> Row | None:
                now, cma=placed)
 
 
-def _loaded(snapshot: Snapshot) -> Row:
+def _loaded(s: _State) -> Row:
     """kdump-utils' ``kdumpctl status`` asks ``is_kernel_loaded``: ``$(< kexec_crash_loaded)``
-    is 1, else "Kdump is not operational"."""
-    loaded = snapshot.kexec_crash_loaded
+    is 1, else "Kdump is not operational"; in fadump mode it asks the fadump ``registered``
+    node instead, which no source carries."""
+    loaded = s.snapshot.kexec_crash_loaded
     source = "/sys/kernel/kexec/crash_loaded"
+    if s.fadump:
+        return Row("loaded", "loaded", "fadump", "/sys/kernel/fadump/registered", UNKNOWN,
+                   "fadump is on: the firmware, not a loaded capture kernel, takes the dump; "
+                   "kdumpctl's is_kernel_loaded reads /sys/kernel/fadump/registered, not in "
+                   "the source")
     if loaded is None:
         return Row("loaded", "loaded", "not in the source", source, UNKNOWN,
                    "the source did not read it")
@@ -370,6 +394,10 @@ def _predicted(s: _State) -> Row:
     if s.ctx.facts.hidden:
         return Row("predicted", label, value, source, UNKNOWN, "the map hides its addresses",
                    ranges, static, cma)
+    if s.fadump:
+        return Row("predicted", label, "not placed (fadump)", source, UNKNOWN,
+                   "fadump is on: crashmap sizes the boot memory (see configured), it does not "
+                   "place the area firmware-assisted dump reserves", ranges, static, cma)
     if p.outcome == "not modelled":
         why = next((n for n in p.notes if "not modelled" in n),
                    "crashmap does not model this placement")
@@ -383,6 +411,9 @@ def _predicted(s: _State) -> Row:
                    ranges, static, cma)
     if not ranges and not s.reserved:
         how = "nothing to reserve, nothing reserved"
+    elif not s.reserved and s.ctx.arch.crash_in_iomem == "never":
+        how = ("the size crash_size says (this arch lists no Crash kernel in /proc/iomem: "
+               "where it sits is not shown)")
     elif merge(blocks) == s.reserved or not s.reserved:
         how = "where the kernel put it"
     else:
