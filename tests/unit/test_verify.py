@@ -187,3 +187,27 @@ def test_fadump_rows_are_not_read_from_kexec():
     off = verify(_ppc("root=/dev/sda2 crashkernel=2G fadump=on fadump=off", 0, False),
                  boot_entry=None)
     assert off.row("loaded").status == DIFFERS  # the last fadump= wins: kdump mode
+
+
+def _not_root(cmdline: str, crash_size: int):
+    """A real /proc/iomem read by a normal user (every address 0), with what a user still
+    reads: /proc/cmdline and the world-readable /sys/kernel/kexec files."""
+    from tests.corpus import dump
+
+    snap = load_source(str(dump("29")))
+    assert snap.hidden
+    snap.cmdline, snap.kexec_crash_size, snap.kexec_crash_loaded = cmdline, crash_size, True
+    snap.mem_total = 16 << 30
+    return snap
+
+
+def test_a_map_read_without_root_is_verified_by_crash_size():
+    result = verify(_not_root("ro crashkernel=256M", 256 * M), boot_entry=None)
+    assert statuses(result)["reserved"] == statuses(result)["predicted"] == UNKNOWN
+    assert result.row("crash-size").status == AGREES and result.ok
+    # a plain block that fell back above 4 GiB took the low part with it (x86_64's
+    # DEFAULT_CRASH_KERNEL_LOW_SIZE: max(swiotlb + 8 MiB, 256 MiB), 256 MiB here)
+    high = verify(_not_root("ro crashkernel=256M", 512 * M), boot_entry=None)
+    assert high.row("crash-size").status == AGREES and "low part" in high.row("crash-size").verdict
+    short = verify(_not_root("ro crashkernel=256M", 128 * M), boot_entry=None)
+    assert short.row("crash-size").status == DIFFERS and not short.ok

@@ -171,7 +171,22 @@ def _expected_static(s: _State) -> int | None:
     p = s.placement
     if p is None or not p.request.asked or not p.request.static_ok:
         return 0 if p is not None else None
+    if s.ctx.facts.hidden:  # no addresses, no simulation: what the words ask, before any fallback
+        r = p.request
+        if r.high:
+            return r.crash_size + (r.low_size if r.low_size is not None else s.ctx.default_low)
+        return r.crash_size
     return p.static.requested
+
+
+def _fallback_static(s: _State) -> int | None:
+    """On a map without addresses, what a plain size reserves if it fell back above the low
+    limit: itself plus the arch's default low part (None where it cannot)."""
+    p = s.placement
+    if not s.ctx.facts.hidden or p is None or p.request.high or p.request.crash_base \
+            or not s.ctx.arch.high_low or not p.request.static_ok:
+        return None
+    return p.request.crash_size + s.ctx.default_low
 
 
 def _configured(s: _State) -> Row:
@@ -198,7 +213,7 @@ def _configured(s: _State) -> Row:
                    f"the kernel rejects it: {p.request.parse_error}", static=0, cma=0)
     parts = []
     if expected:
-        low = p.static.low_size
+        low = expected - p.request.crash_size if s.ctx.facts.hidden else p.static.low_size
         parts.append(f"{format_size(expected)} static"
                      + (f" ({format_size(expected - low)} + {format_size(low)} low)"
                         if low else ""))
@@ -281,6 +296,10 @@ def _reserved(s: _State) -> Row | None:
     source = "/proc/iomem Crash kernel"
     if not s.reserved and arch.crash_in_iomem == "never":
         return None  # powerpc lists none; crash_size says it
+    if s.ctx.facts.hidden:
+        return Row("reserved", "reserved", "addresses hidden", source, UNKNOWN,
+                   "/proc/iomem shows zeros to a user other than root: crash_size says the "
+                   "size")
     now = sum(r.size for r in s.reserved)
     value = _ranges_text(s.reserved) or "none"
     expected = _expected_static(s)
@@ -293,6 +312,12 @@ def _reserved(s: _State) -> Row | None:
 
 def _against_configured(key: str, label: str, value: str, source: str, now: int,
                         expected: int, s: _State, ranges: tuple[Range, ...] = ()) -> Row:
+    fallback = _fallback_static(s)
+    if fallback is not None and now != expected and sizes_agree(fallback, now,
+                                                                 estimated=s.estimated):
+        return Row(key, label, value, source, AGREES,
+                   f"as configured, with the {format_size(s.ctx.default_low)} low part a "
+                   "block that falls back above the low limit takes", ranges, now)
     if sizes_agree(expected, now, estimated=s.estimated):
         what = "within −4/+16 MiB of the estimate (kdumptool's tolerance)" \
             if s.estimated and now != expected else "as configured"
@@ -392,8 +417,8 @@ def _predicted(s: _State) -> Row:
     ranges = blocks + areas
     static, cma = sum(r.size for r in blocks), sum(r.size for r in areas)
     if s.ctx.facts.hidden:
-        return Row("predicted", label, value, source, UNKNOWN, "the map hides its addresses",
-                   ranges, static, cma)
+        return Row("predicted", label, "not predicted", source, UNKNOWN,
+                   "the map hides its addresses (read /proc/iomem as root)")
     if s.fadump:
         return Row("predicted", label, "not placed (fadump)", source, UNKNOWN,
                    "fadump is on: crashmap sizes the boot memory (see configured), it does not "

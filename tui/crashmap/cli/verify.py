@@ -49,7 +49,7 @@ def register(sub: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from crashmap.verify import verify
 
-    snapshot = load_for_cli(args.source, args.arch)
+    snapshot = load_for_cli(args.source, args.arch, allow_hidden=True)  # sysfs still tells
     result = verify(snapshot, target_kernel(args.kernel, snapshot))
     if args.json:
         print_json(result.to_json())
