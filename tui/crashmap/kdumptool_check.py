@@ -31,6 +31,11 @@ TOLERANCE_UP = 16 * MiB
 _ASSIGN = re.compile(r"""^\s*KDUMP_CRASHKERNEL=(?:"([^"]*)"|'([^']*)'|(\S*))""")
 
 
+def within_tolerance(expected: int, running: int) -> bool:
+    """The running size (bytes) at most 4 MiB below or 16 MiB above the expected one."""
+    return expected - TOLERANCE_DOWN <= running <= expected + TOLERANCE_UP
+
+
 class Expected(namedtuple("Expected", "words auto source")):
     """The crashkernel= words kdump expects, whether they come from calibrate (``auto``), and
     where they were read."""
@@ -54,7 +59,7 @@ def check(expected: tuple[str, ...], running: tuple[str, ...], *,
         want_n, got_n = re.sub(r"[^0-9]", "", want), re.sub(r"[^0-9]", "", got)
         if not want_n or not got_n or want.replace(want_n, got_n, 1) != got:
             return False, f"{got} is not of the form of {want}"
-        if int(want_n) > int(got_n) + down or int(want_n) < int(got_n) - up:
+        if not within_tolerance(int(want_n) * MiB, int(got_n) * MiB):
             return False, f"{got} is outside -{down}/+{up} MiB of {want}"
     return True, ("within -4/+16 MiB of what kdumptool calibrate says (kdumptool: "
                   "'Ignoring minor differencies in crashkernel sizes')")

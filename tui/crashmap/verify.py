@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 
-from crashmap.kdumptool_check import TOLERANCE_DOWN, TOLERANCE_UP
+from crashmap.kdumptool_check import TOLERANCE_DOWN, TOLERANCE_UP, within_tolerance
 from crashmap.memmap import Range, merge
 from crashmap.units import format_size
 
@@ -104,11 +104,10 @@ def sizes_agree(expected: int, got: int, *, estimated: bool = False) -> bool:
     differencies in crashkernel sizes"): with ``KDUMP_CRASHKERNEL=auto`` it sets
     ``TOLERANCE_UP=16`` and ``TOLERANCE_DOWN=4`` (MiB, "kdumptool calibrate is not stable") and
     fails only when the expected value ``AN > BN + TOLERANCE_DOWN`` or ``AN < BN - TOLERANCE_UP``,
-    ``BN`` being the running one: the running size may be up to 16 MiB above or 4 MiB below.
+    ``BN`` being the running one: the running size may be up to 16 MiB above or 4 MiB below
+    (:func:`crashmap.kdumptool_check.within_tolerance`).
     """
-    if not estimated:
-        return got == expected
-    return expected - TOLERANCE_DOWN <= got <= expected + TOLERANCE_UP
+    return within_tolerance(expected, got) if estimated else got == expected
 
 
 _FROM_SOURCE: Any = object()
@@ -120,6 +119,7 @@ def verify(snapshot: Snapshot, kernel: Any = None, *,
     snapshot's own); ``boot_entry`` a :class:`crashmap.bootentry.BootEntry` or None, by default
     the one the snapshot's SOURCE has (:func:`crashmap.bootentry.boot_entry_for`)."""
     from crashmap.checks import evaluate_cmdline
+    from crashmap.kernel.fadump import fadump_mode, supported
     from crashmap.placement import infer_current, shared_context
 
     if boot_entry is _FROM_SOURCE:
@@ -140,8 +140,6 @@ def verify(snapshot: Snapshot, kernel: Any = None, *,
     placement = verdict.placement if verdict is not None else None
     facts = ctx.facts
     reserved = merge(facts.crash_ranges)
-    from crashmap.kernel.fadump import fadump_mode, supported
-
     fadump = bool(snapshot.cmdline) and supported(ctx.arch) and \
         fadump_mode(snapshot.cmdline or "") != "off"
     state = _State(snapshot, ctx, placement, grammar, reserved, estimated,
