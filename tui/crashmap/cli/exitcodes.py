@@ -29,7 +29,8 @@ EXIT_CODES: dict[str, tuple[str, str, str]] = {
               "usage error, unreadable SOURCE"),
     "verify": ("configured, reserved, loaded and predicted agree (a row the source does not "
                "show is unknown, not a disagreement)",
-               "a row differs: configured vs reserved vs predicted, or no capture kernel loaded",
+               "a row differs: configured vs reserved vs predicted, the boot entry or "
+               "kdumptool's expected words vs /proc/cmdline, or no capture kernel loaded",
                "usage error, unreadable SOURCE"),
     "export": ("the text was printed (with --force, even for a plan check fails)",
                "the plan fails check on this map: nothing was printed",
