@@ -56,6 +56,19 @@ def sosreport(root: Path, estimate: str) -> Path:
     })
 
 
+def supportconfig(root: Path, calibrate: str) -> Path:
+    return write(root, {
+        "memory.txt": SECTION.format("Configuration File", "/proc/iomem", X86.rstrip("\n")),
+        "basic-environment.txt": SECTION.format(
+            "Command", "/bin/uname -a",
+            "Linux sles 6.4.0-150600.23-default #1 SMP x86_64 x86_64 x86_64 GNU/Linux"),
+        "crash.txt": SECTION.format("Command", "/usr/sbin/kdumptool calibrate",
+                                    calibrate.rstrip("\n"))
+                     + SECTION.format("Configuration File", "/etc/sysconfig/kdump",
+                                      'KDUMP_CPUS="32"'),
+    })
+
+
 def test_files_given_show_as_measured_rows_beside_the_models(main, capsys, tmp_path):  # type: ignore[no-untyped-def]
     est = write(tmp_path, {"est.txt": AZURE, "cal.txt": KDUMPTOOL_OK})
     out = run_json(main, capsys, FIRECRACKER, "--initrd", "35M", "--modules-size", "11M",
@@ -129,16 +142,7 @@ def test_a_given_file_replaces_the_one_found(main, capsys, tmp_path):  # type: i
 
 
 def test_supportconfig_crash_txt_calibrate_is_found(main, capsys, tmp_path):  # type: ignore[no-untyped-def]
-    write(tmp_path, {
-        "memory.txt": SECTION.format("Configuration File", "/proc/iomem", X86.rstrip("\n")),
-        "basic-environment.txt": SECTION.format(
-            "Command", "/bin/uname -a",
-            "Linux sles 6.4.0-150600.23-default #1 SMP x86_64 x86_64 x86_64 GNU/Linux"),
-        "crash.txt": SECTION.format("Command", "/usr/sbin/kdumptool calibrate",
-                                    KDUMPTOOL_OK.rstrip("\n"))
-                     + SECTION.format("Configuration File", "/etc/sysconfig/kdump",
-                                      'KDUMP_CPUS="32"'),
-    })
+    supportconfig(tmp_path, KDUMPTOOL_OK)
     out = run_json(main, capsys, str(tmp_path))
     row = out["measured"]["kdumptool-calibrate"]
     assert row["bytes"] == (108 + 2048) * M
@@ -148,6 +152,27 @@ def test_supportconfig_crash_txt_calibrate_is_found(main, capsys, tmp_path):  # 
     # --calibrate also takes the crash.txt itself
     again = run_json(main, capsys, FIRECRACKER, "--calibrate", str(tmp_path / "crash.txt"))
     assert again["measured"]["kdumptool-calibrate"]["bytes"] == (108 + 2048) * M
+
+
+def test_a_failed_calibrate_in_a_supportconfig_is_yasts_fallback(main, capsys, tmp_path):  # type: ignore[no-untyped-def]
+    supportconfig(tmp_path, "")  # kdumptool exit 1: no output under the section header
+    row = run_json(main, capsys, str(tmp_path))["measured"]["kdumptool-calibrate"]
+    assert row["bytes"] is None and row["output"]["failed"].startswith("no output")
+    assert any("YaST then suggests 0" in note for note in row["notes"])
+
+
+def test_the_outputs_survive_a_snapshot(main, capsys, tmp_path):  # type: ignore[no-untyped-def]
+    report = sosreport(tmp_path / "sos", AZURE)
+    saved = tmp_path / "box.yaml"
+    assert main(["snapshot", str(report), "-o", str(saved)]) == 0
+    capsys.readouterr()
+    row = run_json(main, capsys, str(saved))["measured"]["kdumpctl-estimate"]
+    assert row["bytes"] == 256 * M and row["source"] == f"{saved} (key kdumpctl_estimate)"
+    calibrated = supportconfig(tmp_path / "sc", KDUMPTOOL_OK)
+    assert main(["snapshot", str(calibrated), "-o", str(tmp_path / "sc.yaml")]) == 0
+    capsys.readouterr()
+    row = run_json(main, capsys, str(tmp_path / "sc.yaml"))["measured"]["kdumptool-calibrate"]
+    assert row["bytes"] == (108 + 2048) * M
 
 
 def test_a_found_file_that_does_not_read_becomes_a_row_saying_so(main, capsys, tmp_path):  # type: ignore[no-untyped-def]

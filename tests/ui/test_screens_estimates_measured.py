@@ -1,5 +1,6 @@
-"""The estimates screen with the peers' measured answers found in a sosreport folder: the
-``kdumpctl estimate`` row beside crashmap's kdumpctl model, compared again on a what-if."""
+"""The estimates screen with the peers' measured answers found in a report folder: the
+``kdumpctl estimate`` row of a sosreport beside crashmap's kdumpctl model, the ``kdumptool
+calibrate`` row of a supportconfig beside its SUSE model, compared again on a what-if."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from crashmap.sources import load_source
 from crashmap.units import format_size
 from textual.widgets import Input, Static
 
-from tests.cli.test_estimate_measured_cli import sosreport, write
+from tests.cli.test_estimate_measured_cli import sosreport, supportconfig
 from tests.ui.test_screens_estimates import Host
 from tests.unit.test_peers_calibrate import KDUMPTOOL_OK
 from tests.unit.test_peers_kdumpctl_estimate import RHEL8
@@ -56,10 +57,7 @@ async def test_measured_row_from_a_sosreport_beside_the_models(tmp_path: Path) -
 
 @pytest.mark.asyncio
 async def test_calibrate_row_and_its_comparison_follow_the_what_if(tmp_path: Path) -> None:
-    sos = sosreport(tmp_path / "sos", RHEL8)
-    write(sos, {"crash.txt": "#==[ Command ]====#\n# /usr/sbin/kdumptool calibrate\n"
-                             + KDUMPTOOL_OK})
-    snapshot = load_source(str(sos))
+    snapshot = load_source(str(supportconfig(tmp_path, KDUMPTOOL_OK)))
     screen = EstimatesScreen(snapshot, snapshot.arch)
     app = Host(screen)
     async with app.run_test(size=(160, 60)) as pilot:

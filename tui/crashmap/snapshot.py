@@ -79,6 +79,10 @@ class Snapshot:
     """Size of the running kernel's initrd under /boot, when known."""
     modules: str | None = None
     """/proc/modules text, when captured."""
+    kdumpctl_estimate: str | None = None
+    """``kdumpctl estimate`` output from a sosreport (crashmap.peers.kdumpctl_estimate)."""
+    kdumptool_calibrate: str | None = None
+    """``kdumptool calibrate`` output from a supportconfig (crashmap.peers.calibrate)."""
     taken_at: str | None = None
     taken_by: str | None = None
     provenance: str | None = None

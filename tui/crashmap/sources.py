@@ -212,6 +212,7 @@ _SOS_FILES = {
     "sysconfig_kdump": ("etc/sysconfig/kdump",),
     "default_kdump_tools": ("etc/default/kdump-tools",),
     "zswap": ("sys/module/zswap/parameters/enabled",),
+    "kdumpctl_estimate": ("sos_commands/kdump/kdumpctl_estimate",),
 }
 
 _SECTION = re.compile(r"^#==\[ [^\]]* \]=*#\s*$")
@@ -270,6 +271,8 @@ def load_report_dir(path: Path) -> Snapshot:
             ("default_kdump_tools", "etc/default/kdump-tools")) if key in found})
     if "zswap" in found:
         snapshot.zswap_enabled = found["zswap"].strip() in ("Y", "1")
+    snapshot.kdumpctl_estimate = found.get("kdumpctl_estimate")
+    snapshot.kdumptool_calibrate = found.get("kdumptool_calibrate")
     return snapshot
 
 
@@ -325,13 +328,15 @@ def _supportconfig_files(path: Path) -> dict[str, str]:
         "/proc/modules": "modules", "uname -a": "uname", "/bin/hostname": "hostname",
         "dmesg": "dmesg", "/sys/kernel/kexec_crash_size": "kexec_crash_size",
         "/sys/kernel/kexec_crash_loaded": "kexec_crash_loaded",
+        "kdumptool calibrate": "kdumptool_calibrate",
     }
     found: dict[str, str] = {}
     for txt in sorted(path.glob("*.txt")):
         for command, content in supportconfig_sections(read_text(read_capped(txt), str(txt))):
             for needle, key in wanted.items():
                 matches = command.endswith(needle) or (key == "dmesg" and "dmesg" in command)
-                if key not in found and matches and content.strip():
+                empty_ok = key == "kdumptool_calibrate"  # its failure prints nothing
+                if key not in found and matches and (content.strip() or empty_ok):
                     found[key] = content + "\n"
     return found
 

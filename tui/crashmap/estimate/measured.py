@@ -2,8 +2,9 @@
 calibrate`` output, from files the user gives or found in a report folder, as rows shown beside
 crashmap's models of the same tools.
 
-Found in a folder: a sosreport's ``sos_commands/kdump/kdumpctl_estimate`` (sos kdump plugin,
-``RedHatKDump``) and a supportconfig's ``crash.txt`` section ``kdumptool calibrate``
+Read with a report folder (crashmap.sources, kept in snapshots): a sosreport's
+``sos_commands/kdump/kdumpctl_estimate`` (sos kdump plugin, ``RedHatKDump``) and a
+supportconfig's ``crash.txt`` section ``kdumptool calibrate``
 (supportutils ``bin/supportconfig`` ``crash_info``, 001ba3fc: ``log_cmd $OF "kdumptool
 calibrate"`` on SLES 12 and later). A file found there that cannot
 be read becomes a row that says so; a file given with an option must read (else exit 2).
@@ -176,35 +177,38 @@ def _calibrate_section(text: str) -> str | None:
 
 def discover(snapshot: Snapshot | None, arch: str, ram: int | None,
              dump_mode: str | None = None) -> list[Measured]:
-    """The peer outputs in the report folder ``snapshot`` was read from (none for other
-    sources). An unreadable one becomes a row saying why."""
-    if snapshot is None or not snapshot.source or snapshot.source in ("live", "demo") or (
-            snapshot.source.startswith("map:")):
-        return []
-    folder = Path(snapshot.source)
-    try:
-        if not folder.is_dir():
-            return []
-    except OSError:
+    """The peer outputs the snapshot carries (read from a sosreport or supportconfig, or saved
+    in a snapshot file). An unreadable one becomes a row saying why."""
+    if snapshot is None:
         return []
     rows: list[Measured] = []
-    sos = folder / SOS_KDUMPCTL_ESTIMATE
-    if sos.is_file():
+    if snapshot.kdumpctl_estimate is not None:
+        path = _where(snapshot, SOS_KDUMPCTL_ESTIMATE, "kdumpctl_estimate")
         try:
-            rows.append(read_kdumpctl(sos))
+            rows.append(from_kdumpctl(kdumpctl_mod.parse(snapshot.kdumpctl_estimate, path)))
         except CrashmapError as error:
             rows.append(unreadable("kdumpctl-estimate", error))
-    crash = folder / SUPPORTCONFIG_CRASH
-    if crash.is_file():
+    if snapshot.kdumptool_calibrate is not None:
+        path = _where(snapshot, SUPPORTCONFIG_CRASH, "kdumptool_calibrate")
+        if path.endswith(SUPPORTCONFIG_CRASH):
+            path = f"{path} ({CALIBRATE_COMMAND})"
         try:
-            section = _calibrate_section(_text(crash))
-            if section is not None:
-                name = f"{crash} ({CALIBRATE_COMMAND})"
-                rows.append(from_calibrate(calibrate_mod.parse(section, name), arch, ram,
-                                           dump_mode))
+            rows.append(from_calibrate(calibrate_mod.parse(snapshot.kdumptool_calibrate, path),
+                                       arch, ram, dump_mode))
         except CrashmapError as error:
             rows.append(unreadable("kdumptool-calibrate", error))
     return rows
+
+
+def _where(snapshot: Snapshot, relative: str, key: str) -> str:
+    """The report file the output came from, or the snapshot and its key."""
+    source = snapshot.source or "snapshot"
+    try:
+        if (Path(source) / relative).is_file():
+            return str(Path(source) / relative)
+    except (OSError, ValueError):
+        pass
+    return f"{source} (key {key})"
 
 
 # --- as inputs ---------------------------------------------------------------------------------
