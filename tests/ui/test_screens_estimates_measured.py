@@ -73,3 +73,30 @@ async def test_calibrate_row_and_its_comparison_follow_the_what_if(tmp_path: Pat
         row = text_of(screen, "#est-measured-kdumptool-calibrate")
         assert "2.11 GiB" in row and "the what-if changes only" in row
         assert format_size(more) in " ".join(row.split())  # compared with the what-if's model
+
+
+@pytest.mark.asyncio
+async def test_e_in_the_app_on_a_sosreport_opens_the_estimates_with_the_measured_row(
+        tmp_path: Path) -> None:
+    from crashmap.app.app import CrashmapApp
+
+    from tests.ui.conftest import settle
+    from tests.unit.test_peers_kdumpctl_estimate import AZURE
+
+    source = str(sosreport(tmp_path, AZURE))
+    app = CrashmapApp(load_source(source), source=source)
+    async with app.run_test(size=(160, 60)) as pilot:
+        await settle(pilot)
+        await pilot.press("E")
+        for _ in range(50):
+            await pilot.pause()
+            if isinstance(app.screen, EstimatesScreen):
+                break
+        screen = app.screen
+        assert isinstance(screen, EstimatesScreen)
+        await pilot.pause()
+        row = text_of(screen, "#est-measured-kdumpctl-estimate")
+        assert "256 MiB" in row and "crashkernel=256M" in row and "mlx5_core" in row
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, EstimatesScreen)
