@@ -37,7 +37,8 @@ EXIT_CODES: dict[str, tuple[str, str, str]] = {
                "usage error, unreadable SOURCE, fadump=on or nocma off ppc64le"),
     "estimate": ("the estimate was printed",
                  "the suggested plan cannot be placed on this map",
-                 "usage error, unreadable SOURCE"),
+                 "usage error, unreadable SOURCE, or a --calibrate / --kdumpctl-estimate "
+                 "FILE that is unreadable or not that output"),
     "fleet": ("every host passes",
               "a host fails, or a member could not be read",
               "usage error, or no member could be read"),
