@@ -98,7 +98,7 @@ def test_human_output_has_the_measured_section(main, capsys, tmp_path):  # type:
     text = capsys.readouterr().out
     section = text[text.index("\nMeasured"):text.index("\nSpread")]
     assert "kdumpctl estimate (run on the machine)" in section and "crashkernel=192M" in section
-    assert "runtime reservation 64 MiB: an older kdumpctl" in section
+    assert "the initramfs counted once: an older kdumpctl" in section
     assert "large modules (≥ 1 MiB): xfs 1.48 MiB" in section
     assert "beside: crashmap's model" in section
     assert main(["estimate", FIRECRACKER]) == 0

@@ -71,13 +71,16 @@ def test_azure_sample() -> None:
                                ("kvm", 1433600), ("btrfs", 2097152))
     assert e.log == ("Rebuilding /boot/initramfs-6.18.5-1.8.azl4~20260420.x86_64kdump.img",)
     # do_estimate: kernel + modules + 3 × initramfs + 16M = 188M < the 256M table value
-    assert e.estimated == (56 + 11 + 3 * 35 + 16) * M < e.recommended
+    assert e.initramfs_factor == 3 and e.estimated == (56 + 11 + 3 * 35 + 16) * M < e.recommended
 
 
 def test_older_kdumpctl_with_64m_runtime_and_no_warning() -> None:
     e = parse(RHEL8)
     assert e.runtime == 64 * M and not e.warning and e.large_modules == (("xfs", 1556480),)
-    assert e.estimated == (54 + 8 + 3 * 26 + 64) * M
+    # the old formula (coiby/kexec-tools 0702d56e): the initramfs once, 64M runtime; 152M is
+    # under the 192M table value this kdumpctl printed as recommended (3 × would be 204M > 192M)
+    assert e.initramfs_factor == 1
+    assert e.estimated == (54 + 8 + 26 + 64) * M < e.recommended
 
 
 def test_luks_line_and_no_large_modules() -> None:
@@ -112,3 +115,18 @@ def test_bad_values_name_the_file_and_line(text: str, line: int, message: str) -
 def test_text_that_is_not_kdumpctl_output_is_refused() -> None:
     with pytest.raises(CrashmapError, match=r"^x: not kdumpctl estimate output"):
         parse("Low: 108\nHigh: 2048\n", "x")
+
+
+@pytest.mark.parametrize("ram", [4 << 30, 16 << 30, 63 << 30])
+def test_crashmaps_model_agrees_with_kdumpctl_on_its_own_terms(ram: int) -> None:
+    """Fed the terms kdumpctl printed, crashmap's kdumpctl model (kdump-utils' formula and
+    table) gives kdumpctl's estimate and recommendation (any RAM in the 2G-64G:256M bracket)."""
+    from crashmap.estimate.inputs import Inputs
+    from crashmap.estimate.report import evaluate_inputs
+
+    e = parse(AZURE)
+    inputs = Inputs(arch="x86_64", ram=ram, kernel_image=e.kernel_image, initrd=e.initramfs,
+                    modules=(("modules in the kdump initramfs", e.modules),), luks=False)
+    _, _, _, models = evaluate_inputs(inputs)
+    model = next(m for m in models if m.key == "kdumpctl")
+    assert model.need == e.estimated and model.bytes == e.recommended

@@ -34,8 +34,6 @@ if TYPE_CHECKING:
 SOS_KDUMPCTL_ESTIMATE = "sos_commands/kdump/kdumpctl_estimate"
 SUPPORTCONFIG_CRASH = "crash.txt"
 CALIBRATE_COMMAND = "kdumptool calibrate"
-KDUMPCTL_OLD_RUNTIME = 64 * MiB
-"""The runtime reservation older kdumpctl printed (RHEL 8/9 output); kdump-utils counts 16M."""
 
 
 class Measured(namedtuple("Measured",
@@ -73,16 +71,17 @@ def from_kdumpctl(est: kdumpctl_mod.KdumpctlEstimate) -> Measured:
         ("initramfs", est.initramfs, "kdump initramfs file, " + floor),
         ("runtime", est.runtime, "fixed"),
         ("LUKS", est.luks, "largest LUKS2 keyslot Memory: + cryptsetup overhead"),
-        ("estimated", est.estimated, "kernel + modules + 3 × initramfs + runtime + LUKS"),
+        ("estimated", est.estimated,
+         f"kernel + modules + {est.initramfs_factor} × initramfs + runtime + LUKS"),
         ("recommended", est.recommended, "max(kdump-utils table, estimated)"),
     ) if value is not None]
     estimated = est.estimated
     if estimated is not None and est.recommended > estimated + 4 * MiB:
         notes.append("the recommendation is larger than the estimate: the kdump-utils table "
                      "value for this RAM")
-    if est.runtime == KDUMPCTL_OLD_RUNTIME:
-        notes.append("runtime reservation 64 MiB: an older kdumpctl (kdump-utils now counts "
-                     "16 MiB)")
+    if est.initramfs_factor == 1:
+        notes.append("runtime reservation 64 MiB and the initramfs counted once: an older "
+                     "kdumpctl (kdump-utils now counts 3 × initramfs + 16 MiB)")
     if est.large_modules:
         notes.append("large modules (≥ 1 MiB): " + ", ".join(
             f"{name} {format_size(size)}" for name, size in est.large_modules))

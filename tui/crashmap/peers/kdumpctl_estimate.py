@@ -17,8 +17,10 @@ kdump-utils ``kdumpctl`` ``do_estimate`` (coiby/kdump-utils 06d2662e) prints, af
 Sizes are ``$((bytes / 1048576))M``: whole MiB rounded down; large modules (static size of
 at least 1 MiB in /proc/modules) are exact bytes. Before the LUKS line it prints ``Encrypted
 kdump target requires extra memory, assuming using the keyslot with maximum memory
-requirement``. Older kdumpctl printed ``Runtime reservation: 64M`` (RHEL 8/9 output, e.g.
-``Reserved crashkernel: 192M … Runtime reservation: 64M … xfs: 1556480``).
+requirement``. Older kdumpctl (Fedora kexec-tools before kdump-utils; coiby/kexec-tools
+0702d56e) added a 64M runtime and the initramfs once: ``estimated_size=$((kernel_size +
+mod_size + initrd_size + runtime_size + crypt_size))``; it prints ``Runtime reservation: 64M``,
+which is how the two formulas are told apart here.
 sosreport keeps the output as ``sos_commands/kdump/kdumpctl_estimate`` (sos
 ``sos/report/plugins/kdump.py`` ``RedHatKDump.setup``: ``add_cmd_output(["kdumpctl status",
 "kdumpctl estimate"])``).
@@ -49,6 +51,8 @@ LOG_PREFIX = "kdump:"
 _LABELLED = re.compile(r"^([A-Za-z][A-Za-z ]*?)\s*:\s*(.*?)\s*$")
 _MODULE = re.compile(r"^\s+([A-Za-z0-9_-]+):\s*(\S+)\s*$")
 MAX_MIB = 1 << 44
+OLD_RUNTIME = 64 * MiB
+"""The runtime reservation of the old formula (initramfs counted once)."""
 
 
 class KdumpctlEstimate(namedtuple("KdumpctlEstimate",
@@ -67,15 +71,21 @@ class KdumpctlEstimate(namedtuple("KdumpctlEstimate",
         return self.failed is None
 
     @property
+    def initramfs_factor(self) -> int:
+        """How many times this kdumpctl counts the initramfs: once with the old 64M runtime,
+        three times since (compressed + unpacked + headroom)."""
+        return 1 if self.runtime == OLD_RUNTIME else 3
+
+    @property
     def estimated(self) -> int | None:
-        """kernel + modules + 3 × initramfs + runtime + LUKS from the printed (floored) MiB:
+        """kernel + modules + N × initramfs + runtime + LUKS from the printed (floored) MiB:
         do_estimate's ``estimated_size`` to within a few MiB; the recommendation is the larger
         of this and the table."""
         parts = (self.kernel_image, self.modules, self.initramfs, self.runtime)
         if any(p is None for p in parts):
             return None
-        return (self.kernel_image + self.modules + 3 * self.initramfs + self.runtime
-                + (self.luks or 0))
+        return (self.kernel_image + self.modules + self.initramfs_factor * self.initramfs
+                + self.runtime + (self.luks or 0))
 
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {f: getattr(self, f) for f in FIELDS.values()}
