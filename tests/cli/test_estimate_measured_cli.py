@@ -88,6 +88,9 @@ def test_files_given_show_as_measured_rows_beside_the_models(main, capsys, tmp_p
     assert c["bytes"] == (108 + 2048) * M and c["model"] == "suse"
     assert c["words"] == ["crashkernel=108M,low", "crashkernel=2048M,high"]
     assert c["output"]["total"] == 16079 * M
+    assert ("Measured on the machine by the tools themselves: kdumpctl estimate 256 MiB; "
+            "kdumptool calibrate 2.11 GiB") in out["spread"]["explanation"][-1]
+    assert out["spread"]["max"]["bytes"] < c["bytes"]  # the spread is the models' alone
     assert out["suggestion"] == run_json(main, capsys, FIRECRACKER, "--initrd", "35M",
                                          "--modules-size", "11M")["suggestion"]  # shown only
 

@@ -102,8 +102,14 @@ def build(snapshot: Snapshot | None, *, inputs: Inputs | None = None,
 
     fleet = suggest_mod.fleet(inputs, need_at)
     beside = [(row, measured_mod.compare(row, models, inputs)) for row in measured]
-    return Estimate(snapshot, inputs, defaults, key, why, models,
-                    spread(defaults, models, key), suggestion, fleet, whatif, beside)
+    sp = spread(defaults, models, key)
+    said = [f"{row.title.split(' (')[0]} {format_size(row.bytes)}" for row in measured
+            if row.bytes is not None]
+    if said:
+        sp["explanation"].append("Measured on the machine by the tools themselves: "
+                                 + "; ".join(said) + " (not in the range above).")
+    return Estimate(snapshot, inputs, defaults, key, why, models, sp, suggestion, fleet,
+                    whatif, beside)
 
 
 def ram_floors(measured: Inputs, whatif: WhatIf | None,
