@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from tests.property.profile import examples
 from tests.unit.test_peers_calibrate import FADUMP, HIGH_ZERO, KDUMPTOOL_OK, XEN_DOMU
-from tests.unit.test_peers_kdumpctl_estimate import AZURE, LUKS, RHEL8
+from tests.unit.test_peers_kdumpctl_estimate import AZURE, LUKS, RHEL8, RHEL10
 
 M = 1 << 20
 NUMBERS = st.one_of(st.sampled_from(["0", "1", "-1", "1.5", "²", "٣", "1_000", "0x10", "9" * 30,
@@ -60,7 +60,7 @@ def test_calibrate_output(text: str) -> None:
 
 
 @examples(150)
-@given(st.one_of(_lines([AZURE, RHEL8, LUKS]), st.text(max_size=200)))
+@given(st.one_of(_lines([AZURE, RHEL8, RHEL10, LUKS]), st.text(max_size=200)))
 def test_kdumpctl_estimate_output(text: str) -> None:
     try:
         e = kdumpctl_estimate.parse(text, "est.txt")

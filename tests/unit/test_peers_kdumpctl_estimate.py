@@ -4,7 +4,8 @@ The format is kdump-utils ``kdumpctl`` ``do_estimate`` (coiby/kdump-utils 06d266
 echo lines ``Reserved crashkernel:    NM`` … ``Large modules:`` / ``    NAME: BYTES`` / ``WARNING: …``,
 sizes ``$((bytes / size_mb))M``. Samples: Microsoft Learn "Manage the Azure Linux kernel"
 (2026-04-29, "Enable kdump": kdump-utils on Azure Linux 4, kernel 6.18, a rebuilt initramfs,
-16M runtime) and the guide "RHEL - Kdump and sosreport analysis" (kexec-tools-2.0.20-68.el8
+16M runtime), rhkdump/kdump-utils issue #119 (v1.58.0 on RHEL 10.0) and the guide
+"RHEL - Kdump and sosreport analysis" (kexec-tools-2.0.20-68.el8
 on a 4 GiB KVM guest: the older 64M runtime, no WARNING line). The LUKS case is do_estimate's
 own lines (the ``Encrypted kdump target …`` notice, ``LUKS required size:``, ``Large modules:
 <none>``) with numbers of our choosing.
@@ -45,6 +46,23 @@ Runtime reservation: 64M
 Large modules:
     xfs: 1556480
 """
+RHEL10 = """\
+kdump: Detected change(s) in the following file(s):  /etc/kdump.conf
+kdump: Rebuilding /boot/initramfs-6.12.0-55.9.1.el10_0.x86_64kdump.img
+Reserved crashkernel:    256M
+Recommended crashkernel: 256M
+
+Kernel image size:   59M
+Kernel modules size: 13M
+Initramfs size:      33M
+Runtime reservation: 16M
+Large modules:
+    xfs: 3207168
+    bluetooth: 1114112
+    nfsv4: 1318912
+    kvm: 1400832
+"""
+"""rhkdump/kdump-utils issue #119 (kdump-utils v1.58.0 on RHEL 10.0, 2025-10-22)."""
 LUKS = """\
 Encrypted kdump target requires extra memory, assuming using the keyslot with maximum memory requirement
 
@@ -72,6 +90,15 @@ def test_azure_sample() -> None:
     assert e.log == ("Rebuilding /boot/initramfs-6.18.5-1.8.azl4~20260420.x86_64kdump.img",)
     # do_estimate: kernel + modules + 3 × initramfs + 16M = 188M < the 256M table value
     assert e.initramfs_factor == 3 and e.estimated == (56 + 11 + 3 * 35 + 16) * M < e.recommended
+
+
+def test_rhel10_sample_two_log_lines_and_no_warning() -> None:
+    e = parse(RHEL10)
+    assert e.log == ("Detected change(s) in the following file(s):  /etc/kdump.conf",
+                     "Rebuilding /boot/initramfs-6.12.0-55.9.1.el10_0.x86_64kdump.img")
+    assert (e.reserved, e.recommended) == (256 * M, 256 * M) and not e.warning
+    assert e.initramfs_factor == 3 and e.estimated == (59 + 13 + 3 * 33 + 16) * M
+    assert dict(e.large_modules)["xfs"] == 3207168 and len(e.large_modules) == 4
 
 
 def test_older_kdumpctl_with_64m_runtime_and_no_warning() -> None:
@@ -117,14 +144,15 @@ def test_text_that_is_not_kdumpctl_output_is_refused() -> None:
         parse("Low: 108\nHigh: 2048\n", "x")
 
 
+@pytest.mark.parametrize("sample", ["AZURE", "RHEL10"])
 @pytest.mark.parametrize("ram", [4 << 30, 16 << 30, 63 << 30])
-def test_crashmaps_model_agrees_with_kdumpctl_on_its_own_terms(ram: int) -> None:
+def test_crashmaps_model_agrees_with_kdumpctl_on_its_own_terms(sample: str, ram: int) -> None:
     """Fed the terms kdumpctl printed, crashmap's kdumpctl model (kdump-utils' formula and
     table) gives kdumpctl's estimate and recommendation (any RAM in the 2G-64G:256M bracket)."""
     from crashmap.estimate.inputs import Inputs
     from crashmap.estimate.report import evaluate_inputs
 
-    e = parse(AZURE)
+    e = parse(globals()[sample])
     inputs = Inputs(arch="x86_64", ram=ram, kernel_image=e.kernel_image, initrd=e.initramfs,
                     modules=(("modules in the kdump initramfs", e.modules),), luks=False)
     _, _, _, models = evaluate_inputs(inputs)

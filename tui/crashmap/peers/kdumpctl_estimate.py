@@ -20,7 +20,8 @@ kdump target requires extra memory, assuming using the keyslot with maximum memo
 requirement``. Older kdumpctl (Fedora kexec-tools before kdump-utils; coiby/kexec-tools
 0702d56e) added a 64M runtime and the initramfs once: ``estimated_size=$((kernel_size +
 mod_size + initrd_size + runtime_size + crypt_size))``; it prints ``Runtime reservation: 64M``,
-which is how the two formulas are told apart here.
+which is how the two formulas are told apart here (kdump-utils PR #99 brought 3 × initramfs
+with the 16M runtime).
 sosreport keeps the output as ``sos_commands/kdump/kdumpctl_estimate`` (sos
 ``sos/report/plugins/kdump.py`` ``RedHatKDump.setup``: ``add_cmd_output(["kdumpctl status",
 "kdumpctl estimate"])``).
