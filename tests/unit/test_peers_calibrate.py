@@ -64,6 +64,14 @@ def test_environment_error_on_stderr_is_the_failure() -> None:
     assert not c.ok and c.failed == "KDUMP_CPUS not defined"
 
 
+def test_the_wrappers_usage_is_a_failure() -> None:
+    # cfg2html#206: the kdumptool wrapper on openSUSE 15.6 answers other subcommands this way
+    c = parse("Usage: kdumptool [--configfile f] calibrate [-s | --shrink] [-d]\n"
+              "Outputs possible and suggested memory reservation values.\nOptions:\n"
+              "    --configfile f\tuse f as alternative configfile\n")
+    assert not c.ok and "usage" in c.failed
+
+
 def test_calculation_error_prints_the_default_and_says_so() -> None:
     text = ("Error calculating required reservation, using default: Cannot open /proc/iomem\n"
             "Total: 3895\nLow: 192\nHigh: 0\nMinLow: 72\nMaxLow: 3000\nMinHigh: 0\nMaxHigh: 0\n")

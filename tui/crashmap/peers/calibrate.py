@@ -10,7 +10,9 @@ same keys in another order (``Calibrate::execute``, 01658984) and some with a tr
   environment variables: …`` on stderr, exit 1, nothing on stdout;
 - the calculation fails: ``Error calculating required reservation, using default: …`` on
   stderr, and ``DEF_RESERVE_KB`` (per arch) goes into Low/High;
-- a Xen PV DomU: every value 0 (no kdump in a PV guest).
+- a Xen PV DomU: every value 0 (no kdump in a PV guest);
+- and the ``kdumptool`` wrapper (bash since 2023) prints ``Usage: kdumptool [--configfile f]
+  calibrate …`` and exits 1 for arguments it does not take (cfg2html#206 on openSUSE 15.6).
 
 YaST reads the output the same way (yast-kdump ``src/lib/kdump/kdump_calibrator.rb`` 039ae680,
 ``parse``: split at ``:``, strip, ``to_i``) and, when kdumptool fails, falls back to: total =
@@ -39,6 +41,8 @@ KEYS = {"Total": "total", "Low": "low", "High": "high", "MinLow": "min_low",
 REQUIRED = ("Low", "High")
 """Every calibrate.cc version prints these; without them the text is not calibrate output."""
 
+USAGE = "Usage: kdumptool"
+"""The ``kdumptool`` wrapper's ``usage()`` (stderr, exit 1) for arguments it does not take."""
 ENV_ERROR = "Error parsing config from environment variables:"
 DEFAULT_ERROR = "Error calculating required reservation, using default:"
 _LINE = re.compile(r"^([A-Za-z]+)\s*:\s*(.*?)\s*$")
@@ -110,6 +114,9 @@ def parse(text: str, path: str = "kdumptool calibrate") -> Calibration:
         stripped = line.strip()
         if stripped.startswith(ENV_ERROR):
             failed = stripped[len(ENV_ERROR):].strip() or "kdumptool failed"
+            continue
+        if stripped.startswith(USAGE):
+            failed = "kdumptool printed its usage (calibrate did not run)"
             continue
         if stripped.startswith(DEFAULT_ERROR):
             fallback = stripped[len(DEFAULT_ERROR):].strip() or "no reason given"
