@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 else:
     Mode = Block = str
 
+FADUMP_CYCLE = ("off", "on", "nocma")
+"""The plan's fadump values in the order a key cycles them."""
+
+
 @dataclass(frozen=True)
 class Plan:
     """What the user wants reserved. Sizes in bytes; 0 means "none"."""
@@ -35,6 +39,9 @@ class Plan:
     """``,low`` size for mode ``high``; None = the kernel's default low size."""
     cma: int = 0
     """``,cma`` size: capture-kernel memory that the running kernel keeps using until a crash."""
+    fadump: str = "off"
+    """ppc64le firmware-assisted dump: ``off`` (kdump), ``on`` or ``nocma``; not off, the plan
+    adds a ``fadump=`` word and crashkernel= sizes the boot memory fadump preserves."""
 
     def step(self, block: Block, arch: Arch) -> int:
         """The resize step of a block: CRASH_ALIGN for static blocks; for CMA one pageblock
@@ -71,6 +78,11 @@ class Plan:
 
     def unpinned(self) -> Plan:
         return replace(self, mode="auto", base=None)
+
+    def cycled_fadump(self) -> Plan:
+        """off → on → nocma → off (kdumpctl reset-crashkernel ``--fadump=`` values)."""
+        cycle = FADUMP_CYCLE
+        return replace(self, fadump=cycle[(cycle.index(self.fadump) + 1) % len(cycle)])
 
     def toggled_high(self) -> Plan:
         """auto/fixed ⇄ high (``,high`` takes no base)."""

@@ -168,6 +168,17 @@ def initial_plan(ctx: MapContext, cmdline: str | None) -> Plan:
     if cmdline is None:
         inferred = inferred_start(ctx)
         cmdline = inferred.cmdline if inferred is not None else None
+    plan = _crash_plan(ctx, cmdline)
+    if cmdline and "fadump=" in cmdline:  # kept off ppc64le too: the checks then refuse it
+        from dataclasses import replace
+
+        from crashmap.kernel.fadump import fadump_mode
+
+        plan = replace(plan, fadump=fadump_mode(cmdline))
+    return plan
+
+
+def _crash_plan(ctx: MapContext, cmdline: str | None) -> Plan:
     if not cmdline or "crashkernel=" not in cmdline:
         return DEFAULT_PLAN
     result = parse_crashkernel(cmdline, ctx.ram, ctx.arch, kernel=ctx.kernel)
@@ -208,8 +219,9 @@ def cmdline_note(ctx: MapContext, cmdline: str | None) -> str | None:
 
 def render_plan(ctx: MapContext, plan: Plan) -> tuple[tuple[str, ...], str | None]:
     """The plan's ``crashkernel=`` words, or the reason the renderer refuses it."""
+    fadump = (f"fadump={plan.fadump}",) if plan.fadump != "off" else ()
     try:
-        return render_words(plan, ctx.arch, ctx.ram or None), None
+        return render_words(plan, ctx.arch, ctx.ram or None) + fadump, None
     except CrashmapError as error:
         return (), str(error)
 

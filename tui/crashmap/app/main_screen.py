@@ -88,6 +88,8 @@ class MainScreen(Screen[None]):
                 tooltip="Toggle ,high: the main block above the low limit, with a low companion"),
         Binding("c", "toggle_cma", "CMA",
                 tooltip="Toggle a ,cma reservation (memory the system keeps using until a crash)"),
+        Binding("d", "cycle_fadump", "fadump",
+                tooltip="Cycle fadump= off → on → nocma: firmware-assisted dump (IBM Power)"),
         Binding("u,ctrl+z", "undo", "Undo"),
         Binding("ctrl+r,ctrl+y", "redo", "Redo", show=False),
         Binding("z", "zoom(0.5)", "Zoom", tooltip="Zoom the map in around the block or cursor"),
@@ -265,6 +267,15 @@ class MainScreen(Screen[None]):
     def _panel_ready(self) -> None:
         self.refresh_views()
 
+    def footer_hidden(self, binding: Binding) -> bool:
+        """Keys the footer leaves out on this map (they stay in the palette and still answer):
+        fadump's off ppc64le, unless the plan has fadump from its command line."""
+        if binding.action != "cycle_fadump" or self.plan.fadump != "off":
+            return False
+        from crashmap.kernel import fadump
+
+        return not fadump.supported(self.ctx.arch)
+
     def binding_tooltip(self, binding: Binding) -> str | None:
         """A key's tooltip for the palette and the footer, with the constants of this map's
         arch (its step sizes, its low limit) where the tooltip speaks of them."""
@@ -282,6 +293,14 @@ class MainScreen(Screen[None]):
             where = f"above {format_size(limit)} (CRASH_ADDR_LOW_MAX here)" if limit else "high"
             low = format_size(self.ctx.placement.default_low)
             return f"Toggle ,high: the main block {where}, with a {low} low companion"
+        if binding.action == "cycle_fadump":
+            from crashmap.kernel import fadump
+
+            if not fadump.supported(arch):
+                return (f"fadump= (firmware-assisted dump): IBM Power firmware only, not "
+                        f"{arch.name}")
+            return (f"Cycle fadump= (now {self.plan.fadump}): off → on → nocma; the firmware "
+                    f"saves the dump and crashkernel= sizes the boot memory it preserves")
         return tooltip
 
     # --- state --------------------------------------------------------------------------------
@@ -473,6 +492,24 @@ class MainScreen(Screen[None]):
                         severity="warning")
             return
         self.apply(self.plan.toggled_high())
+
+    def action_cycle_fadump(self) -> None:
+        """fadump off → on → nocma on ppc64le; elsewhere the refusal the checks give (a plan
+        that has fadump from its command line can still be cycled off)."""
+        from crashmap.kernel import fadump
+
+        arch = self.ctx.arch
+        if not fadump.supported(arch) and self.plan.fadump == "off":
+            self.notify(fadump.refusal(arch), severity="warning")
+            return
+        plan = self.plan.cycled_fadump()
+        while not fadump.supported(arch) and plan.fadump != "off":
+            plan = plan.cycled_fadump()
+        self.apply(plan)
+        self.notify(f"fadump={plan.fadump}" + (
+            ": the firmware saves the dump; crashkernel= now sizes its boot memory"
+            if plan.fadump != "off" else ": kdump (a capture kernel loaded by kexec)"),
+            timeout=3)
 
     def action_toggle_cma(self) -> None:
         plan = self.plan

@@ -76,6 +76,9 @@ class KeyBar(Widget):
             palette = (binding, enabled, binding.tooltip or binding.description)
         shown: dict[str, tuple[Binding, bool, str]] = {}
         for node, binding, enabled, _ in active.values():
+            hidden = getattr(node, "footer_hidden", None)  # a key that means nothing here
+            if callable(hidden) and hidden(binding):
+                continue
             if binding.show and binding.action not in shown:
                 shown[binding.action] = (binding, enabled, tooltip_of(node, binding) or "")
         return list(shown.values()), palette
