@@ -10,8 +10,6 @@ from __future__ import annotations
 from functools import cached_property
 from pathlib import Path
 
-import yaml
-
 from crashmap.errors import CrashmapError
 from crashmap.iomem import MAX_BYTES, Iomem, check_text, parse_iomem, read_text, text_problem
 from crashmap.memmap import MemoryMap, Range
@@ -24,8 +22,14 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 SCHEMA_KEY = "crashmap_snapshot"
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_Dumper: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def _loader() -> Any:
+    """PyYAML's C safe loader (else the Python one). PyYAML is imported on first use: reading
+    JSON Lines never needs it (its import and regexes cost a fleet run ~20 ms)."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Snapshot:
@@ -147,16 +151,25 @@ def parse_cma_ranges(text: str) -> list[Range]:
     return ranges
 
 
-class _BlockDumper(_Dumper):  # type: ignore[misc, valid-type]
-    pass
+_DUMPER: list[Any] = []
+
+
+def _block_dumper() -> Any:
+    """The safe dumper (C when present) writing multi-line strings as block scalars."""
+    if not _DUMPER:
+        import yaml
+
+        class _BlockDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+            pass
+
+        _BlockDumper.add_representer(str, _represent_str)
+        _DUMPER.append(_BlockDumper)
+    return _DUMPER[0]
 
 
 def _represent_str(dumper: Any, value: str) -> Any:
     style = "|" if "\n" in value else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_BlockDumper.add_representer(str, _represent_str)
 
 
 def to_mapping(snapshot: Snapshot) -> dict[str, Any]:
@@ -183,7 +196,9 @@ def to_mapping(snapshot: Snapshot) -> dict[str, Any]:
 
 def to_yaml(snapshot: Snapshot) -> str:
     """The snapshot as YAML text (schema version first, iomem last): it loads back identical."""
-    return yaml.dump(to_mapping(snapshot), Dumper=_BlockDumper, sort_keys=False,
+    import yaml
+
+    return yaml.dump(to_mapping(snapshot), Dumper=_block_dumper(), sort_keys=False,
                      allow_unicode=True, width=1 << 16)
 
 
@@ -225,6 +240,8 @@ def field_problem(key: str, value: Any) -> str | None:
 def _node_kind(node: Any) -> str:
     """The Python type name a YAML node would load as (``dict``, ``list``, ``int``...), or its
     tag when it has no standard type."""
+    import yaml
+
     tag = node.tag or ""
     if tag.startswith(_TAG):
         return _KIND_OF_TAG.get(tag[len(_TAG):], tag[len(_TAG):])
@@ -238,6 +255,8 @@ def _node_kind(node: Any) -> str:
 def _node_value(key: str, node: Any, loader: Any, path: str) -> Any:
     """The Python value of a scalar node of the type ``key`` takes; collections and other
     types are refused with the line, unread (a nested or huge value costs nothing)."""
+    import yaml
+
     kinds = _TYPES[key]
     line = node.start_mark.line + 1
     tag = node.tag
@@ -268,7 +287,9 @@ def _node_value(key: str, node: Any, loader: Any, path: str) -> Any:
 def _refuse_anchors(text: str, path: str) -> None:
     if "&" not in text and "*" not in text:  # no anchor or alias can be written without them
         return
-    for event in yaml.parse(text, Loader=_Loader):
+    import yaml
+
+    for event in yaml.parse(text, Loader=_loader()):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise CrashmapError("YAML anchors and aliases are not allowed in a snapshot",
                                 path=path, line=event.start_mark.line + 1)
@@ -284,7 +305,9 @@ def from_yaml(text: str, path: str) -> Snapshot:
     if len(text) > MAX_BYTES:
         raise CrashmapError("text is too large to be a snapshot", path=path)
     check_text(text, path)
-    loader = _Loader(text)
+    import yaml
+
+    loader = _loader()(text)
     try:
         _refuse_anchors(text, path)
         root = loader.get_single_node()
@@ -300,6 +323,8 @@ def from_yaml(text: str, path: str) -> Snapshot:
 
 
 def _from_root(root: Any, loader: Any, path: str) -> Snapshot:
+    import yaml
+
     if not isinstance(root, yaml.MappingNode):
         if root is None:
             kind = "empty"

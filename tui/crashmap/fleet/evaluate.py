@@ -166,17 +166,26 @@ class Shape(namedtuple("Shape", (
     __slots__ = ()
 
 
-def evaluate_shape(snapshot: Snapshot, plan: str | None, given: str | None = None) -> Shape:
+def evaluate_shape(snapshot: Snapshot, plan: str | None, given: str | None = None, *,
+                   contexts: dict[Any, Any] | None = None) -> Shape:
     """Place and check ``plan`` (None: the host's own command line) on ``snapshot`` with
-    :func:`crashmap.checks.evaluate_cmdline`, the function behind ``crashmap check``."""
+    :func:`crashmap.checks.evaluate_cmdline`, the function behind ``crashmap check``;
+    ``contexts``: a cache of :func:`crashmap.placement.context.reuse_context` (one build per
+    map), else the snapshot's own context."""
     from crashmap.checks import evaluate_cmdline
     from crashmap.export import plan_words
-    from crashmap.placement import shared_context
 
     if snapshot.hidden:
         raise CrashmapError(HIDDEN_MESSAGE, path=snapshot.source)
     kernel = target(given, snapshot.kernel_release)
-    ctx = shared_context(snapshot, kernel=kernel)
+    if contexts is not None:
+        from crashmap.placement.context import reuse_context
+
+        ctx = reuse_context(snapshot, kernel, contexts)
+    else:
+        from crashmap.placement import shared_context
+
+        ctx = shared_context(snapshot, kernel=kernel)
     cmdline = plan if plan is not None else (snapshot.cmdline or "")
     ram = snapshot.system_ram or 0
     verdict = evaluate_cmdline(ctx, cmdline, system_ram=ram)
@@ -258,6 +267,8 @@ class FleetRun:
         self.arch = arch
         self.kernel = kernel
         self.shapes: dict[tuple[Any, ...], Shape | CrashmapError] = {}
+        self.contexts: dict[Any, Any] = {}
+        """Placement contexts by what their build reads (a few per map)."""
         self.tails: dict[bytes, str] = {}
         """Line ends ``,"iomem":"..."}`` seen → the map text they hold (a few)."""
         self.maps: dict[str, Any] = {}
@@ -384,7 +395,8 @@ class FleetRun:
             try:
                 self._share_parse(snapshot)
                 settle_arch(snapshot, self.arch)
-                shape = evaluate_shape(snapshot, self.plan, self.kernel)
+                shape = evaluate_shape(snapshot, self.plan, self.kernel,
+                                       contexts=self.contexts)
             except CrashmapError as error:
                 shape = error
             self.warnings.extend(snapshot.warnings)

@@ -78,6 +78,12 @@ class PlacementContext:
         for key, value in values.items():
             setattr(self, key, value)
 
+    def with_facts(self, facts: Facts, kernel: Any) -> PlacementContext:
+        """This context for other facts and another kernel that its build reads the same."""
+        values = {name: getattr(self, name) for name in self.__slots__}
+        values.update(facts=facts, kernel=kernel, configured=None)
+        return PlacementContext(**values)
+
     def with_free(self, free: FreeList) -> PlacementContext:
         """This context with other free memory (everything else shared)."""
         values = {name: getattr(self, name) for name in self.__slots__}
@@ -119,7 +125,7 @@ def build_context(memmap: MemoryMap, arch: str | Arch, *, facts: Facts | None = 
     from crashmap.kernel.versions import arch_for, placement_era
 
     spec = arch_for(arch if isinstance(arch, Arch) else get_arch(arch), kernel)
-    era = placement_era(spec, kernel)
+    era = placement_era(spec, kernel)  # all it reads of kernel and facts: see reuse_context
     facts = facts or Facts()
     released = _released_crash_in_reserved(memmap)
     ram = merge(memmap.ram + memmap.crash_outside_ram + released)
@@ -221,8 +227,15 @@ def context_from_snapshot(snapshot: Snapshot, arch: str | Arch | None = None, *,
         from crashmap.kernel.target import resolve_target
 
         kernel = resolve_target(None, snapshot.kernel_release)
+    return build_context(snapshot.memmap, arch or snapshot.arch or "x86_64",
+                         facts=snapshot_facts(snapshot), boot_log=snapshot.boot_log,
+                         low_max=low_max, ppc_lpar=ppc_lpar, kernel=kernel)
+
+
+def snapshot_facts(snapshot: Snapshot) -> Facts:
+    """The :class:`Facts` a context keeps of ``snapshot`` (its map parsed)."""
     memmap = snapshot.memmap
-    facts = Facts(
+    return Facts(
         kernel_release=snapshot.kernel_release,
         cmdline=snapshot.cmdline,
         zswap_enabled=snapshot.zswap_enabled,
@@ -240,9 +253,31 @@ def context_from_snapshot(snapshot: Snapshot, arch: str | Arch | None = None, *,
         kexec_loader=snapshot.kexec_loader,
         kexec_loader_source=snapshot.kexec_loader_source,
     )
-    return build_context(memmap, arch or snapshot.arch or "x86_64", facts=facts,
-                         boot_log=snapshot.boot_log, low_max=low_max, ppc_lpar=ppc_lpar,
-                         kernel=kernel)
+
+
+def reuse_context(snapshot: Snapshot, kernel: Any, cache: dict[Any, Any],
+                  size: int = 64) -> PlacementContext:
+    """:func:`context_from_snapshot` for many snapshots (a fleet's hosts): snapshots of one
+    parsed map (the same ``memmap``) that agree on all :func:`build_context` reads of their
+    facts and kernel (the arch and era that kernel selects, the boot log, the CMA areas, the
+    swiotlb size, :data:`~crashmap.placement.early.CMDLINE_READ` of the command line) share
+    one build, each given its own facts and kernel. ``cache`` is the caller's (``size``
+    builds at most)."""
+    from crashmap.kernel.versions import arch_for, placement_era
+
+    memmap = snapshot.memmap
+    facts = snapshot_facts(snapshot)
+    base = get_arch(snapshot.arch or "x86_64")
+    spec = arch_for(base, kernel)
+    key = (id(memmap), spec, placement_era(spec, kernel), snapshot.boot_log, facts.cma_ranges,
+           facts.swiotlb_size, *(read(facts.cmdline) for read in early.CMDLINE_READ))
+    known = cache.get(key)
+    if known is None or known[0] is not memmap:
+        if len(cache) >= size:
+            del cache[next(iter(cache))]
+        known = cache[key] = (memmap, build_context(memmap, base, facts=facts,
+                                                    boot_log=snapshot.boot_log, kernel=kernel))
+    return known[1].with_facts(facts, kernel)
 
 
 _SHARED: list[tuple[Snapshot, str, PlacementContext]] = []

@@ -75,6 +75,21 @@ def earlier_cma(boot_log: str | None, crash_cma: tuple[Range, ...]) -> list[Hidd
                       f"the crash kernel)") for r in cma_reservations(boot_log) if r not in own]
 
 
+def cma_word(cmdline: str | None) -> str | None:
+    """The last ``cma=`` word of ``cmdline`` (the one the kernel keeps), or None."""
+    return next((w for w in reversed((cmdline or "").split()) if w.startswith("cma=")), None)
+
+
+def no_gbpages(cmdline: str | None) -> bool:
+    """``nogbpages`` is a word of ``cmdline`` (arch/x86/mm/init_64.c: no 1 GiB direct map)."""
+    return bool(cmdline) and "nogbpages" in (cmdline or "").split()
+
+
+CMDLINE_READ = (cma_word, no_gbpages)
+"""All that the early reservations read of the command line (a fleet shares one context
+between hosts whose lines agree on these: :func:`crashmap.placement.context.reuse_context`)."""
+
+
 def cmdline_cma(cmdline: str | None, free: list[Range], align: int, limit: int,
                 floor: int) -> list[Hidden]:
     """The global ``cma=SIZE[@BASE[-LIMIT]]`` area, placed as ``dma_contiguous_reserve()``
@@ -83,7 +98,8 @@ def cmdline_cma(cmdline: str | None, free: list[Range], align: int, limit: int,
     from crashmap.placement.cma import declare_area
     from crashmap.placement.freelist import FreeList
 
-    value = next((w[4:] for w in reversed((cmdline or "").split()) if w.startswith("cma=")), None)
+    word = cma_word(cmdline)
+    value = word[4:] if word else None
     if not value:
         return []
     size, end = memparse(value)
@@ -116,7 +132,7 @@ def x86_page_tables(memmap: MemoryMap, ram: list[Range], boot_log: str | None,
     Returns the pages under the likely assumption and, when the boot log does not say whether
     the direct map uses 1 GiB pages and the answer changes the pages, the pages without them.
     """
-    nogb = bool(cmdline) and "nogbpages" in (cmdline or "").split()
+    nogb = no_gbpages(cmdline)
     for known, known_ram, log, flag, answer in _PAGE_TABLES:
         if known is memmap and known_ram == ram and log == boot_log and flag == nogb:
             return answer
@@ -140,7 +156,7 @@ def _x86_page_tables(memmap: MemoryMap, ram: list[Range], boot_log: str | None,
     if original is not None:
         reserved.append(original)
     gb = gb_pages(boot_log) if boot_log else None
-    if gb is None and cmdline and "nogbpages" in cmdline.split():
+    if gb is None and no_gbpages(cmdline):
         gb = False
 
     def pages(gbpages: bool, basis: str) -> list[Hidden]:
