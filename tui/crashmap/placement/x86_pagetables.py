@@ -58,6 +58,8 @@ class _Walk:
         self.min_mapped = self.max_mapped = 0
         self.taken: list[Range] = []
         """Pages alloc_low_pages() took from memblock, in order."""
+        self._window: tuple[tuple[int, int], list[Range]] = ((0, 0), [])
+        """The memory inside the mapped span, and that span (``_top_free_page``)."""
 
     def alloc(self) -> None:
         """``alloc_low_pages(1)``."""
@@ -92,7 +94,9 @@ class _Walk:
     def _top_free_page(self, lo: int, hi: int) -> int | None:
         """The highest free page of memory inside ``[lo, hi)`` (memblock top-down)."""
         cuts, starts = self._cuts, self._starts
-        window = merge(r for m in self.memory if (r := m.clip(lo, hi)))
+        if self._window[0] != (lo, hi):  # the mapped span moves per range, not per page
+            self._window = ((lo, hi), merge(r for m in self.memory if (r := m.clip(lo, hi))))
+        window = self._window[1]
         for piece in reversed(window):
             top = piece.end
             i = bisect_left(starts, top) - 1  # the last reservation starting below the top
