@@ -294,6 +294,8 @@ REPORT_FILES = {
                            'crashkernel=72M,low"\n',
     "boot/grub2/grubenv": "# GRUB Environment Block\nsaved_entry=m-6.18.0-1.fc43.x86_64\n"
                           "kernelopts=root=/dev/sda1 ro crashkernel=256M\n",
+    "boot/grub/grub.cfg": 'set default="0"\nfunction f {\n}\nmenuentry \'Box\' {\n'
+                          "\tlinux /vmlinuz root=/dev/sda1 ro crashkernel=256M\n}\n",
     "boot/loader/entries/m-6.18.0-1.fc43.x86_64.conf": "version 6.18.0-1.fc43.x86_64\n"
                                                       "linux /vmlinuz-6.18.0-1.fc43.x86_64\n"
                                                       "options $kernelopts quiet\n",

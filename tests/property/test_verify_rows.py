@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from crashmap.bootentry import default_entry
+from crashmap.grubcfg import parse_menu, pick
 from crashmap.kdumptool_check import check
 from crashmap.verify import AGREES, DIFFERS, UNKNOWN, verify
 from hypothesis import given
@@ -88,3 +89,19 @@ def test_any_grubenv_and_entry_text(grubenv, entry, name, saved):
         if found is not None:  # the one entry there, its options on one line
             assert found.source == f"boot/loader/entries/{name}.conf"
             assert "\n" not in found.options and found.options == found.options.strip()
+
+
+GRUB_LINES = st.sampled_from(["menuentry 'A' {", "submenu 'S' $menuentry_id_option 'sid' {",
+                              "}", "function f {", "\tlinux /vmlinuz ro crashkernel=1G",
+                              'set default="0"', 'set default="1>0"', "set default='S>A'",
+                              'set default="${next_entry}"', "linux16 /x 'unbalanced", ""])
+
+
+@examples(150)
+@given(lines=st.lists(st.one_of(GRUB_LINES, st.text(max_size=30)), max_size=30),
+       default=st.one_of(st.none(), st.text(max_size=10), st.sampled_from(["0", "1>0", "S>A"])))
+def test_any_grub_cfg_gives_a_menu_or_nothing(lines, default):
+    menu, said = parse_menu("\n".join(lines))
+    for choice in (said, default):
+        found = pick(menu, choice)
+        assert found is None or (found.linux is not None and found.children == ())

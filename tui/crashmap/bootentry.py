@@ -1,8 +1,9 @@
 """The boot loader's default entry in a report folder (or on this machine): its kernel command line.
 
-Read only from the Boot Loader Specification layout GRUB's ``blscfg`` boots on Fedora, RHEL 8+
-and their kin (sosreport's ``grub2`` plugin copies ``/boot/loader/entries`` and
-``/boot/grub2/grubenv``):
+Read from the Boot Loader Specification layout GRUB's ``blscfg`` boots on Fedora, RHEL 8+ and
+their kin (sosreport's ``grub2`` plugin copies ``/boot/loader/entries`` and
+``/boot/grub2/grubenv``), else from a generated ``grub.cfg`` (:mod:`crashmap.grubcfg`; Debian,
+Ubuntu, older RHEL). For BLS:
 
 - the default entry is ``grubenv``'s ``saved_entry`` (the entry's file name without ``.conf``:
   what ``grub2-set-default`` and ``grubby --set-default`` write, and what ``grub.cfg``'s
@@ -11,8 +12,8 @@ and their kin (sosreport's ``grub2`` plugin copies ``/boot/loader/entries`` and
 - its ``options`` line with ``$name`` / ``${name}`` taken from ``grubenv`` (RHEL 8 keeps
   ``kernelopts`` there), an unset name empty, as GRUB expands it.
 
-Anything else (a plain ``grub.cfg``, ``/etc/default/grub`` not yet run through grub-mkconfig,
-zipl, systemd-boot's own loader.conf) is not read: None, and the caller says so.
+Anything else (``/etc/default/grub`` not yet run through grub-mkconfig, zipl, systemd-boot's own
+loader.conf) is not read: None, and the caller says so.
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ def expand(options: str, env: dict[str, str]) -> str:
 
 
 def default_entry(root: Path, release: str | None = None) -> BootEntry | None:
-    """The default BLS entry under ``root`` (a report folder, or ``/``), or None."""
+    """The default entry under ``root`` (a report folder, or ``/``): BLS first, else a
+    generated grub.cfg (:mod:`crashmap.grubcfg`); None when neither says."""
     env: dict[str, str] = {}
     env_file = None
     for relative in GRUBENV:
@@ -79,6 +81,29 @@ def default_entry(root: Path, release: str | None = None) -> BootEntry | None:
         if text is not None:
             env, env_file = read_grubenv(text), relative
             break
+    return _bls_entry(root, release, env, env_file) or _grub_cfg_entry(root, env)
+
+
+def _grub_cfg_entry(root: Path, env: dict[str, str]) -> BootEntry | None:
+    from crashmap.grubcfg import CFG_FILES, parse_menu, pick
+
+    for relative in CFG_FILES:
+        text = _read(root / relative)
+        if text is None:
+            continue
+        menu, default = parse_menu(text)
+        if default == "${saved_entry}":
+            default = env.get("saved_entry", "").strip() or None
+        entry = pick(menu, default)
+        if entry is not None:
+            how = f"default {default!r}" if default else "no default: entry 0"
+            return BootEntry(expand(entry.linux, env), relative,
+                             f"{how}, menu entry {entry.title!r}")
+    return None
+
+
+def _bls_entry(root: Path, release: str | None, env: dict[str, str],
+               env_file: str | None) -> BootEntry | None:
     folder = root / ENTRIES
     try:
         files = sorted(p for p in folder.iterdir() if p.suffix == ".conf")[:_MAX_ENTRIES]

@@ -270,8 +270,8 @@ def _boot_entry(snapshot: Snapshot, entry: Any) -> Row:
     label = "boot entry"
     if entry is None:
         return Row("boot-entry", label, "not in the source", "boot loader", UNKNOWN,
-                   "the source has no boot loader entries (/boot/loader/entries with "
-                   "grubenv): skipped, the next boot may ask other words")
+                   "the source has no boot loader entries (BLS entries or a grub.cfg): "
+                   "skipped, the next boot may ask other words")
     from crashmap.kernel.grammar import find_words
 
     words = " ".join(w.text for w in find_words(entry.options))
