@@ -185,3 +185,17 @@ def test_a_map_without_addresses_still_verifies_what_sysfs_says(capsys):
     rows = {r["key"]: r for r in json.loads(out)["rows"]}
     assert code == 0 and rows["reserved"]["value"] == "addresses hidden"
     assert run(capsys, "check", str(dump("29")))[0] == 2
+
+
+def test_the_readme_example_is_what_verify_prints(capsys):
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    start = readme.index("$ crashmap verify x86_64-laptop-zenbook\n")
+    block = readme[start:readme.index("```", start)].splitlines()
+    code, out, _ = run(capsys, *block[0].split()[1:])
+    assert code == 0
+    shown = out.splitlines()
+    for line in block[1:]:
+        if line != "…":
+            assert line in shown, line
