@@ -193,7 +193,7 @@ def test_the_readme_example_is_what_verify_prints(capsys):
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
     start = readme.index("$ crashmap verify x86_64-laptop-zenbook\n")
     block = readme[start:readme.index("```", start)].splitlines()
-    code, out, _ = run(capsys, *block[0].split()[1:])
+    code, out, _ = run(capsys, *block[0].split()[2:])  # after "$ crashmap"
     assert code == 0
     shown = out.splitlines()
     for line in block[1:]:
