@@ -158,3 +158,12 @@ def test_crashmaps_model_agrees_with_kdumpctl_on_its_own_terms(sample: str, ram:
     _, _, _, models = evaluate_inputs(inputs)
     model = next(m for m in models if m.key == "kdumpctl")
     assert model.need == e.estimated and model.bytes == e.recommended
+
+
+def test_the_row_says_when_the_table_won() -> None:
+    from crashmap.estimate.measured import from_kdumpctl
+
+    table = "the recommendation is larger than the estimate"
+    assert any(table in n for n in from_kdumpctl(parse(AZURE)).notes)  # 256M table > 188M
+    # LUKS: 1193M recommended vs 1191M from the floored terms: that is the estimate itself
+    assert not any(table in n for n in from_kdumpctl(parse(LUKS)).notes)

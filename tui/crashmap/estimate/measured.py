@@ -76,7 +76,9 @@ def from_kdumpctl(est: kdumpctl_mod.KdumpctlEstimate) -> Measured:
         ("recommended", est.recommended, "max(kdump-utils table, estimated)"),
     ) if value is not None]
     estimated = est.estimated
-    if estimated is not None and est.recommended > estimated + 4 * MiB:
+    # each printed term is rounded down by less than 1 MiB (the initramfs counted N times)
+    slack = (2 + est.initramfs_factor + (1 if est.luks else 0)) * MiB
+    if estimated is not None and est.recommended >= estimated + slack:
         notes.append("the recommendation is larger than the estimate: the kdump-utils table "
                      "value for this RAM")
     if est.initramfs_factor == 1:
