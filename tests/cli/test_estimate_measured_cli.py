@@ -207,6 +207,20 @@ def test_bad_given_files_exit_2_with_one_line(main, capsys, tmp_path, option, co
     assert f"{path}{where}" in lines[0] and message in lines[0]
 
 
+def test_dash_reads_stdin(main, capsys, monkeypatch):  # type: ignore[no-untyped-def]
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(KDUMPTOOL_OK.encode())))
+    row = run_json(main, capsys, FIRECRACKER, "--calibrate", "-")["measured"]["kdumptool-calibrate"]
+    assert row["bytes"] == (108 + 2048) * M and row["source"] == "<stdin>"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"Low: 1\nHigh: x\n")))
+    assert main(["estimate", FIRECRACKER, "--calibrate", "-"]) == 2
+    assert capsys.readouterr().err.startswith("crashmap: <stdin>:2: ")
+    assert main(["estimate", FIRECRACKER, "--calibrate", "-", "--kdumpctl-estimate", "-"]) == 2
+    assert "cannot both read stdin" in capsys.readouterr().err
+
+
 def test_missing_given_file_exits_2(main, capsys, tmp_path):  # type: ignore[no-untyped-def]
     assert main(["estimate", FIRECRACKER, "--calibrate", str(tmp_path / "none")]) == 2
     assert "none" in capsys.readouterr().err

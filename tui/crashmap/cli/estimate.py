@@ -69,9 +69,10 @@ def register(subparsers: Any) -> None:
         "measured (the peers' own output, shown beside the models; found in a sosreport or "
         "supportconfig SOURCE by themselves)")
     measured.add_argument("--calibrate", metavar="FILE",
-                          help="'kdumptool calibrate' output (SUSE), or a supportconfig crash.txt")
+                          help="'kdumptool calibrate' output (SUSE), or a supportconfig "
+                               "crash.txt; - reads stdin")
     measured.add_argument("--kdumpctl-estimate", metavar="FILE",
-                          help="'kdumpctl estimate' output (Fedora/RHEL)")
+                          help="'kdumpctl estimate' output (Fedora/RHEL); - reads stdin")
     parser.set_defaults(func=run)
 
 
@@ -158,6 +159,8 @@ def _measured(args: argparse.Namespace, snapshot: Any, inputs: Any) -> list[Any]
     """The rows found in the SOURCE folder, replaced by the files given with the options."""
     from crashmap.estimate import measured as measured_mod
 
+    if args.calibrate == args.kdumpctl_estimate == measured_mod.STDIN:
+        raise CrashmapError("--calibrate and --kdumpctl-estimate cannot both read stdin (-)")
     rows = {row.key: row for row in measured_mod.discover(snapshot, inputs.arch, inputs.ram,
                                                           inputs.dump_mode)}
     if args.kdumpctl_estimate:

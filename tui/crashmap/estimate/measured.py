@@ -146,25 +146,43 @@ def unreadable(key: str, error: CrashmapError) -> Measured:
 # --- files --------------------------------------------------------------------------------
 
 
-def _text(path: Path) -> str:
-    from crashmap.files import read_capped
-    from crashmap.iomem import read_text
+STDIN = "-"
+"""The FILE that means standard input (``kdumptool calibrate | crashmap estimate --calibrate -``)."""
 
-    return read_text(read_capped(path), str(path))
+
+def _name(path: str | Path) -> str:
+    return "<stdin>" if str(path) == STDIN else str(path)
+
+
+def _text(path: str | Path) -> str:
+    from crashmap.files import read_capped
+    from crashmap.iomem import MAX_BYTES, read_text
+
+    if str(path) != STDIN:
+        return read_text(read_capped(path), str(path))
+    import sys
+
+    data = sys.stdin.buffer.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise CrashmapError(f"larger than {MAX_BYTES >> 20} MiB, the most crashmap reads",
+                            path=_name(path))
+    return read_text(data, _name(path))
 
 
 def read_kdumpctl(path: str | Path) -> Measured:
-    """``--kdumpctl-estimate FILE`` (bad content: CrashmapError naming the file and line)."""
-    return from_kdumpctl(kdumpctl_mod.parse(_text(Path(path)), str(path)))
+    """``--kdumpctl-estimate FILE`` (``-``: stdin; bad content: CrashmapError naming the file
+    and line)."""
+    return from_kdumpctl(kdumpctl_mod.parse(_text(path), _name(path)))
 
 
 def read_calibrate(path: str | Path, arch: str, ram: int | None,
                    dump_mode: str | None = None) -> Measured:
-    """``--calibrate FILE``: the output alone, or a supportconfig ``crash.txt`` holding it."""
-    text = _text(Path(path))
+    """``--calibrate FILE``: the output alone (``-``: stdin), or a supportconfig ``crash.txt``
+    holding it."""
+    text = _text(path)
     section = _calibrate_section(text)
     return from_calibrate(calibrate_mod.parse(section if section is not None else text,
-                                              str(path)), arch, ram, dump_mode)
+                                              _name(path)), arch, ram, dump_mode)
 
 
 def _calibrate_section(text: str) -> str | None:
