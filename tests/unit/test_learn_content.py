@@ -109,3 +109,29 @@ def test_sizing_tables_match_the_research_defaults() -> None:
         assert f"`{table}`" in text
     assert evaluate_table("512M-:192M", 2 * GiB) == 192 * MiB
     assert chapter_title("sizing") == "How big should it be?"
+
+
+def test_kdump_chapter_fadump_section_agrees_with_the_simulator_and_the_table() -> None:
+    """fadump vs kdump: the worked example (16 GiB, crashkernel=1G) and kdump-utils' fadump
+    table, checked against the placement emulation and the table evaluation."""
+    from crashmap.checks import evaluate_cmdline
+    from crashmap.estimate.tables import TABLES
+    from crashmap.placement import context_from_snapshot
+    from crashmap.snapshot import Snapshot
+
+    text = chapter_text("kdump")
+    for fact in ("`arch/powerpc/kernel/prom.c`", "`fadump_reserve_mem()`",
+                 "`fadump_locate_reserve_mem()`", "`fadump_calculate_reserve_size()`",
+                 "`reserve_crashkernel()`", "`fadump=nocma`", "320 MiB", "Press `d`"):
+        assert fact in text, fact
+    assert "with `fadump=on` the area goes to **1 GiB**" in text
+    ctx = context_from_snapshot(Snapshot(iomem="00000000-3ffffffff : System RAM\n",
+                                         arch="ppc64le"))
+    kdump = evaluate_cmdline(ctx, "crashkernel=1G").placement
+    fadump = evaluate_cmdline(ctx, "crashkernel=1G fadump=on").placement
+    assert kdump.main is not None and kdump.main.start == 512 * MiB
+    assert fadump.main is None and fadump.blocks[0].start == 1 * GiB
+    assert "768 MiB from 4 GiB" in text
+    table = TABLES["fedora-fadump"][1]["ppc64le"]
+    assert evaluate_table(table, 4 * GiB) == 768 * MiB
+    assert evaluate_table(table, 4 * GiB - 128 * MiB) == 0

@@ -41,8 +41,8 @@ def check(s: Subject) -> Iterator[Finding]:
             "RTAS_FADUMP_MIN_BOOT_MEM (320 MiB) and the area must fit above it.",
             "Give crashkernel= at least 320M, or drop fadump= for kdump.", "kdump")
         return
-    where = (f"; its area is {format_size(area.size)} at {area.start:#x} (not a 'Crash kernel' "
-             "line in /proc/iomem)") if area is not None else ""
+    where = (f"; its area is {format_size(area.size)} at {area.start:#x} (not in /proc/iomem; "
+             "/sys/kernel/fadump/mem_reserved)") if area is not None else ""
     yield Finding(
         "fadump", "info", f"fadump={mode}: the firmware saves the dump{preserved}{where}",
         "With fadump the firmware copies the boot memory aside at a crash and the same kernel "

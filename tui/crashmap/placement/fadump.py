@@ -25,8 +25,8 @@ to kexec-based kdump with the same ``crashkernel=`` size.
 ``size`` = ``get_fadump_area_size()``: the boot memory plus firmware-sized CPU state and HPTE
 regions and a page of headers. The firmware sizes (``ibm,configure-kernel-dump-sizes``) are not
 in any snapshot, so they count as 0 here (QEMU reports none). memblock_reserve() creates no
-``/proc/iomem`` resource: the map shows no "Crash kernel" line, the area stays inside System
-RAM (``/sys/kernel/fadump/mem_reserved`` says how much). OPAL's firmware reserved ranges are
+``/proc/iomem`` resource: the area stays inside System RAM (``/sys/kernel/fadump/mem_reserved``
+says how much). OPAL's firmware reserved ranges are
 not modelled.
 """
 
@@ -37,9 +37,9 @@ from crashmap.placement.context import PlacementContext
 from crashmap.placement.result import Attempt, Block, Request, StaticResult
 from crashmap.units import align_up
 
-NOTE = ("fadump: the area is memblock_reserve()d, so /proc/iomem will show no 'Crash kernel' "
-        "line; /sys/kernel/fadump/mem_reserved gives its size (arch/powerpc/kernel/fadump.c "
-        "fadump_reserve_mem)")
+NOTE = ("fadump: the area is memblock_reserve()d, so /proc/iomem will show no line for it "
+        "(as for powerpc's kdump block); /sys/kernel/fadump/mem_reserved gives its size "
+        "(arch/powerpc/kernel/fadump.c fadump_reserve_mem)")
 FALLBACK = ("fadump could not reserve its area: early_init_devtree() falls back to "
             "reserve_crashkernel(), a kexec-based kdump block (arch/powerpc/kernel/prom.c)")
 
