@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -29,6 +30,20 @@ def register(sub: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Print the map. The garbage collector stays paused meanwhile: a 100 000-line map is some
+    half a million objects (resources, their lists, the JSON document) that all stay in use
+    until the process ends, and each full collection on the way walked them all for nothing
+    (40 % of the run, text or JSON)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(args)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _run(args: argparse.Namespace) -> int:
     if args.list:
         maps = listed_maps()
         if args.json:
