@@ -70,6 +70,7 @@ LINES = (
 """Own command lines: the tokens each rule reads (case, ,high/,low, ,cma and cma=, nogbpages,
 fadump= before and after -- (and after a token as long), quotes) and lines past COMMAND_LINE_SIZE with the word before and
 after the cut."""
+CONFIG = "CONFIG_CRASH_DUMP=y\nCONFIG_KEXEC_FILE=y\n# CONFIG_CMA is not set\n"
 RELEASES = ("{series}.0-a", "{series}.7-b", None, "not-a-kernel")
 
 
@@ -130,6 +131,21 @@ def records() -> list[str]:
         {**first, "hostname": "null-line", "cmdline": None},
     ]
     out[10:10] = [json.dumps(r, separators=(",", ":")) for r in odd]
+    # hosts of one map that differ only in facts a check reads beyond the map: the loader
+    # (kexec_load never hands CMA to the capture kernel), the kernel config and, under
+    # --kernel, the running version the config belongs to
+    x86 = next(json.loads(line) for line in out if '"arch":"x86_64"' in line)
+    pair = []
+    for number, (running, extra) in enumerate((
+            ("6.18.0", {}), ("6.18.0", {"kexec_loader": "kexec_load"}),
+            ("6.18.0", {"kexec_loader": "kexec_file_load"}),
+            ("6.18.0", {"kernel_config": CONFIG}), ("6.1.0", {"kernel_config": CONFIG}),
+            ("6.1.0", {"kernel_config": CONFIG + "CONFIG_CMA=y\n"}))):
+        record = {**x86, "hostname": f"facts-{number}", "kernel_release": running,
+                  "cmdline": "ro crashkernel=256M crashkernel=128M,cma", **extra}
+        record["iomem"] = record.pop("iomem")
+        pair += [json.dumps(record, separators=(",", ":"))] * 2
+    out[50:50] = pair
     # lines that end as a line seen before ends (its map), around a rest that is not a record
     # or is one only in part
     end = out[0][out[0].rindex(',"iomem":'):]
@@ -172,6 +188,7 @@ def run(argv: list[str], straight: bool) -> subprocess.CompletedProcess[bytes]:
     ["--json"], ["--jsonl"], ["--csv"], [],
     ["--cmdline", "crashkernel=1G-64G:256M,64G-:512M", "--json"],
     ["--kernel", "6.18", "--csv"],
+    ["--kernel", "6.18", "--jsonl"],
     ["--arch", "x86_64", "--json"],
 ], ids=lambda extra: " ".join(extra) or "text")
 def test_the_shortcuts_print_what_checking_every_host_prints(fleet_dir, extra):

@@ -22,12 +22,6 @@ if TYPE_CHECKING:
 
     from crashmap.snapshot import Snapshot
 
-KEY_FIELDS = ("arch", "iomem", "mem_total", "page_size", "cpu_count", "kexec_crash_size",
-              "kexec_crash_loaded", "kexec_crash_cma_ranges", "zswap_enabled", "balloon_loaded",
-              "swiotlb_size", "boot_log", "kernel_size", "initrd_size", "modules")
-"""Every snapshot fact a check or an estimate reads, but the kernel release. With the kernel
-version, the command line's crashkernel= tokens and whether the plan is the host's own line
-they decide the answer; the rest (host name, when it was taken) only labels it."""
 def _exact_types() -> dict[str, type]:
     from crashmap.snapshot import _TYPES
 
@@ -44,6 +38,12 @@ _LABELS = ("hostname", "inventory_hostname", "arch_note", "kernel_release", "cmd
 """The snapshot keys outside the shape key: a record of a known shape still has them checked
 (text keys: :func:`crashmap.snapshot.field_problem` finds nothing in ASCII text)."""
 assert all(_EXACT[name] is str for name in _LABELS)
+KEY_FIELDS = ("arch", *(name for name in _EXACT
+                        if name not in _LABELS and name not in ("arch", SCHEMA_KEY)))
+"""Every other snapshot key (a key added to the snapshot is in the shape key unless it is
+named a label above). With the target kernel, the command line's tokens a rule reads and
+whether the plan is the host's own line they decide the answer; the labels (host name, when
+it was taken, the running release as such) only label it."""
 _GOOD: set[tuple[Any, ...]] = set()
 """(keys, value types) of records found to need no second look: records of one writer share
 them, so each record costs one lookup."""
@@ -109,8 +109,16 @@ _REST = KEY_FIELDS[1:]
 
 def _key(get: Any, arch: str | None, running: str | None, given: str | None, own: str | None,
          plan: str | None, release: bool = False) -> tuple[Any, ...]:
-    return (arch, *map(get, _REST), running if release else None, target(given, running),
-            cmdline_key(own), cmdline_key(plan), plan is None or plan == own)
+    if release:
+        ran = running
+    elif given is not None:  # the target is --kernel's: the checks still read the running
+        from crashmap.placement.facts import kernel_version  # version (kernelconf)
+
+        ran = kernel_version(running)
+    else:
+        ran = None  # the target is the running release: it says all
+    return (arch, *map(get, _REST), ran, target(given, running), cmdline_key(own),
+            cmdline_key(plan), plan is None or plan == own)
 
 
 _TARGETS: dict[tuple[str | None, str | None], Any] = {}
