@@ -248,7 +248,7 @@ def _placement(shape: Any) -> str:
         return ", ".join(f"{k} {s:#x}-{e - 1:#x}" for k, s, e in shape.blocks)
     if shape.outcome == "nothing requested":
         return "-"
-    return next((m for _, severity, m in shape.findings if severity == "error"), shape.verdict)
+    return shape.reason
 
 
 def run_suggest(args: argparse.Namespace, arch: str | None) -> int:

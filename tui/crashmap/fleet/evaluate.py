@@ -44,9 +44,24 @@ KEY_FIELDS = ("arch", *(name for name in _EXACT
 named a label above). With the target kernel, the command line's tokens a rule reads and
 whether the plan is the host's own line they decide the answer; the labels (host name, when
 it was taken, the running release as such) only label it."""
-_GOOD: set[tuple[Any, ...]] = set()
-"""(keys, value types) of records found to need no second look: records of one writer share
-them, so each record costs one lookup."""
+_READERS: dict[tuple[Any, ...], Any] = {}
+"""(keys, value types) of a record → ``(keys read, getter of their values)`` when records of
+that signature need no second look, else False: records of one writer share a signature, so
+each record costs one lookup."""
+
+
+def _reader(data: dict[str, Any]) -> Any:
+    exact = _EXACT
+    for key, value in data.items():
+        kind = exact.get(key)
+        if kind is None or (value is not None and type(value) is not kind):
+            return False
+    if type(data.get("iomem")) is not str or SCHEMA_KEY not in data:
+        return False
+    from operator import itemgetter
+
+    keyed = tuple(name for name in KEY_FIELDS if name in data)
+    return keyed, (itemgetter(*keyed) if len(keyed) > 1 else lambda d: (d[keyed[0]],))
 MAX_TAILS = 64
 """Map texts remembered by the bytes of the line's end that held them (see
 :meth:`FleetRun.record_of`); a line end longer than :data:`MAX_TAIL` is not remembered."""
@@ -163,13 +178,14 @@ def low_bucket(size: int) -> str:
 
 class Shape(namedtuple("Shape", (
         "arch series release ram bracket low_free words outcome ok blocks static cma errors "
-        "warnings findings verdict class_name fragment"))):
+        "warnings findings verdict class_name fragment reason"))):
     """The answer for one shape of host (shared by every host of that shape; small).
 
     ``blocks`` are (kind, start, end) half-open; ``static`` the bytes of the static blocks
     placed (main + low), ``cma`` the CMA bytes placed; ``errors``/``warnings`` finding codes;
     ``findings`` (code, severity, message) of every finding; ``class_name`` the class it falls
-    in; ``fragment`` the JSON members of its host records, encoded once."""
+    in; ``fragment`` the JSON members of its host records, encoded once; ``reason`` why it
+    fails (its first error, else the verdict)."""
 
     __slots__ = ()
 
@@ -223,7 +239,8 @@ def evaluate_shape(snapshot: Snapshot, plan: str | None, given: str | None = Non
     }, separators=(",", ":"))[1:-1]
     return Shape(ctx.arch.name, series, kernel.release, ram, bracket, low_free, words,
                  placement.outcome, verdict.ok, blocks, static, cma, errors, warnings, findings,
-                 verdict.verdict_line, class_name, fragment)
+                 verdict.verdict_line, class_name, fragment,
+                 next((m for _, level, m in findings if level == "error"), verdict.verdict_line))
 
 
 def _bracket(grammar: Any, ram: int) -> str:
@@ -275,6 +292,8 @@ class FleetRun:
         self.arch = arch
         self.kernel = kernel
         self.shapes: dict[tuple[Any, ...], Shape | CrashmapError] = {}
+        self.known: dict[tuple[Any, ...], Shape] = {}
+        """Shapes by a record's own key (:meth:`_record_key`): the records they were found for."""
         self.contexts: dict[Any, Any] = {}
         """Placement contexts by what their build reads (a few per map)."""
         self.tails: dict[bytes, str] = {}
@@ -316,8 +335,8 @@ class FleetRun:
         if tail is not None:
             known = self.tails.get(tail)
             if known is not None:
-                try:
-                    data = _loads(body[:cut] + b"}")
+                try:  # strict UTF-8 (json.loads(bytes) allows surrogates: those go the long way)
+                    data = _loads(body[:cut].decode() + "}")
                 except ValueError:
                     data = None
                 if type(data) is dict and data:
@@ -348,48 +367,44 @@ class FleetRun:
         """The answer for a walk item (raises :class:`CrashmapError` for a bad one)."""
         if item.kind == "line":
             item.kind, item.value = "record", self.record_of(item)
-        if item.kind == "record":
-            host = self._known_record(item)
-            if host is not None:
-                return host
-        return self.check(self.snapshot_of(item), item.label)
-
-    def _known_record(self, item: Any) -> Host | None:
-        """A JSON Lines record of a shape already evaluated, without building its snapshot.
-
-        Taken only when every key is a snapshot key with a value of exactly its type (what
-        ``from_mapping`` accepts without a warning); anything else goes the full way."""
+        if item.kind != "record":
+            return self.check(self.snapshot_of(item), item.label)
         data = item.value
-        if type(data) is not dict:
-            return None
+        key = self._record_key(data) if type(data) is dict else None
+        if key is not None:
+            shape = self.known.get(key)
+            if shape is not None:
+                get = data.get
+                return Host(get("inventory_hostname") or get("hostname") or item.label,
+                            item.label, shape)
+        host = self.check(self.snapshot_of(item), item.label)
+        if key is not None:
+            if len(self.known) >= MAX_SHAPES:
+                del self.known[next(iter(self.known))]
+            self.known[key] = host.shape
+        return host
+
+    def _record_key(self, data: dict[str, Any]) -> tuple[Any, ...] | None:
+        """What decides a JSON Lines record's answer, read off the record itself (no snapshot
+        built): its keys, the values of every key but the labels, the running release and
+        the command line's tokens a rule reads. Only for a record ``from_mapping`` takes as it
+        is (every key a snapshot key, every value exactly its type, the labels' text fine):
+        equal keys are equal checked facts, so a record of a known key has a known answer."""
         signature = (tuple(data), tuple(map(type, data.values())))
-        if signature not in _GOOD:
-            exact = _EXACT
-            for key, value in data.items():
-                kind = exact.get(key)
-                if kind is None or (value is not None and type(value) is not kind):
-                    return None
-            if type(data.get("iomem")) is not str:
-                return None
-            if len(_GOOD) < 4096:
-                _GOOD.add(signature)
-        if data[SCHEMA_KEY] != 1:
+        read = _READERS.get(signature)
+        if read is None:
+            read = _READERS[signature] = _reader(data) if len(_READERS) < 4096 else False
+        if read is False or data[SCHEMA_KEY] != 1:
             return None
         get = data.get
-        for field in _LABELS:  # the key fields equal a checked shape's; these are new
+        for field in _LABELS:  # the keyed fields equal a checked record's; these are new
             value = get(field)  # a str (the signature says), fine when ASCII (text_problem)
             if value is not None and not value.isascii():
                 from crashmap.snapshot import field_problem
 
                 if field_problem(field, value):
                     return None
-        shape = self.shapes.get(_key(
-            get, self.arch if self.arch is not None else get("arch"), get("kernel_release"),
-            self.kernel, get("cmdline"), self.plan))
-        if shape is None or isinstance(shape, CrashmapError):
-            return None
-        return Host(get("inventory_hostname") or get("hostname") or item.label, item.label,
-                    shape)
+        return read[0], read[1](data), get("kernel_release"), cmdline_key(get("cmdline"))
 
     def check(self, snapshot: Snapshot, label: str) -> Host:
         """The host's answer; raises :class:`CrashmapError` for a map that cannot be checked."""

@@ -386,8 +386,7 @@ def _failure(plans: list[Plan], runs: list[FleetRun], snapshot: Snapshot, label:
     if not runs:
         return "no estimate"
     shape = runs[0].check(snapshot, label).shape
-    first = next((m for _, s, m in shape.findings if s == "error"), shape.verdict)
-    return f"fails {plans[0].cmdline}: {first}"
+    return f"fails {plans[0].cmdline}: {shape.reason}"
 
 
 def _bad(result: FleetPlan, message: str, on_bad: Callable[[str], None] | None) -> None:

@@ -63,8 +63,7 @@ class ClassStats:
             return
         if len(self.failing) < EXAMPLES:
             self.failing.append(host.name)
-        reason = next((m for _, s, m in shape.findings if s == "error"), shape.verdict)
-        entry = self.reasons.setdefault(reason, [0, []])
+        entry = self.reasons.setdefault(shape.reason, [0, []])
         entry[0] += 1
         if len(entry[1]) < EXAMPLES:
             entry[1].append(host.name)

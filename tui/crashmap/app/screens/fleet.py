@@ -250,4 +250,4 @@ def _where(shape: Any) -> str:
         return ", ".join(f"{kind} {start:#x}-{end - 1:#x}" for kind, start, end in shape.blocks)
     if shape.outcome == "nothing requested":
         return "-"
-    return next((m for _, severity, m in shape.findings if severity == "error"), shape.verdict)
+    return shape.reason
