@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from crashmap.kernel.memparse import memparse
+from crashmap.kernel.params import WHITESPACE
 from crashmap.units import MiB
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
@@ -13,7 +14,6 @@ if TYPE_CHECKING:
     from crashmap.arch import Arch
 
 NAME = "crashkernel="
-WHITESPACE = " \t\n\r\v\f"
 BOOTLOADER_ADDED = ("BOOT_IMAGE=", "initrd=")
 """Words the boot loader puts on the command line itself, so a configured options line must not
 carry them: the list libostree filters from /proc/cmdline (``ostree-kernel-args.c``,

@@ -9,8 +9,8 @@ import re
 from collections import namedtuple
 
 from crashmap.kernel.cmdline_limit import check_length
+from crashmap.kernel.params import WHITESPACE
 
-WHITESPACE = " \t\n\r\v\f"
 """What separates parameters for display (the same set as ``crashmap.kernel.cmdline_edit``)."""
 
 

@@ -11,52 +11,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from crashmap.kernel.params import WHITESPACE, Param, find_params, init_args_start, param_at
+
 PARAM = "crashkernel="
-WHITESPACE = " \t\n\r\v\f"
-"""What ``isspace()`` accepts (lib/ctype.c), the separators of ``next_arg()`` in kernel/params.c."""
-INIT_SEPARATOR = "--"
 
 
-def init_args_start(cmdline: str) -> int:
-    """Where the ``--`` that ends the kernel's parameters starts, or ``len(cmdline)`` if none.
+def crashkernel_params(cmdline: str) -> list[Param]:
+    """Every parameter ``next_arg()`` splits off (:mod:`crashmap.kernel.params`) that is written
+    ``crashkernel=...``, on either side of ``--``.
 
-    Words are split as ``next_arg()`` (kernel/params.c) splits them: on whitespace outside double
-    quotes, so ``foo="a -- b"`` holds no separator, and a quoted ``"--"`` is one.
+    Look-alikes such as ``xcrashkernel=`` and a ``crashkernel=`` inside another parameter's
+    quoted value belong to other parameters and are left alone (the linter reports them).
     """
-    pos, n = 0, len(cmdline)
-    while pos < n:
-        while pos < n and cmdline[pos] in WHITESPACE:
-            pos += 1
-        if pos >= n:
-            break
-        start, end, quoted = pos, pos, False
-        while end < n and (quoted or cmdline[end] not in WHITESPACE):
-            if cmdline[end] == '"':
-                quoted = not quoted
-            end += 1
-        if cmdline[start:end] in (INIT_SEPARATOR, '"--"'):
-            return start
-        pos = end
-    return n
+    return [param_at(cmdline, start, end) for start, end in crashkernel_spans(cmdline)]
 
 
 def crashkernel_spans(cmdline: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of every whitespace-separated parameter that starts with ``crashkernel=``.
-
-    Look-alikes such as ``xcrashkernel=`` belong to other parameters and are left alone (the
-    linter reports them).
-    """
-    spans, pos, n = [], 0, len(cmdline)
-    while pos < n:
-        while pos < n and cmdline[pos] in WHITESPACE:
-            pos += 1
-        end = pos
-        while end < n and cmdline[end] not in WHITESPACE:
-            end += 1
-        if cmdline.startswith(PARAM, pos):
-            spans.append((pos, end))
-        pos = end
-    return spans
+    """``(start, end)`` of each of :func:`crashkernel_params`."""
+    return find_params(cmdline, (PARAM,))
 
 
 def replace_crashkernel(cmdline: str, words: Sequence[str]) -> str:
@@ -115,3 +87,7 @@ def _end_word(head: str, rest: str) -> str:
     if rest and rest[0] != " " and rest[0] in WHITESPACE and rest.strip("\n"):
         return f"{head} {rest}"
     return head + rest
+
+
+__all__ = ["PARAM", "WHITESPACE", "crashkernel_params", "crashkernel_spans", "init_args_start",
+           "replace_crashkernel"]

@@ -11,7 +11,7 @@ Pure: no Textual, no I/O.
 
 from __future__ import annotations
 
-from crashmap.kernel.cmdline_edit import INIT_SEPARATOR, WHITESPACE
+from crashmap.kernel.params import WHITESPACE, Param, find_params, param_at
 from crashmap.units import MiB
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
@@ -60,30 +60,18 @@ def refusal(arch: str | Arch) -> str:
             "(yast-kdump src/modules/Kdump.rb use_fadump)")
 
 
-def _params(cmdline: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of each whitespace-separated word before ``--`` (quotes as next_arg())."""
-    spans, pos, n = [], 0, len(cmdline)
-    while pos < n:
-        while pos < n and cmdline[pos] in WHITESPACE:
-            pos += 1
-        if pos >= n:
-            break
-        end, quoted = pos, False
-        while end < n and (quoted or cmdline[end] not in WHITESPACE):
-            if cmdline[end] == '"':
-                quoted = not quoted
-            end += 1
-        if cmdline[pos:end] in (INIT_SEPARATOR, '"--"'):
-            break
-        spans.append((pos, end))
-        pos = end
-    return spans
+def fadump_params(cmdline: str) -> list[Param]:
+    """Every ``fadump=`` parameter the kernel reads: before ``--``, split and unquoted as
+    ``next_arg()`` does (:mod:`crashmap.kernel.params`), name exactly ``fadump``."""
+    heads = (PARAM, '"' + PARAM)  # the only texts next_arg() names fadump with a value
+    found = (param_at(cmdline, start, end)
+             for start, end in find_params(cmdline, heads, kernel_only=True))
+    return [p for p in found if p.name == PARAM[:-1] and p.value is not None]
 
 
 def fadump_spans(cmdline: str) -> list[tuple[int, int]]:
-    """``(start, end)`` of every ``fadump=`` parameter the kernel reads (before ``--``)."""
-    return [(s, e) for s, e in _params(cmdline)
-            if cmdline[s:e].replace('"', "").startswith(PARAM)]
+    """``(start, end)`` of each of :func:`fadump_params`."""
+    return [(p.start, p.end) for p in fadump_params(cmdline)]
 
 
 def read_value(value: str) -> str | None:
@@ -104,8 +92,8 @@ def fadump_mode(cmdline: str) -> str:
     zeroed, so no parameter means ``off``. Words after ``--`` are init's and never read.
     """
     mode = "off"
-    for start, end in fadump_spans(cmdline):
-        value = read_value(cmdline[start:end].replace('"', "")[len(PARAM):])
+    for param in fadump_params(cmdline):
+        value = read_value(param.value or "")
         if value is not None:
             mode = value
     return mode
@@ -113,8 +101,8 @@ def fadump_mode(cmdline: str) -> str:
 
 def ignored_values(cmdline: str) -> list[str]:
     """The ``fadump=`` parameters whose value the kernel does not understand (it ignores them)."""
-    return [cmdline[s:e] for s, e in fadump_spans(cmdline)
-            if read_value(cmdline[s:e].replace('"', "")[len(PARAM):]) is None]
+    return [cmdline[p.start:p.end] for p in fadump_params(cmdline)
+            if read_value(p.value or "") is None]
 
 
 def dump_mode(value: str) -> str:

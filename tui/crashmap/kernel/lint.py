@@ -11,6 +11,7 @@ from crashmap.arch import Arch
 from crashmap.kernel.cmdline_limit import COMMAND_LINE_SIZES
 from crashmap.kernel.grammar import CrashkernelResult, WordUse
 from crashmap.kernel.memparse import memparse
+from crashmap.kernel.params import WHITESPACE
 from crashmap.kernel.ranges import RangeEntry, explain_table
 from crashmap.units import format_size
 
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     Severity = Literal["error", "warning", "info"]
 else:
     Severity = str
-WHITESPACE = " \t\n\r\v\f"
 _UNIT_WORD = re.compile(r"[0-9][KMGTPEkmgtpe](?:i?[Bb]|i)")
 _FRACTION = re.compile(r"[0-9]\.[0-9]")
 

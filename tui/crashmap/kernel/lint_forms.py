@@ -17,8 +17,8 @@ from __future__ import annotations
 from crashmap.kernel.grammar import CrashkernelResult
 from crashmap.kernel.lint import Lint
 from crashmap.kernel.memparse import memparse
+from crashmap.kernel.params import find_params, next_arg, param_at
 
-WHITESPACE = " \t\n\r\v\f"
 _NAME = "crashkernel"
 
 
@@ -27,41 +27,32 @@ def form_findings(result: CrashkernelResult) -> list[Lint]:
     return bare_word_findings(result.cmdline) + missing_start_findings(result)
 
 
-def _tokens(line: str) -> list[tuple[int, str]]:
-    tokens, pos, n = [], 0, len(line)
-    while pos < n:
-        while pos < n and line[pos] in WHITESPACE:
-            pos += 1
-        end = pos
-        while end < n and line[end] not in WHITESPACE:
-            end += 1
-        if end > pos:
-            tokens.append((pos, line[pos:end]))
-        pos = end
-    return tokens
-
-
 def bare_word_findings(line: str) -> list[Lint]:
-    """``crashkernel`` (or ``crashkernel =256M``, ``CRASHKERNEL=256M``) that is not read."""
+    """``crashkernel`` (or ``crashkernel =256M``, ``CRASHKERNEL=256M``) that is not read.
+
+    Parameters are split as ``next_arg()`` splits them (:mod:`crashmap.kernel.params`), so a
+    word inside another parameter's quoted value (``foo="a crashkernel b"``) is not one."""
     found = []
-    tokens = _tokens(line)
-    for i, (start, token) in enumerate(tokens):
-        if token == _NAME:
-            after = tokens[i + 1][1] if i + 1 < len(tokens) else ""
+    for start, end in find_params(line, (_NAME, '"' + _NAME), ignore_case=True):
+        param, text = param_at(line, start, end), line[start:end]
+        if param.name == _NAME and param.value is None:
+            following = next_arg(line, end)[0]
+            after = line[following.start:following.end] if following is not None else ""
             hint = (f"; the value went into a separate word {after!r}: write "
                     f"'{_NAME}{after}'" if after.startswith("=") and len(after) > 1 else "")
             found.append(Lint(
                 "bare-crashkernel", "warning",
-                f"{token!r} has no '=' and is not a crashkernel= parameter{hint}",
+                f"{text!r} has no '=' and is not a crashkernel= parameter{hint}",
                 "get_last_crashkernel() (kernel/crash_reserve.c) looks for 'crashkernel=' "
                 "only, so this word reserves nothing; the kernel passes an unknown word to init "
-                "(init/main.c unknown_bootoption)", start))
-        elif token.lower().startswith(_NAME + "=") and not token.startswith(_NAME + "="):
+                "(init/main.c unknown_bootoption)", param.start))
+        elif (param.value is not None and param.name.lower() == _NAME
+              and param.name != _NAME):
             found.append(Lint(
                 "crashkernel-name-case", "warning",
-                f"{token!r} is not read: the parameter name is lower case 'crashkernel='",
+                f"{text!r} is not read: the parameter name is lower case 'crashkernel='",
                 "get_last_crashkernel() (kernel/crash_reserve.c) finds the name with strstr(), "
-                "which is case-sensitive, so this word reserves nothing", start))
+                "which is case-sensitive, so this word reserves nothing", param.start))
     return found
 
 
