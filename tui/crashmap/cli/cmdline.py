@@ -42,9 +42,10 @@ def register(subparsers: Any) -> None:
                         help="the kernel's system_ram, bytes or with a unit such as 16G "
                              "(default: this machine's System RAM)")
     parser.add_argument("--add", default=None, metavar="SIZE",
-                        help="first add SIZE (e.g. 64M; a negative one as --add=-16M) to every size of every "
-                             "crashkernel= word, as kdumpctl's _crashkernel_add does, and "
-                             "show the line read (JSON: \"cmdline\")")
+                        help="first add SIZE (e.g. 64M; a negative one as --add=-16M) to "
+                             "every size of every crashkernel= word, as kdumpctl's "
+                             "_crashkernel_add does, and show the line read (JSON: "
+                             "\"cmdline\")")
     add_kernel_argument(parser)
     parser.add_argument("--json", action="store_true", help="one JSON object on stdout")
     parser.add_argument("--batch", action="store_true", help="JSON lines in, JSON lines out")

@@ -53,6 +53,11 @@ def register(sub: Any) -> None:
     parser.add_argument("--rollout", action="store_true",
                         help="with --suggest: print Ansible group_vars/host_vars and a task "
                              "file that apply the plan (printed, never applied)")
+    parser.add_argument("--update-kernel", default=None, metavar="PATH|ALL",
+                        help="with --rollout: the boot entry grubby changes, as for crashmap "
+                             "export: a kernel image such as /boot/vmlinuz-6.12.0, or ALL "
+                             "(default: each host's running kernel, as kdumpctl "
+                             "reset-crashkernel does)")
     parser.add_argument("--arch", default=None, help="override every host's architecture")
     add_kernel_argument(parser)
     parser.add_argument("--tui", action="store_true",
@@ -73,6 +78,12 @@ def run(args: argparse.Namespace) -> int:
         target_kernel(args.kernel)  # a bad --kernel is a usage error, before any member
     if args.rollout and not args.suggest:
         raise CrashmapError("--rollout goes with --suggest")
+    if args.update_kernel is not None:
+        if not args.rollout:
+            raise CrashmapError("--update-kernel goes with --suggest --rollout")
+        from crashmap.export import boot_entry
+
+        boot_entry(args.update_kernel, None)  # a bad one is a usage error, before any member
     if args.suggest:
         return run_suggest(args, arch)
     if args.tui:
@@ -266,7 +277,7 @@ def run_suggest(args: argparse.Namespace, arch: str | None) -> int:
     if args.rollout:
         from crashmap.fleet.rollout import render as render_rollout
 
-        sys.stdout.write(render_rollout(result))
+        sys.stdout.write(render_rollout(result, args.update_kernel))
     elif args.json:
         from crashmap.cli.common import print_json
 

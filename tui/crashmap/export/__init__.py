@@ -37,8 +37,8 @@ if TYPE_CHECKING:
     from crashmap.snapshot import Snapshot
 
 __all__ = [
-    "FORMATS", "CmdlineDiff", "DiffWord", "ExportResult", "cmdline_diff", "diff_words",
-    "export", "plan_words",
+    "FORMATS", "CmdlineDiff", "DiffWord", "ExportResult", "boot_entry", "cmdline_diff",
+    "diff_words", "export", "plan_words",
 ]
 
 FORMATS: dict[str, str] = {
@@ -245,10 +245,18 @@ def export(fmt: str, words: Sequence[str] | str, current_cmdline: str | None,
 
 def _update_kernel(path: str | None, snapshot: Snapshot | None) -> str:
     """The boot entry to change: ``ALL``, a kernel image path, or the running kernel's."""
+    return boot_entry(path, snapshot.kernel_release if snapshot is not None else None)
+
+
+def boot_entry(path: str | None, release: str | None) -> str:
+    """``--update-kernel=PATH|ALL`` as grubby and bls take it: ``ALL``, a kernel image path, or
+    (None) the running kernel's image, ``/boot/vmlinuz-RELEASE`` (``$(uname -r)`` without a
+    release), as ``kdumpctl reset-crashkernel`` defaults to. Raises :class:`CrashmapError` for
+    anything else."""
     from crashmap.export.common import ALL_ENTRIES, kernel_image
 
     if path is None:
-        return kernel_image(snapshot.kernel_release if snapshot is not None else None)
+        return kernel_image(release)
     if path.upper() == ALL_ENTRIES:
         return ALL_ENTRIES
     if not path.startswith("/") or any(c in WHITESPACE for c in path):

@@ -6,6 +6,7 @@ Printed, never run.
 from __future__ import annotations
 
 from crashmap.export.common import (
+    ALL_ENTRIES,
     KDUMP_CONF_NOTE,
     ExportInput,
     comment_lines,
@@ -37,13 +38,13 @@ _GRUBBY_MULTI = (
     "holds all of them, and fix the entries by hand if not")
 
 
-def _entry_note(data: ExportInput) -> str:
-    """Which entries the command changes, as grubby(8) describes ``--update-kernel``."""
-    if data.all_entries:
+def entry_note(update_kernel: str) -> str:
+    """Which entries ``grubby --update-kernel=update_kernel`` changes, as grubby(8) says."""
+    if update_kernel == ALL_ENTRIES:
         return ("grubby --update-kernel=ALL edits every boot entry (BLS entries on Fedora/RHEL) "
                 "and, unless --no-etc-grub-update, GRUB_CMDLINE_LINUX in /etc/default/grub, so "
                 "kernels installed later get the words too.")
-    return (f"grubby edits the boot entry of {data.update_kernel} only (kdumpctl "
+    return (f"grubby edits the boot entry of {update_kernel} only (kdumpctl "
             "reset-crashkernel's default: the running kernel); the other entries, and kernels "
             "installed later, keep their crashkernel=. Use --update-kernel=ALL for every entry.")
 
@@ -63,7 +64,7 @@ def export_grubby(data: ExportInput) -> tuple[str, list[str]]:
     warnings: list[str] = []
     info = "ALL" if data.all_entries else data.update_kernel
     lines = comment_lines(
-        f"{_entry_note(data)} The words to remove are those of the running kernel; "
+        f"{entry_note(data.update_kernel)} The words to remove are those of the running kernel; "
         f"'grubby --info={info}' shows what the entries hold.")
     args: list[str] = []
     added = [w for w in data.words if w != "fadump=off"]  # off: removed, as kdumpctl does

@@ -5,7 +5,10 @@
   format), and ``kdump_auto_reset_crashkernel: false`` for ``linux-system-roles.kdump``;
 - ``host_vars/HOST/crashmap.yml`` for every host on another plan;
 - ``crashmap-crashkernel.yml``: tasks that apply the words with the platform's tool: ``grubby``
-  where it is installed (Fedora, RHEL, CentOS: BLS entries; then ``zipl`` on s390x), the grub.d
+  where it is installed (Fedora, RHEL, CentOS: BLS entries; then ``zipl`` on s390x) on the boot
+  entry ``crashmap export`` chooses (``crashmap_update_kernel``: the running kernel's,
+  ``/boot/vmlinuz-{{ ansible_facts['kernel'] }}``, as ``kdumpctl reset-crashkernel`` does, or
+  ``--update-kernel=ALL|PATH``), the grub.d
   snippet and ``update-grub`` on Debian and Ubuntu, ``/etc/zipl.conf`` and ``zipl`` on an s390x
   without grubby. They compare the words with the running kernel's ``/proc/cmdline`` and leave a
   host that already boots with them alone; they never reboot.
@@ -59,9 +62,10 @@ TASKS = """\
     path: /usr/sbin/grubby
   register: crashmap_grubby
 
-- name: Set crashkernel= with grubby (every boot entry)
+- name: Set crashkernel= with grubby (the boot entry of crashmap_update_kernel, or ALL)
   ansible.builtin.command:
-    argv: "{{ ['grubby', '--update-kernel=ALL', '--args=' ~ crashmap_crashkernel]
+    argv: "{{ ['grubby', '--update-kernel=' ~ crashmap_update_kernel,
+               '--args=' ~ crashmap_crashkernel]
               + (['--remove-args=' ~ (crashmap_running | difference(crashmap_words)
                                       | join(' '))]
                  if crashmap_running | difference(crashmap_words) else []) }}"
@@ -69,7 +73,8 @@ TASKS = """\
   register: crashmap_grubby_run
 
 - name: Check that every word reached the entries (grubby versions differ with repeated keys)
-  ansible.builtin.command: grubby --info=ALL
+  ansible.builtin.command:
+    argv: ["grubby", "--info={{ crashmap_update_kernel }}"]
   register: crashmap_grubby_info
   changed_when: false
   when: crashmap_grubby_run is changed
@@ -137,8 +142,13 @@ TASKS = """\
 """The task file (static: the words come from the variables)."""
 
 
-def _vars(plan: Any, hosts: int, *, first: bool) -> str:
-    """One variables file for ``plan``: the words, the grub.d snippet of the export formats."""
+RUNNING_RELEASE = "{{ ansible_facts['kernel'] }}"
+"""The host's ``uname -r`` when the play runs (Ansible's ``kernel`` fact)."""
+
+
+def _vars(plan: Any, hosts: int, *, first: bool, update_kernel: str) -> str:
+    """One variables file for ``plan``: the words, the grub.d snippet of the export formats;
+    the first also the boot entry grubby changes (``update_kernel``, :func:`boot_entry`)."""
     from crashmap.export import export
 
     grub = export("grub", plan.words, "", None).text
@@ -152,25 +162,36 @@ def _vars(plan: Any, hosts: int, *, first: bool) -> str:
     lines.append("crashmap_grub_cfg: |")
     lines.extend(f"  {line}" if line else "" for line in grub.splitlines())
     if first:
+        from crashmap.export.common import comment_lines
+        from crashmap.export.tools import entry_note
+
+        lines.extend(comment_lines(entry_note(update_kernel)))
+        lines.append(f"crashmap_update_kernel: {json.dumps(update_kernel)}")
         lines.append("# linux-system-roles.kdump: keep kdump-utils from resetting the size")
         lines.append("kdump_auto_reset_crashkernel: false")
     return "\n".join(lines) + "\n"
 
 
-def files(result: FleetPlan) -> dict[str, str]:
-    """Path → text of every rollout file, in the order to show them."""
+def files(result: FleetPlan, update_kernel: str | None = None) -> dict[str, str]:
+    """Path → text of every rollout file, in the order to show them. ``update_kernel`` is
+    ``crashmap export --update-kernel``'s PATH or ALL; None: each host's running kernel."""
+    from crashmap.export import boot_entry
+
+    entry = boot_entry(update_kernel, RUNNING_RELEASE)
     out: dict[str, str] = {}
     if not result.plans:
         return out
     counts = [p.hosts for p in result.plans]
-    out["group_vars/all/crashmap.yml"] = _vars(result.plans[0], counts[0], first=True)
+    out["group_vars/all/crashmap.yml"] = _vars(result.plans[0], counts[0], first=True,
+                                               update_kernel=entry)
     for host, index in sorted(result.assignment.items()):
         out[f"host_vars/{host}/crashmap.yml"] = _vars(result.plans[index], counts[index],
-                                                      first=False)
+                                                      first=False, update_kernel=entry)
     out[TASKS_FILE] = TASKS
     return out
 
 
-def render(result: FleetPlan) -> str:
+def render(result: FleetPlan, update_kernel: str | None = None) -> str:
     """Every file, each after a ``# --- PATH`` line, for a terminal or a pipe."""
-    return "".join(f"# --- {path}\n{text}" for path, text in files(result).items())
+    return "".join(f"# --- {path}\n{text}"
+                   for path, text in files(result, update_kernel).items())
