@@ -199,3 +199,14 @@ def test_the_readme_example_is_what_verify_prints(capsys):
     for line in block[1:]:
         if line != "…":
             assert line in shown, line
+
+
+def test_a_saved_snapshot_keeps_the_calibrate_output_and_its_check(capsys, tmp_path):
+    (tmp_path / "sc").mkdir()
+    report = supportconfig(tmp_path / "sc", calibrate(239))
+    saved_to = str(tmp_path / "box.yaml")
+    assert run(capsys, "snapshot", report, "-o", saved_to)[0] == 0
+    code, out, _ = run(capsys, "verify", saved_to, "--json")
+    row = next(r for r in json.loads(out)["rows"] if r["key"] == "kdumptool")
+    # no sysconfig beside a snapshot file: KDUMP_CRASHKERNEL taken as auto, kdump's default
+    assert code == 1 and row["status"] == "differs" and row["value"] == "crashkernel=239M"

@@ -39,12 +39,33 @@ def test_sysconfig_value():
 
 
 def test_expected_words_from_a_report(tmp_path):
-    assert expected_words(tmp_path, None, None) is None  # nothing shown
-    auto = expected_words(tmp_path, CAL, "crash.txt (kdumptool calibrate)")
-    assert auto.words == CAL and auto.auto  # no sysconfig: the default, auto
+    from crashmap.peers.calibrate import parse
+
+    cal = parse("Low: 108\nMinLow: 32\nMaxLow: 712\nHigh: 2048\nMinHigh: 1024\n"
+                "MaxHigh: 4096\nFadump: 512\nTotal: 16079\n")
+    assert expected_words(tmp_path, None, None, False) is None  # nothing shown
+    auto = expected_words(tmp_path, cal, "crash.txt (kdumptool calibrate)", False)
+    assert auto.words == CAL and auto.auto and auto.fadump == ()  # no sysconfig: auto
     (tmp_path / "etc/sysconfig").mkdir(parents=True)
     (tmp_path / "etc/sysconfig/kdump").write_text(
         'KDUMP_CRASHKERNEL="crashkernel=256M nokaslr crashkernel=72M,low"\n')
-    stated = expected_words(tmp_path, CAL, "x")
+    stated = expected_words(tmp_path, cal, "x", False)
     # non-crashkernel= items are ignored ("Ignoring unsupported ... found in KDUMP_CRASHKERNEL")
     assert stated.words == ("crashkernel=256M", "crashkernel=72M,low") and not stated.auto
+    (tmp_path / "etc/sysconfig/kdump").write_text(
+        'KDUMP_CRASHKERNEL="auto"\nKDUMP_FADUMP="true"\nKDUMP_DUMPLEVEL="0"\n')
+    fadump = expected_words(tmp_path, cal, "x", False)
+    # KDUMP_FADUMP: crashkernel=<Fadump>M, and fadump=nocma as dump level 0 keeps user pages
+    assert fadump.words == ("crashkernel=512M",) and fadump.fadump == ("fadump=nocma",)
+
+
+def test_fadump_words_are_compared_exactly():
+    from crashmap.kdumptool_check import Expected, check_cmdline
+
+    kdump = Expected(("crashkernel=256M",), (), False, "x")
+    assert check_cmdline(kdump, "ro crashkernel=256M")[0]
+    ok, why = check_cmdline(kdump, "ro crashkernel=256M fadump=off")
+    assert not ok and "does not expect fadump=off" in why  # even off: FADUMP=() != (off)
+    fadump = Expected(("crashkernel=512M",), ("fadump=on",), True, "x")
+    assert check_cmdline(fadump, "crashkernel=520M fadump=on")[0]
+    assert not check_cmdline(fadump, "crashkernel=512M")[0]

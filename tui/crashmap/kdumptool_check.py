@@ -11,7 +11,9 @@ openSUSE/kdump ``kdumptool/kdumptool`` ``do_commandline()`` (commit 074a563):
   numbers being every digit of the word), and the running number ``BN`` at most
   ``TOLERANCE_UP=16`` above and ``TOLERANCE_DOWN=4`` below the expected ``AN`` (MiB): it fails
   when ``AN > BN + TOLERANCE_DOWN`` or ``AN < BN - TOLERANCE_UP``. Words are compared in
-  order; no crashkernel= at all is "Kdump can't be started".
+  order; no crashkernel= at all is "Kdump can't be started";
+- the ``fadump=`` words must then be exactly the expected ones: ``fadump=on`` (``nocma`` when
+  makedumpfile keeps user pages or writes raw) with ``KDUMP_FADUMP=true``, none otherwise.
 
 Pure except :func:`expected_words`, which reads a report folder.
 """
@@ -24,11 +26,22 @@ from pathlib import Path
 
 from crashmap.units import MiB
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from typing import Any
+
 TOLERANCE_DOWN = 4 * MiB
 TOLERANCE_UP = 16 * MiB
 """How far a running size may sit below / above an estimated one and still agree."""
 
-_ASSIGN = re.compile(r"""^\s*KDUMP_CRASHKERNEL=(?:"([^"]*)"|'([^']*)'|(\S*))""")
+_ASSIGN = re.compile(r"""^\s*([A-Z_]+)=(?:"([^"]*)"|'([^']*)'|(\S*))""")
+
+
+class Expected(namedtuple("Expected", "words fadump auto source")):
+    """The crashkernel= words and the fadump= words kdump expects, whether the words come from
+    calibrate (``auto``), and where they were read."""
+
+    __slots__ = ()
 
 
 def within_tolerance(expected: int, running: int) -> bool:
@@ -36,16 +49,10 @@ def within_tolerance(expected: int, running: int) -> bool:
     return expected - TOLERANCE_DOWN <= running <= expected + TOLERANCE_UP
 
 
-class Expected(namedtuple("Expected", "words auto source")):
-    """The crashkernel= words kdump expects, whether they come from calibrate (``auto``), and
-    where they were read."""
-
-    __slots__ = ()
-
-
 def check(expected: tuple[str, ...], running: tuple[str, ...], *,
           auto: bool) -> tuple[bool, str]:
-    """``kdumptool commandline -c``'s answer and its reason, for words in command-line order."""
+    """``kdumptool commandline -c``'s answer for the crashkernel= words (in command-line
+    order), and its reason."""
     if expected == running:
         return True, "the words kdump expects"
     if not running:
@@ -65,30 +72,63 @@ def check(expected: tuple[str, ...], running: tuple[str, ...], *,
                   "'Ignoring minor differencies in crashkernel sizes')")
 
 
-def sysconfig_value(text: str) -> str | None:
-    """``KDUMP_CRASHKERNEL`` of /etc/sysconfig/kdump text (its last assignment), or None."""
+def check_cmdline(expected: Expected, cmdline: str) -> tuple[bool, str]:
+    """Both of kdumptool's comparisons on /proc/cmdline (read as ``read -ra``: the
+    ``crashkernel=*`` and ``fadump=*`` words, in order): the crashkernel= words, then the
+    fadump= words, which must be exactly what is expected (none unless KDUMP_FADUMP)."""
+    words = cmdline.split()
+    running = tuple(w for w in words if w.startswith("crashkernel="))
+    fadump = tuple(w for w in words if w.startswith("fadump="))
+    ok, why = check(expected.words, running, auto=expected.auto)
+    if fadump != expected.fadump:
+        want = " ".join(expected.fadump)
+        ok, why = False, (f"kdump expects {want}, /proc/cmdline has "
+                          f"{' '.join(fadump) or 'none'}" if want else
+                          f"kdump does not expect {' '.join(fadump)} on the command line")
+    return ok, why
+
+
+def sysconfig_value(text: str, name: str = "KDUMP_CRASHKERNEL") -> str | None:
+    """``name`` in /etc/sysconfig/kdump text (its last assignment), or None."""
     value = None
     for line in text.splitlines():
         match = _ASSIGN.match(line)
-        if match:
-            value = next(g for g in match.groups() if g is not None)
+        if match and match.group(1) == name:
+            value = next(g for g in match.groups()[1:] if g is not None)
     return value
 
 
-def expected_words(folder: Path, calibrated: tuple[str, ...] | None,
-                   calibrate_source: str | None) -> Expected | None:
-    """What kdump expects on the host of report ``folder``: ``KDUMP_CRASHKERNEL`` from its
-    etc/sysconfig/kdump (sosreport) or crash.txt section (supportconfig), ``auto`` when not
-    set; ``calibrated`` the words of the calibrate output found there (None: none). None when
-    the folder shows neither."""
-    text = _sysconfig(folder)
+def expected_words(folder: Path | None, calibration: Any, calibrate_source: str | None,
+                   fadump_on: bool) -> Expected | None:
+    """What kdump expects on the host: ``KDUMP_CRASHKERNEL`` and ``KDUMP_FADUMP`` from the
+    report ``folder``'s etc/sysconfig/kdump (sosreport) or crash.txt section (supportconfig);
+    ``auto`` when not set, then the words of ``calibration`` (the kdumptool calibrate output
+    found, :class:`crashmap.peers.calibrate.Calibration`, or None). Without a sysconfig,
+    KDUMP_FADUMP is taken to be what the command line booted (``fadump_on``). None when
+    nothing says what kdump expects."""
+    text = _sysconfig(folder) if folder is not None else None
     value = sysconfig_value(text) if text is not None else None
+    flag = sysconfig_value(text, "KDUMP_FADUMP") if text is not None else None
+    fadump = fadump_on if flag is None else flag.strip().lower() == "true"
+    fadump_words = (_fadump_word(text),) if fadump else ()
     if value is None or value.strip() == "auto":
-        if calibrated is None:
+        if calibration is None or not calibration.ok:
             return None
-        return Expected(calibrated, True, calibrate_source or "kdumptool calibrate")
+        words = tuple(w for w in calibration.words(fadump=fadump)
+                      if w.startswith("crashkernel="))
+        return Expected(words, fadump_words, True, calibrate_source or "kdumptool calibrate")
     words = tuple(w for w in value.split() if w.startswith("crashkernel="))
-    return Expected(words, False, "KDUMP_CRASHKERNEL in /etc/sysconfig/kdump")
+    return Expected(words, fadump_words, False, "KDUMP_CRASHKERNEL in /etc/sysconfig/kdump")
+
+
+def _fadump_word(text: str | None) -> str:
+    """``fadump=on``, or ``fadump=nocma`` when makedumpfile keeps user pages (dump level bit 8
+    clear) or the format is raw, as kdumptool writes it."""
+    level = sysconfig_value(text, "KDUMP_DUMPLEVEL") if text is not None else None
+    form = sysconfig_value(text, "KDUMP_DUMPFORMAT") if text is not None else None
+    if (level is not None and level.strip().isdigit() and not int(level) & 8) or form == "raw":
+        return "fadump=nocma"
+    return "fadump=on"
 
 
 def _sysconfig(folder: Path) -> str | None:

@@ -144,7 +144,7 @@ def verify(snapshot: Snapshot, kernel: Any = None, *,
         fadump_mode(snapshot.cmdline or "") != "off"
     state = _State(snapshot, ctx, placement, grammar, reserved, estimated,
                    inferred is not None, fadump)
-    rows = [_configured(state), _kdumptool(snapshot, ctx), _boot_entry(snapshot, boot_entry),
+    rows = [_configured(state), _kdumptool(state), _boot_entry(snapshot, boot_entry),
             _reserved(state),
             _crash_size(state), _cma(state), _loaded(state), _predicted(state)]
     return Verification(snapshot.source, ctx.arch.name,
@@ -230,36 +230,34 @@ def _configured(s: _State) -> Row:
     return Row("configured", "configured", value, source, AGREES, how, static=expected, cma=cma)
 
 
-def _kdumptool(snapshot: Snapshot, ctx: Any) -> Row | None:
-    """``kdumptool commandline -c`` on a SUSE report folder (None: not one)."""
+def _kdumptool(s: _State) -> Row | None:
+    """``kdumptool commandline -c`` where the source shows what SUSE's kdump expects: a report
+    folder's sysconfig, or kdumptool calibrate output (None: neither)."""
     from crashmap.bootentry import source_root
 
+    snapshot = s.snapshot
     folder = source_root(snapshot.source)
-    if folder is None:  # a snapshot file or a bundled map: no report files beside it
+    if folder is None and snapshot.kdumptool_calibrate is None:
         return None
     from crashmap.estimate.measured import discover
-    from crashmap.kdumptool_check import check, expected_words
+    from crashmap.kdumptool_check import check_cmdline, expected_words
 
-    measured = next((m for m in discover(snapshot, ctx.arch.name, snapshot.system_ram)
+    measured = next((m for m in discover(snapshot, s.ctx.arch.name, snapshot.system_ram)
                      if m.key == "kdumptool-calibrate"), None)
-    calibrated = None
-    if measured is not None and measured.peer is not None and measured.peer.ok:
-        calibrated = tuple(measured.words)
-    expected = expected_words(folder, calibrated,
-                              measured.source if measured is not None else None)
+    calibration = measured.peer if measured is not None else None
+    expected = expected_words(folder, calibration,
+                              measured.source if measured is not None else None, s.fadump)
     label = "kdumptool"
     if expected is None:
         if measured is None:
             return None
         why = "; ".join(measured.notes) or "kdumptool calibrate failed"
         return Row("kdumptool", label, "no words", measured.source, UNKNOWN, why)
-    value = " ".join(expected.words) or "no crashkernel="
+    value = " ".join(expected.words + expected.fadump) or "no crashkernel="
     if snapshot.cmdline is None:
         return Row("kdumptool", label, value, expected.source, UNKNOWN,
                    "no /proc/cmdline to compare with")
-    # as kdumptool reads /proc/cmdline: `read -ra`, then every word matching crashkernel=*
-    running = tuple(w for w in snapshot.cmdline.split() if w.startswith("crashkernel="))
-    ok, why = check(expected.words, running, auto=expected.auto)
+    ok, why = check_cmdline(expected, snapshot.cmdline)
     return Row("kdumptool", label, value, expected.source, AGREES if ok else DIFFERS,
                f"kdumptool commandline -c: {why}")
 
