@@ -18,6 +18,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Static
 
+from crashmap.app.compositor import SparseCompositor
 from crashmap.app.evaluation import DEFAULT_PLAN, Evaluation, MapContext, dragged_plan, evaluate
 from crashmap.app.widgets.detail_grid import DetailGrid
 from crashmap.app.widgets.header_bar import HeaderBar
@@ -127,6 +128,7 @@ class MainScreen(Screen[None]):
     def __init__(self, ctx: MapContext, plan: Plan, *, banner: str | None = None,
                  lesson: Lesson | None = None) -> None:
         super().__init__(classes=self._width_class(lesson is not None))
+        self._compositor = SparseCompositor()  # a drag step renders only what it changed
         self.ctx = ctx
         self.banner = banner
         self.lesson = lesson
