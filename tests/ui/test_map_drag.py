@@ -223,3 +223,36 @@ async def test_the_findings_detail_follows_a_drag() -> None:
         assert detail == str(finding_detail(current))
         assert f"{main.end - 1:#x}" in detail
         assert app.main_screen.finding == current  # the map highlights where the block is now
+
+
+async def test_findings_follow_each_drag_step_and_are_current_on_release() -> None:
+    """A drag step draws the map and words first; its checks run once that frame is out, so
+    the findings after each step (and after the release) are those of the plan drawn. During
+    the drag the list keeps its entries (their texts follow) while the codes stay; a changed
+    list follows on release."""
+    from crashmap.app.evaluation import evaluate
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        panel = screen.query_one("FindingsPanel")
+        grid = app.screen.query_one(DetailGrid)
+        _, end, _ = block_edges(grid, "main")
+        before = panel.findings
+        followed = 0
+        await pilot.mouse_down(grid, offset=end)
+        for dx in (1, 2, 3, 5, 7):
+            await pilot.hover(grid, offset=(end[0] + dx, end[1]))
+            await pilot.pause()
+            full = evaluate(screen.ctx, screen.plan)
+            assert screen.evaluation == full  # checked, not the quick step's
+            if [f.code for f in full.findings] == [f.code for f in before]:
+                assert panel.findings == full.findings
+                followed += full.findings != before  # the messages name the sizes
+        assert followed
+        await pilot.mouse_up(grid, offset=(end[0] + 7, end[1]))
+        await pilot.pause()
+        full = evaluate(screen.ctx, screen.plan)
+        assert screen.evaluation == full and panel.findings == full.findings
+        assert app.plan.size > 96 * MiB

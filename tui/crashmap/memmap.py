@@ -274,7 +274,7 @@ class MemoryMap:
         ends = [r.end for r in self.ram] + [r.end for r in self.crash_outside_ram]
         return max(ends, default=0)
 
-    @property
+    @cached_property
     def address_limit(self) -> int:
-        """One past the highest address any resource claims."""
+        """One past the highest address any resource claims (the TUI asks on every drag step)."""
         return max((r.end for r in self.iomem.roots if not r.is_empty), default=0)

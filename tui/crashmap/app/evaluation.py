@@ -245,22 +245,32 @@ def evaluate(ctx: MapContext, plan: Plan, *, check: bool = True) -> Evaluation:
     cmdline = " ".join(words)
     result = parse_crashkernel(cmdline, ctx.ram, ctx.arch, kernel=ctx.kernel)
     request = request_from_grammar(result, cmdline)
-    findings: tuple[Finding, ...] = ()
-    if check:
-        from crashmap import checks
-        from crashmap.kernel import lint_crashkernel
-
-        verdict = checks.evaluate(ctx.placement, request, cmdline=cmdline, grammar=result,
-                                  lints=lint_crashkernel(result))
-        placement, findings = verdict.placement, verdict.findings
-    else:
-        placement = simulate(ctx.placement, request)
-    return Evaluation(
+    placement = simulate(ctx.placement, request)
+    evaluation = Evaluation(
         plan=plan, words=words, words_error=None, outcome=placement.outcome,
-        blocks=tuple(placed_blocks(plan, placement)), findings=findings,
+        blocks=tuple(placed_blocks(plan, placement)), findings=(),
         log=placement.kernel_log, ram=ctx.ram, static_taken=placement.static_total,
-        cma_reserved=placement.cma.placed, placement=placement, checked=check,
+        cma_reserved=placement.cma.placed, placement=placement, checked=False,
     )
+    return with_findings(ctx, evaluation, result) if check else evaluation
+
+
+def with_findings(ctx: MapContext, evaluation: Evaluation, grammar: object = None,
+                  ) -> Evaluation:
+    """``evaluation`` with the checks' findings on its placement (as :func:`evaluate` gives
+    them): a drag step is drawn first and its findings follow once the frame is out.
+    ``grammar``: the words as the kernel read them, when the caller has them."""
+    if evaluation.checked or evaluation.placement is None:
+        return evaluation
+    from crashmap import checks
+    from crashmap.kernel import lint_crashkernel
+
+    cmdline = evaluation.cmdline
+    if grammar is None:
+        grammar = parse_crashkernel(cmdline, ctx.ram, ctx.arch, kernel=ctx.kernel)
+    findings = checks.run_checks(ctx.placement, evaluation.placement, cmdline=cmdline,
+                                 grammar=grammar, lints=lint_crashkernel(grammar))
+    return evaluation._replace(findings=findings, checked=True)
 
 
 def placed_blocks(plan: Plan, placement: Placement) -> list[PlacedBlock]:

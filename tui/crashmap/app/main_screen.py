@@ -19,7 +19,14 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from crashmap.app.compositor import SparseCompositor
-from crashmap.app.evaluation import DEFAULT_PLAN, Evaluation, MapContext, dragged_plan, evaluate
+from crashmap.app.evaluation import (
+    DEFAULT_PLAN,
+    Evaluation,
+    MapContext,
+    dragged_plan,
+    evaluate,
+    with_findings,
+)
 from crashmap.app.widgets.detail_grid import DetailGrid
 from crashmap.app.widgets.header_bar import HeaderBar
 from crashmap.app.widgets.key_bar import KeyBar
@@ -143,6 +150,8 @@ class MainScreen(Screen[None]):
         self.finding: Finding | None = None
         """The finding highlighted in the findings panel."""
         self._drag_origin: tuple[Plan, Evaluation] | None = None
+        self._findings_due = False
+        """A drag step's checks run once its frame is out."""
         self._cma_memory = DEFAULT_CMA
         self._tree_shown: bool | None = None
 
@@ -322,8 +331,29 @@ class MainScreen(Screen[None]):
         self.refresh_bindings()
 
     def watch_plan(self, plan: Plan) -> None:
-        self.evaluation = evaluate(self.ctx, plan)
-        self.refresh_views(light=self._drag_origin is not None)
+        dragging = self._drag_origin is not None
+        self.evaluation = evaluate(self.ctx, plan, check=not dragging)
+        self.refresh_views(light=dragging)
+        self._findings_due = dragging  # a drag step's findings follow its frame
+
+    def _compositor_refresh(self) -> None:
+        """Draw a frame; then check a drag step's plan (steps drawn meanwhile are skipped).
+
+        Not ``call_after_refresh``: queued from a handler, it runs before the widgets have
+        asked for the frame."""
+        super()._compositor_refresh()
+        if self._findings_due:
+            self._findings_due = False
+            self.call_later(self._add_findings)
+
+    def _add_findings(self) -> None:
+        """The checks' findings for the plan drawn last, one frame after the map and words."""
+        if self.evaluation.checked:
+            return
+        self.evaluation = with_findings(self.ctx, self.evaluation)
+        for panel in self.query("FindingsPanel"):
+            panel.show(self.evaluation.findings,  # type: ignore[attr-defined]
+                       light=self._drag_origin is not None)
 
     def watch_selected(self) -> None:
         self.refresh_map()
@@ -337,7 +367,7 @@ class MainScreen(Screen[None]):
         evaluation = self.evaluation
         for editor in self.query("PlanEditor"):  # the panels may not be mounted yet
             editor.show(self.plan, evaluation, light=light)  # type: ignore[attr-defined]
-        for panel in self.query("FindingsPanel"):
+        for panel in self.query("FindingsPanel") if evaluation.checked else ():
             panel.show(evaluation.findings, light=light)  # type: ignore[attr-defined]
         self.query_one(SummaryBar).show(evaluation)
         self.refresh_map()
@@ -371,6 +401,7 @@ class MainScreen(Screen[None]):
             self.query_one(MemoryMap).say(self._drag_report(event.block))
         if event.final:
             self._drag_origin = None
+            self.evaluation = with_findings(self.ctx, self.evaluation)  # current on release
             if self.plan != origin_plan:
                 self._push_undo(origin_plan)
             self.refresh_views()
