@@ -39,6 +39,7 @@ from crashmap.plan import Block, Plan
 from crashmap.units import MiB, format_size
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
     from textual.widgets import Tree
 
     from crashmap.app.learn.lessons import Lesson
@@ -152,6 +153,8 @@ class MainScreen(Screen[None]):
         self._drag_origin: tuple[Plan, Evaluation] | None = None
         self._findings_due = False
         """A drag step's checks run once its frame is out."""
+        self._found: dict[str, Widget | None] = {}
+        """Widgets looked up by :meth:`_mounted`."""
         self._cma_memory = DEFAULT_CMA
         self._tree_shown: bool | None = None
 
@@ -351,7 +354,8 @@ class MainScreen(Screen[None]):
         if self.evaluation.checked:
             return
         self.evaluation = with_findings(self.ctx, self.evaluation)
-        for panel in self.query("FindingsPanel"):
+        panel = self._mounted("#findings")
+        if panel is not None:
             panel.show(self.evaluation.findings,  # type: ignore[attr-defined]
                        light=self._drag_origin is not None)
 
@@ -365,20 +369,30 @@ class MainScreen(Screen[None]):
         placements and findings text in place; the fields and the explanation follow on release.
         """
         evaluation = self.evaluation
-        for editor in self.query("PlanEditor"):  # the panels may not be mounted yet
+        editor, panel = self._mounted("#plan"), self._mounted("#findings")
+        if editor is not None:  # the panels may not be mounted yet
             editor.show(self.plan, evaluation, light=light)  # type: ignore[attr-defined]
-        for panel in self.query("FindingsPanel") if evaluation.checked else ():
+        if panel is not None and evaluation.checked:
             panel.show(evaluation.findings, light=light)  # type: ignore[attr-defined]
-        self.query_one(SummaryBar).show(evaluation)
+        self._mounted("#summary").show(evaluation)  # type: ignore[union-attr]
         self.refresh_map()
+
+    def _mounted(self, selector: str) -> Widget | None:
+        """The mounted widget ``selector`` names, or None; kept until it is replaced (a query
+        walks and matches the whole screen, twice a drag step for each panel)."""
+        widget = self._found.get(selector)
+        if widget is None or not widget.is_attached:
+            widget = self._found[selector] = next(iter(self.query(selector)), None)
+        return widget
 
     def refresh_map(self) -> None:
         finding = self.finding
         highlight = None
         if finding is not None and finding.range is not None:
             highlight = (finding.range.start, finding.range.end)
-        self.query_one(MemoryMap).set_plan(overlays_of(self.evaluation), self.selected, highlight,
-                                           refocus=self._drag_origin is None)
+        self._mounted("#map").set_plan(  # type: ignore[union-attr]
+            overlays_of(self.evaluation), self.selected, highlight,
+            refocus=self._drag_origin is None)
 
     # --- messages from the widgets ------------------------------------------------------------
 
@@ -398,7 +412,7 @@ class MainScreen(Screen[None]):
                 self._explain_fixed_block(event.block, event.grip)
         else:
             self.apply(new, record=False)
-            self.query_one(MemoryMap).say(self._drag_report(event.block))
+            self._mounted("#map").say(self._drag_report(event.block))  # type: ignore[union-attr]
         if event.final:
             self._drag_origin = None
             self.evaluation = with_findings(self.ctx, self.evaluation)  # current on release

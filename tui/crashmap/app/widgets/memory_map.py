@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from textual import on
 from textual.app import ComposeResult
 
@@ -55,17 +57,17 @@ class MemoryMap(MapPalette, Framed):
         yield DetailGrid(self.ctx, id="detail")
         yield MapLegend(self.ctx, id="legend")
 
-    @property
+    @cached_property
     def grid(self) -> DetailGrid:
-        return self.query_one(DetailGrid)
+        return self.query_one(DetailGrid)  # kept: every drag step asks
 
-    @property
+    @cached_property
     def overview(self) -> OverviewBar:
-        return self.query_one(OverviewBar)
+        return self.query_one(OverviewBar)  # kept: every drag step asks
 
-    @property
+    @cached_property
     def legend(self) -> MapLegend:
-        return self.query_one(MapLegend)
+        return self.query_one(MapLegend)  # kept: every drag step asks
 
     @property
     def status(self) -> str:

@@ -9,6 +9,7 @@ decides.
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import cached_property
 from typing import ClassVar
 
 from textual import on
@@ -157,9 +158,12 @@ class PlanEditor(Vertical, Framed):
         ``light``: only the placement lines (fields need a relayout; they follow on release).
         """
         self.plan, self.evaluation = plan, evaluation
-        self.query_one("#plan-outcome", Static).update(outcome_line(evaluation), layout=False)
-        self.query_one("#plan-placements", Static).update(self.placements(evaluation),
-                                                          layout=False)
+        outcome, placements = evaluation.outcome, self.placements(evaluation)
+        if outcome != self._lines[0]:  # a drag step repaints only what changed
+            self._outcome.update(outcome_line(evaluation), layout=False)
+        if placements != self._lines[1]:
+            self._placements.update(placements, layout=False)
+        self._lines = (outcome, placements)
         if light:
             return
         for field in ("plan-size", "plan-base", "plan-low", "plan-cma"):
@@ -168,6 +172,17 @@ class PlanEditor(Vertical, Framed):
         self.query_one("#plan-low", Input).disabled = plan.mode != "high"
         self.query_one("#plan-base", Input).disabled = plan.mode != "fixed"
         self.query_one("#plan-cma", Input).disabled = not self.arch.cma and not plan.cma
+
+    _lines: tuple[str | None, str | None] = (None, None)
+    """The outcome and the placement lines shown."""
+
+    @cached_property
+    def _outcome(self) -> Static:
+        return self.query_one("#plan-outcome", Static)
+
+    @cached_property
+    def _placements(self) -> Static:
+        return self.query_one("#plan-placements", Static)
 
     def _set(self, selector: str, text: str) -> None:
         field = self.query_one(selector, Input)
