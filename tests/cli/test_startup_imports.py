@@ -47,3 +47,49 @@ def test_the_probe_sees_what_is_imported():
     """The probe above would report the modules it lists (a test that cannot fail is none)."""
     code = "import shutil, typing, crashmap.export"
     assert imported(code, HEADLESS_UNUSED) == ["crashmap.export", "shutil", "typing"]
+
+
+TUI_UNUSED = ("crashmap.estimate", "crashmap.export", "crashmap.fleet", "crashmap.jsonl",
+              "crashmap.rangeplot", "crashmap.cli.serve", "crashmap.cli.web_server",
+              "crashmap.app.screens", "crashmap.app.learn", "crashmap.app.fleet_app",
+              "crashmap.app.widgets.lesson_panel", "crashmap.app.widgets.prose",
+              "crashmap.app.widgets.save_dialog", "textual_serve",
+              "textual.widgets._markdown", "markdown_it")
+"""What the first screen (map, tree, plan, findings, footer) does not show: the other screens
+and what only they use (estimates, export, fleet, the range table, Learn and its Markdown,
+the web server, the save dialog) load when their key is pressed. Peak RSS is a high-water
+mark: whatever the first screen imports stays counted (issue 16's P5)."""
+
+
+def test_tui_first_screen_imports_none_of_the_other_screens():
+    code = (
+        "import asyncio\n"
+        "from crashmap.app.main import build_app\n"
+        f"app = build_app({MAP!r})\n"
+        "async def first_screen():\n"
+        "    async with app.run_test(size=(160, 48)) as pilot:\n"
+        "        for _ in range(200):\n"
+        "            await pilot.pause(0.02)\n"
+        "            if app.screen.query('FindingsPanel') and app.screen.query('KeyBar') \\\n"
+        "                    and app.screen.query_one('#finding-list').option_count:\n"
+        "                break\n"
+        "        assert app.screen.query_one('#tree') is not None\n"
+        "asyncio.run(first_screen())\n"
+    )
+    assert imported(code, TUI_UNUSED) == []
+
+
+def test_the_tui_probe_sees_a_screen_opened_later():
+    """Pressing ``E`` loads the estimates screen: the probe above would have seen it."""
+    code = (
+        "import asyncio\n"
+        "from crashmap.app.main import build_app\n"
+        f"app = build_app({MAP!r})\n"
+        "async def estimate():\n"
+        "    async with app.run_test(size=(160, 48)) as pilot:\n"
+        "        await pilot.pause(0.2)\n"
+        "        await pilot.press('E')\n"
+        "        await pilot.pause(0.2)\n"
+        "asyncio.run(estimate())\n"
+    )
+    assert "crashmap.estimate" in imported(code, TUI_UNUSED)
