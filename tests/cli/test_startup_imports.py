@@ -28,11 +28,12 @@ def imported(code: str, names: tuple[str, ...]) -> list[str]:
     return json.loads(result.stdout.splitlines()[-1])
 
 
-HEADLESS_UNUSED = ("textual", "rich", "shutil", "typing", "crashmap.estimate",
-                   "crashmap.export", "crashmap.fleet", "crashmap.app")
-"""What ``check --json`` has no use for: the TUI and rich (no terminal output), shutil (and
-its bz2/lzma; argparse's own HelpFormatter imports it to size help text), typing (names for
-annotations only), and the subcommands' own packages."""
+HEADLESS_UNUSED = ("textual", "rich", "shutil", "typing", "pathlib", "urllib",
+                   "crashmap.estimate", "crashmap.export", "crashmap.fleet", "crashmap.app")
+"""What ``check --json`` on a bundled map has no use for: the TUI and rich (no terminal
+output), shutil (and its bz2/lzma; argparse's own HelpFormatter imports it to size help text),
+typing (names for annotations only), pathlib (and its urllib.parse and ipaddress: a bundled map
+is found with os.path), and the subcommands' own packages."""
 
 
 def test_headless_check_json_imports_only_what_it_uses():
@@ -45,8 +46,9 @@ def test_headless_check_json_imports_only_what_it_uses():
 
 def test_the_probe_sees_what_is_imported():
     """The probe above would report the modules it lists (a test that cannot fail is none)."""
-    code = "import shutil, typing, crashmap.export"
-    assert imported(code, HEADLESS_UNUSED) == ["crashmap.export", "shutil", "typing"]
+    code = "import shutil, typing, pathlib, crashmap.export"
+    assert imported(code, HEADLESS_UNUSED) == ["crashmap.export", "pathlib", "shutil", "typing",
+                                               "urllib"]
 
 
 TUI_UNUSED = ("crashmap.estimate", "crashmap.export", "crashmap.fleet", "crashmap.jsonl",

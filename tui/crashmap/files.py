@@ -14,10 +14,13 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from pathlib import Path
 
 from crashmap.errors import CrashmapError
 from crashmap.iomem import MAX_BYTES
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class TargetExists(CrashmapError):
@@ -61,6 +64,8 @@ def check_target(path: str | Path, *, force: bool = False) -> None:
     name = str(path)
     if name.endswith(os.sep):
         raise NotARegularFile("names a folder: give the path of a file to write", path=name)
+    from pathlib import Path  # reading needs none of it (start-up time of every command)
+
     target = Path(path)
     try:
         mode = os.lstat(target).st_mode
@@ -98,6 +103,8 @@ def write_atomic(path: str | Path, text: str, *, force: bool = False) -> None:
     writing (the new file is hard-linked into place, which fails if the name is taken).
     """
     name = str(path)
+    from pathlib import Path  # reading needs none of it (start-up time of every command)
+
     target = Path(path)
     check_target(path, force=force)
     try:

@@ -8,7 +8,6 @@ keys are ignored with a warning; a wrong type is an error naming the key; YAML a
 from __future__ import annotations
 
 from functools import cached_property
-from pathlib import Path
 
 from crashmap.errors import CrashmapError
 from crashmap.iomem import MAX_BYTES, Iomem, check_text, parse_iomem, read_text, text_problem
@@ -17,6 +16,7 @@ from crashmap.units import U64_MAX, hexadecimal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any
 
 SCHEMA_VERSION = 1

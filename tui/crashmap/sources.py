@@ -9,8 +9,8 @@ them).
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path
 
 from crashmap.arch import normalize_arch
 from crashmap.errors import CrashmapError
@@ -19,22 +19,45 @@ from crashmap.iomem import parse_iomem, read_text
 from crashmap.snapshot import SCHEMA_KEY, Snapshot, from_yaml
 from crashmap.units import decimal
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
+if TYPE_CHECKING:
+    from pathlib import Path
+
 DEMO_MAP = "x86_64-laptop-zenbook"
 """The bundled map shown when the live map cannot be read."""
 
 
 def maps_dir() -> Path:
     """Where the bundled maps live: inside the wheel, or ``maps/`` of a source checkout."""
-    packaged = Path(__file__).parent / "maps"
-    if packaged.is_dir():
+    from pathlib import Path
+
+    return Path(_maps_folder())
+
+
+def _maps_folder() -> str:
+    packaged = os.path.join(os.path.dirname(__file__), "maps")
+    if os.path.isdir(packaged):
         return packaged
-    return Path(__file__).resolve().parents[2] / "maps"
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.realpath(__file__))))
+    return os.path.join(root, "maps")
 
 
 def bundled_maps() -> dict[str, Path]:
     """Bundled map names (file stems) and their paths, sorted by name."""
-    directory = maps_dir()
-    return {p.stem: p for p in sorted(directory.glob("*.yaml"))} if directory.is_dir() else {}
+    from pathlib import Path
+
+    return {name: Path(path) for name, path in _bundled_files().items()}
+
+
+def _bundled_files() -> dict[str, str]:
+    """:func:`bundled_maps` as plain strings: loading a map by name needs no pathlib (its
+    import, with urllib.parse and ipaddress, is some 5 % of a headless ``check``)."""
+    folder = _maps_folder()
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".yaml") and n != ".yaml")
+    except OSError:  # no folder (or not one): no bundled maps
+        return {}
+    return {name[: -len(".yaml")]: os.path.join(folder, name) for name in names}
 
 
 def load_source(spec: str | None = "live", *, arch: str | None = None) -> Snapshot:
@@ -53,19 +76,30 @@ def load_source(spec: str | None = "live", *, arch: str | None = None) -> Snapsh
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 
 
+def _suffix(path: str) -> str:
+    """``Path(path).suffix``."""
+    name = os.path.basename(path.rstrip("/"))
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
+
+
 def _load_path_or_map(spec: str) -> Snapshot:
-    path = Path(spec)
-    if path.is_dir():
-        return load_report_dir(path)
-    if path.exists():
+    if os.path.exists(spec):  # a file or folder given by path: named as pathlib names it
+        from pathlib import Path
+
+        path = Path(spec)
+        if path.is_dir():
+            return load_report_dir(path)
         if path.suffix in JSONL_SUFFIXES:
             return load_jsonl_record(path)
         return load_file(path)
     head, colon, line = spec.rpartition(":")
     number = decimal(line) if colon else None
-    if number is not None and Path(head).suffix in JSONL_SUFFIXES and Path(head).is_file():
+    if number is not None and _suffix(head) in JSONL_SUFFIXES and os.path.isfile(head):
+        from pathlib import Path
+
         return load_jsonl_record(Path(head), number)
-    maps = bundled_maps()
+    maps = _bundled_files()
     name = DEMO_MAP if spec == "demo" else spec
     if name in maps:
         snapshot = load_file(maps[name])
@@ -75,7 +109,7 @@ def _load_path_or_map(spec: str) -> Snapshot:
     raise CrashmapError(f"no such file, directory or bundled map (bundled maps: {known})", path=spec)
 
 
-def load_file(path: Path) -> Snapshot:
+def load_file(path: str | Path) -> Snapshot:
     """A snapshot YAML or a raw /proc/iomem text file, told apart by content."""
     name = str(path)
     text = read_text(read_capped(path), name)
@@ -379,6 +413,8 @@ def is_fleet(source: str | None) -> bool:
     A cheap look: names and the first lines only."""
     if not source:
         return False
+    from pathlib import Path
+
     path = Path(source)
     if path.is_dir():
         return not is_host_dir(path)
