@@ -191,17 +191,19 @@ class Shape(namedtuple("Shape", (
 
 
 def evaluate_shape(snapshot: Snapshot, plan: str | None, given: str | None = None, *,
-                   contexts: dict[Any, Any] | None = None) -> Shape:
+                   contexts: dict[Any, Any] | None = None, kernel: Any = None) -> Shape:
     """Place and check ``plan`` (None: the host's own command line) on ``snapshot`` with
-    :func:`crashmap.checks.evaluate_cmdline`, the function behind ``crashmap check``;
-    ``contexts``: a cache of :func:`crashmap.placement.context.reuse_context` (one build per
-    map), else the snapshot's own context."""
+    :func:`crashmap.checks.evaluate_cmdline`, the function behind ``crashmap check``, for
+    ``kernel`` (None: ``--kernel`` ``given``, else the snapshot's release); ``contexts``: a
+    cache of :func:`crashmap.placement.context.reuse_context` (one build per map), else the
+    snapshot's own context."""
     from crashmap.checks import evaluate_cmdline
     from crashmap.export import plan_words
 
     if snapshot.hidden:
         raise CrashmapError(HIDDEN_MESSAGE, path=snapshot.source)
-    kernel = target(given, snapshot.kernel_release)
+    if kernel is None:
+        kernel = target(given, snapshot.kernel_release)
     if contexts is not None:
         from crashmap.placement.context import reuse_context
 
@@ -214,33 +216,80 @@ def evaluate_shape(snapshot: Snapshot, plan: str | None, given: str | None = Non
     ram = snapshot.system_ram or 0
     verdict = evaluate_cmdline(ctx, cmdline, system_ram=ram)
     placement = verdict.placement
-    grammar = verdict.grammar
-    bracket = _bracket(grammar, ram)
+    bracket = _bracket(verdict.grammar, ram)
     low = ctx.free.largest_fit(0, ctx.low_max, ctx.arch.crash_align)
     low_free = low.size if low is not None else 0
     series = None if kernel.assumed else f"{kernel.version[0]}.{kernel.version[1]}"
-    blocks = tuple((b.kind, b.start, b.end) for b in placement.blocks)
-    static = placement.static_total
-    cma = sum(b.size for b in placement.cma.areas)
-    errors = tuple(f.code for f in verdict.findings if f.severity == "error")
-    warnings = tuple(f.code for f in verdict.findings if f.severity == "warning")
-    findings = tuple((f.code, f.severity, f.message) for f in verdict.findings)
     class_name = f"{ctx.arch.name} {series or '?'} {bracket} low {low_bucket(low_free)}"
-    words = plan_words(cmdline)
+    return _shape(
+        ctx.arch.name, series, kernel.release, ram, bracket, low_free, plan_words(cmdline),
+        placement.outcome, verdict.ok, tuple((b.kind, b.start, b.end) for b in placement.blocks),
+        placement.static_total, sum(b.size for b in placement.cma.areas),
+        tuple((f.code, f.severity, f.message) for f in verdict.findings), verdict.verdict_line,
+        class_name)
+
+
+def _shape(arch: str, series: str | None, release: str, ram: int, bracket: str, low_free: int,
+           words: tuple[str, ...], outcome: str, ok: bool, blocks: tuple[Any, ...], static: int,
+           cma: int, findings: tuple[Any, ...], verdict: str, class_name: str) -> Shape:
     import json
 
+    errors = tuple(code for code, level, _ in findings if level == "error")
+    warnings = tuple(code for code, level, _ in findings if level == "warning")
     fragment = json.dumps({
-        "class": class_name, "arch": ctx.arch.name, "kernel": kernel.release,
-        "series": series, "ram": ram, "bracket": bracket, "low_free": low_free,
-        "words": list(words), "outcome": placement.outcome, "ok": verdict.ok,
+        "class": class_name, "arch": arch, "kernel": release, "series": series, "ram": ram,
+        "bracket": bracket, "low_free": low_free, "words": list(words), "outcome": outcome,
+        "ok": ok,
         "blocks": [{"kind": k, "start": s, "end": e - 1, "size": e - s} for k, s, e in blocks],
         "static": static, "cma": cma, "errors": list(errors), "warnings": list(warnings),
-        "verdict": verdict.verdict_line,
+        "verdict": verdict,
     }, separators=(",", ":"))[1:-1]
-    return Shape(ctx.arch.name, series, kernel.release, ram, bracket, low_free, words,
-                 placement.outcome, verdict.ok, blocks, static, cma, errors, warnings, findings,
-                 verdict.verdict_line, class_name, fragment,
-                 next((m for _, level, m in findings if level == "error"), verdict.verdict_line))
+    return Shape(arch, series, release, ram, bracket, low_free, words, outcome, ok, blocks,
+                 static, cma, errors, warnings, findings, verdict, class_name, fragment,
+                 next((m for _, level, m in findings if level == "error"), verdict))
+
+
+VERSION_MARK = "@@crashmap-kernel-version@@"
+RELEASE_MARK = "@@crashmap-kernel-release@@"
+_STAND_IN: list[Any] = []
+
+
+def stand_in(kernel: Any) -> Any:
+    """``kernel`` with marks for its version number and release in every text it gives
+    (``name``, ``describe()``, ``as_dict()``): one evaluation serves every release of one
+    series (see :func:`relabel`). The rules read a target kernel only through its major.minor
+    (``at_least``), distribution, RHEL numbers and source; the patch number and the release
+    text show only in messages. Its release is the mark, so it never equals a real kernel."""
+    if not _STAND_IN:
+        from crashmap.kernel.target import TargetKernel
+
+        class StandIn(TargetKernel):
+            __slots__ = ()
+
+            @property
+            def version_text(self) -> str:
+                return VERSION_MARK
+
+        _STAND_IN.append(StandIn)
+    return _STAND_IN[0](RELEASE_MARK, *kernel[1:])
+
+
+def series_of(kernel: Any) -> tuple[Any, ...]:
+    """What the rules read of a target kernel (see :func:`stand_in`)."""
+    return kernel.version[:2], kernel.distro, kernel.el, kernel.el_minor, kernel.source
+
+
+def relabel(shape: Shape, kernel: Any) -> Shape:
+    """``shape``, evaluated for :func:`stand_in` of ``kernel``'s series, for ``kernel``."""
+    version, release = kernel.version_text, kernel.release
+
+    def text(message: str) -> str:
+        return message.replace(VERSION_MARK, version).replace(RELEASE_MARK, release)
+
+    return _shape(shape.arch, shape.series, release, shape.ram, shape.bracket, shape.low_free,
+                  shape.words, shape.outcome, shape.ok, shape.blocks, shape.static, shape.cma,
+                  tuple((code, level, text(m)) for code, level, m in shape.findings),
+                  text(shape.verdict), shape.class_name)
 
 
 def _bracket(grammar: Any, ram: int) -> str:
@@ -292,6 +341,8 @@ class FleetRun:
         self.arch = arch
         self.kernel = kernel
         self.shapes: dict[tuple[Any, ...], Shape | CrashmapError] = {}
+        self.series: dict[tuple[Any, ...], Shape] = {}
+        """Shapes evaluated for a stand-in kernel, by the key with the kernel's series."""
         self.known: dict[tuple[Any, ...], Shape] = {}
         """Shapes by a record's own key (:meth:`_record_key`): the records they were found for."""
         self.contexts: dict[Any, Any] = {}
@@ -418,8 +469,17 @@ class FleetRun:
             try:
                 self._share_parse(snapshot)
                 settle_arch(snapshot, self.arch)
-                shape = evaluate_shape(snapshot, self.plan, self.kernel,
-                                       contexts=self.contexts)
+                kernel = target(self.kernel, snapshot.kernel_release)
+                at = len(key) - 4  # the target kernel's place in the key (see _key)
+                series = (*key[:at], series_of(kernel), *key[at + 1:])
+                base = self.series.get(series)
+                if base is None:
+                    base = evaluate_shape(snapshot, self.plan, contexts=self.contexts,
+                                          kernel=stand_in(kernel))
+                    if len(self.series) >= MAX_SHAPES:
+                        del self.series[next(iter(self.series))]
+                    self.series[series] = base
+                shape = relabel(base, kernel)
             except CrashmapError as error:
                 shape = error
             self.warnings.extend(snapshot.warnings)
