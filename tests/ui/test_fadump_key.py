@@ -111,3 +111,23 @@ async def test_a_command_line_with_fadump_off_ppc64le_shows_the_checks_error() -
         await pilot.press("d")  # cycles it off (on and nocma are skipped here)
         await pilot.pause()
         assert app.plan.fadump == "off" and words(app) == "crashkernel=256M"
+
+
+async def test_estimate_screen_follows_the_plans_fadump_and_applies_it_back() -> None:
+    from crashmap.app.screens.estimates import EstimatesScreen
+
+    app = ppc_app("ro crashkernel=1G")
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")  # fadump=on in the plan
+        await pilot.pause()
+        await pilot.press("E")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EstimatesScreen)
+        assert screen.estimate.inputs.dump_mode == "fadump"
+        suggestion = screen.estimate.suggestion
+        assert suggestion.plan is not None and suggestion.plan.fadump == "on"
+        await pilot.press("a")
+        await pilot.pause()
+        assert app.plan.fadump == "on" and words(app).endswith("fadump=on")

@@ -105,3 +105,19 @@ def test_cli_fadump_what_if(tmp_path, capsys) -> None:
     code = main(["estimate", str(path), "--arch", "x86_64", "--fadump", "on"])
     err = capsys.readouterr().err
     assert code == 2 and "not supported on this hardware" in err and err.count("\n") == 1
+
+
+def test_the_suggestion_for_fadump_is_static_and_says_fadump() -> None:
+    # kernel source: arch_reserve_crashkernel() reads ,cma (arch/powerpc/kexec/core.c) and
+    # early_init_devtree() does not call it when fadump reserves (arch/powerpc/kernel/prom.c)
+    inputs = inputs_mod.gather(snap("ro fadump=nocma"), live=False).given(
+        kernel_image=40 * M, initrd=30 * M, modules=(("xfs", 3 * M),),
+        kernel_release="6.19.0-1.el10.ppc64le")
+    est = build(snap("ro fadump=nocma"), inputs=inputs)
+    s = est.suggestion
+    assert s.plan is not None and s.plan.cma == 0 and s.plan.fadump == "nocma"
+    assert s.words[-1] == "fadump=nocma" and not any(w.endswith(",cma") for w in s.words)
+    assert "fadump" in s.cma_reason
+    assert s.placed  # placed as fadump places it: no kdump block at 512M needed
+    kdump = build(snap("ro"), inputs=inputs.given(dump_mode="kdump", fadump=None))
+    assert "fadump=" not in " ".join(kdump.suggestion.words)

@@ -94,3 +94,13 @@ def test_fadump_changes_nothing_off_ppc64le() -> None:
     x86 = verdict(FLAT_16G, "crashkernel=256M fadump=on", "x86_64")
     assert x86.placement.main is not None
     assert any(f.code == "fadump-unsupported" for f in x86.findings)
+
+
+def test_cma_is_not_reserved_with_fadump() -> None:
+    # arch/powerpc/kexec/core.c: arch_reserve_crashkernel() parses ,cma into crashk_cma_size
+    # for kdump_cma_reserve(); with fadump reserved it is never called (prom.c)
+    v = verdict(FLAT_16G, "crashkernel=1G crashkernel=512M,cma fadump=on")
+    assert not v.placement.cma.areas and [b.kind for b in v.placement.blocks] == ["fadump"]
+    assert any(f.code == "fadump-cma-ignored" for f in v.findings)
+    kdump = verdict(FLAT_16G, "crashkernel=1G crashkernel=512M,cma")
+    assert kdump.placement.cma.areas  # without fadump the kernel reserves it

@@ -335,7 +335,8 @@ class CrashmapApp(App[int]):
     def action_estimate(self) -> None:
         screen = self._screen("estimates", "EstimatesScreen")
         if screen is not None:
-            self.push_screen(screen(self.snapshot, self.arch, kernel=self.ctx.kernel),
+            self.push_screen(screen(self.snapshot, self.arch, kernel=self.ctx.kernel,
+                                    fadump=self.main_screen.plan.fadump),
                              callback=self._estimated)
 
     def action_verify(self) -> None:

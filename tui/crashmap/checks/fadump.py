@@ -41,6 +41,15 @@ def check(s: Subject) -> Iterator[Finding]:
             "RTAS_FADUMP_MIN_BOOT_MEM (320 MiB) and the area must fit above it.",
             "Give crashkernel= at least 320M, or drop fadump= for kdump.", "kdump")
         return
+    if area is not None and s.placement.request.cma_size:
+        yield Finding(
+            "fadump-cma-ignored", "warning",
+            f"The ,cma part ({format_size(s.placement.request.cma_size)}) is never reserved "
+            f"with fadump={mode}",
+            "Only arch_reserve_crashkernel() (arch/powerpc/kexec/core.c) reads ,cma for "
+            "kdump_cma_reserve(), and early_init_devtree() (arch/powerpc/kernel/prom.c) does "
+            "not call it once fadump_reserve_mem() has reserved.",
+            "Drop the ,cma word; with fadump=on fadump lends its own area to CMA.", "cma")
     where = (f"; its area is {format_size(area.size)} at {area.start:#x} (not in /proc/iomem; "
              "/sys/kernel/fadump/mem_reserved)") if area is not None else ""
     yield Finding(

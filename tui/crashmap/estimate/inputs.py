@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 _FIELDS = (
     "arch", "ram", "ram_end", "page_size", "cpus", "capture_cpus", "kernel_release", "kernel_image",
     "kernel_file", "initrd", "initrd_unpacked", "modules", "luks", "luks_memory", "network",
-    "boot_meminfo", "distro", "calibrate", "sme_sev", "mlx5", "smmu", "dump_mode", "sources",
+    "boot_meminfo", "distro", "calibrate", "sme_sev", "mlx5", "smmu", "dump_mode", "fadump",
+    "sources",
 )
 
 FIELD_HELP = {
@@ -55,6 +56,7 @@ FIELD_HELP = {
     "mlx5": "an mlx5_core (Mellanox ConnectX) driver is bound",
     "smmu": "an arm-smmu platform device exists",
     "dump_mode": "kdump or fadump (ppc64le: fadump=on|nocma picks kdump-utils' fadump table)",
+    "fadump": "the fadump= value that turns fadump on: on or nocma (None: off)",
 }
 
 
@@ -235,6 +237,10 @@ def from_snapshot(snapshot: Snapshot, arch: str | None = None) -> Inputs:
     if name in FADUMP_ARCHES and snapshot.cmdline is not None:
         mode, why = dump_mode_from_cmdline(snapshot.cmdline)
         put("dump_mode", mode, why)
+        if mode == "fadump":
+            from crashmap.kernel.fadump import fadump_mode
+
+            put("fadump", fadump_mode(snapshot.cmdline), why)
     from crashmap.estimate.tables import distro_from_release
 
     distro, why = distro_from_release(release)

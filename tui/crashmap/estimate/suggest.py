@@ -204,6 +204,10 @@ def cma_support(inputs: Inputs, arch: Arch, accept: bool) -> tuple[bool, str]:
     :mod:`crashmap.kernel.versions`, each with its commit)."""
     from crashmap.kernel.versions import cma_rule, reads_cma
 
+    if inputs.dump_mode == "fadump" and arch.name == "ppc64le":
+        return False, ("fadump: the kernel reserves no ,cma (only arch_reserve_crashkernel() "
+                       "reads it, and early_init_devtree() skips that when fadump reserves, "
+                       "arch/powerpc/kernel/prom.c); the boot memory is all static")
     kernel = target_of(inputs)
     rule = cma_rule(arch) if arch.name != "i386" else None
     if rule is None:
@@ -230,12 +234,14 @@ def placement_context(snapshot: Snapshot, arch: Arch, kernel: Any = None) -> Any
 
 def check_plan(snapshot: Snapshot | None, plan: Any, arch: Arch, ram: int | None,
                label: str = "", kernel: Any = None) -> Candidate:
-    """Render ``plan``, then place and check it on ``snapshot`` (the checks' verdict) for the
-    target ``kernel`` (None: the snapshot's)."""
+    """Render ``plan`` (with its ``fadump=`` word, if any), then place and check it on
+    ``snapshot`` (the checks' verdict) for the target ``kernel`` (None: the snapshot's)."""
     try:
         from crashmap.kernel.versions import arch_for
 
-        words = render_words(plan, arch_for(arch, kernel), ram)
+        fadump = getattr(plan, "fadump", "off")
+        words = render_words(plan, arch_for(arch, kernel), ram) + (
+            (f"fadump={fadump}",) if fadump != "off" else ())
     except CrashmapError as error:
         return Candidate(plan, (), None, str(error), label)
     if snapshot is None or snapshot.hidden:
@@ -288,6 +294,10 @@ def suggest(inputs: Inputs, models: list[ModelResult], machine_default: DefaultV
     candidates.append((Plan(size=all_static), "all static"))
     if arch.high_low:
         candidates.append((Plan(size=all_static, mode="high"), "all static,high"))
+    if inputs.fadump and arch.name == "ppc64le":  # fadump's words carry fadump= too
+        from dataclasses import replace
+
+        candidates = [(replace(plan, fadump=inputs.fadump), label) for plan, label in candidates]
     tried: list[Candidate] = []
     chosen: Candidate | None = None
     for plan, label in candidates:

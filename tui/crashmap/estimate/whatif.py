@@ -64,7 +64,8 @@ def apply(inputs: Inputs, whatif: WhatIf | None) -> Inputs:
             out = out.given(arch=arch, _note=note)
             out = out._replace(page_size=None, smmu=None,
                                sme_sev=out.sme_sev if arch == "x86_64" else None,
-                               dump_mode=out.dump_mode if arch == "ppc64le" else None)
+                               dump_mode=out.dump_mode if arch == "ppc64le" else None,
+                               fadump=out.fadump if arch == "ppc64le" else None)
             sources = dict(out.sources or {})
             for field in ("kernel_image", "kernel_file", "initrd", "modules"):
                 if getattr(out, field) is not None:
@@ -126,4 +127,5 @@ def _with_fadump(inputs: Inputs, value: str) -> Inputs:
         raise CrashmapError(fadump.refusal(inputs.arch))
     if not fadump.supported(inputs.arch):
         return inputs
-    return inputs.given(dump_mode=mode, _note=f"fadump={value or 'off'} in the plan")
+    return inputs.given(dump_mode=mode, fadump=value if mode == "fadump" else None,
+                        _note=f"fadump={value or 'off'} in the plan")

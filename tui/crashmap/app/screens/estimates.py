@@ -29,7 +29,7 @@ from crashmap.estimate.inputs import Inputs, gather
 from crashmap.estimate.measured import Measured, discover
 from crashmap.estimate.models import ModelResult
 from crashmap.estimate.report import Estimate, build
-from crashmap.estimate.whatif import PAGE_SIZES, WhatIf
+from crashmap.estimate.whatif import PAGE_SIZES, WhatIf, apply
 from crashmap.plan import Plan
 from crashmap.snapshot import Snapshot
 from crashmap.units import KiB, format_size, parse_size
@@ -134,7 +134,7 @@ class EstimatesScreen(ModalScreen[Plan | None]):
 
     def __init__(self, snapshot: Snapshot, arch: str | Arch | None = None, *,
                  inputs: Inputs | None = None, kernel: Any = None,
-                 measured: list[Measured] | None = None) -> None:
+                 measured: list[Measured] | None = None, fadump: str = "off") -> None:
         super().__init__()
         self.snapshot = snapshot
         name = arch.name if isinstance(arch, Arch) else arch
@@ -144,6 +144,8 @@ class EstimatesScreen(ModalScreen[Plan | None]):
         if kernel is not None and kernel.source == "given":  # the plan's Kernel field
             self.base_inputs = self.base_inputs.given(kernel_release=kernel.release,
                                                       _note="the plan's kernel")
+        if fadump != "off" and self.arch == "ppc64le":  # the plan's fadump= (d on the map)
+            self.base_inputs = apply(self.base_inputs, WhatIf(fadump=fadump))
         """The machine's inputs before any what-if."""
         self.measured = (measured if measured is not None else
                          discover(snapshot, self.base_inputs.arch, self.base_inputs.ram,
