@@ -41,7 +41,12 @@ FIVE_TIER = "2G-4G:320M,4G-32G:512M,32G-64G:1024M,64G-128G:2048M,128G-:4096M"
 
 FEDORA_PPC_NR_CPUS = 16
 """kdump-utils' default sysconfig ships ``nr_cpus=16`` on ppc64le in both KDUMP_COMMANDLINE_APPEND
-and FADUMP_COMMANDLINE_APPEND (gen-kdump-sysconfig.sh, ``[ppc64le]`` entries; anchors.md §1)."""
+and FADUMP_COMMANDLINE_APPEND (gen-kdump-sysconfig.sh, ``[ppc64le]`` entries; anchors.md §1).
+
+The +1M per capture CPU is anchors.md's reading of kdump-lib.sh at 63f248c (commits 0d38985,
+4f7970e); the versions of kdump-lib.sh that could be re-read (015e0f9 and two older) set only
+``_ck_cmdline`` in the ppc64le branch of ``kdump_get_arch_recommend_crashkernel`` and add no
+``_delta`` there, for kdump or fadump. Both modes follow the same rule here."""
 
 FADUMP_TABLE_SOURCE = (
     "kdump-utils kdump-lib.sh kdump_get_arch_recommend_crashkernel: on ppc64le "
