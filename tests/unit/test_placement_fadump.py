@@ -104,3 +104,13 @@ def test_cma_is_not_reserved_with_fadump() -> None:
     assert any(f.code == "fadump-cma-ignored" for f in v.findings)
     kdump = verdict(FLAT_16G, "crashkernel=1G crashkernel=512M,cma")
     assert kdump.placement.cma.areas  # without fadump the kernel reserves it
+
+
+def test_cost_of_the_fadump_area() -> None:
+    # fadump.c fadump_cma_init(): with fadump=on the area is a CMA region (usable until a
+    # crash); nocma keeps it reserved, and ,cma advice makes no sense beside fadump
+    on = {f.code: f for f in verdict(FLAT_16G, "crashkernel=1G fadump=on").findings}
+    assert "lends its" in on["cost"].message and "CMA" in on["cost"].message
+    nocma = {f.code: f for f in verdict(FLAT_16G, "crashkernel=1G fadump=nocma").findings}
+    assert nocma["cost"].message.startswith("Taken from the running system")
+    assert ",cma" not in nocma["cost"].fix

@@ -23,6 +23,18 @@ def check(s: Subject) -> Iterator[Finding]:
     ctx, p = s.ctx, s.placement
     ram = ctx.total_ram
     static, cma = p.static_total, p.cma.placed
+    area = next((b for b in p.static.blocks if b.kind == "fadump"), None)
+    if area is not None and p.request.fadump == "on":
+        yield Finding(
+            "cost", "info",
+            f"fadump=on lends its {size(area.size)} area to CMA: it stays usable until a crash "
+            f"({percent(area.size, ram)} of RAM)",
+            "fadump_cma_init() (arch/powerpc/kernel/fadump.c) turns the boot-memory part of the "
+            "area into a CMA region, so the running kernel keeps it for movable pages; the "
+            "firmware overwrites them at a crash, so they are missing from the dump.",
+            "fadump=nocma keeps the area reserved when the dump must hold user pages.", "sizing")
+        yield from _minimum(s)
+        return
     if static or cma:
         yield Finding(
             "cost", "info",
@@ -31,7 +43,7 @@ def check(s: Subject) -> Iterator[Finding]:
             "Static crashkernel memory is removed from the running kernel for good; CMA memory "
             "keeps serving movable allocations (page cache, anonymous pages) and is handed to "
             "the capture kernel only when it boots.",
-            "" if not s.arch.cma or cma else
+            "" if not s.arch.cma or cma or area is not None else
             "To give memory back, move the capture kernel's runtime share into "
             f"crashkernel=...,cma ({s.arch.name} reads it from Linux {s.arch.cma_since}).",
             "sizing")
