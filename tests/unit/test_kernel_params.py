@@ -167,3 +167,26 @@ def test_replace_fadump_keeps_a_quoted_value_of_another_parameter() -> None:
     line = 'ro x="a fadump=on" fadump=nocma quiet'
     assert fadump_spans(line) == [(19, 31)]
     assert replace_fadump(line, "fadump=on") == 'ro x="a fadump=on" fadump=on quiet'
+
+
+def test_export_names_the_parameter_a_quoted_crashkernel_stands_in() -> None:
+    """get_last_crashkernel() finds crashkernel= by strstr(), inside another parameter's quoted
+    value too (kernel/crash_reserve.c): the plan replaces the real parameter, the quoted one is
+    left to its parameter, and the warning names that parameter whole, with what the kernel
+    then reserves."""
+    from crashmap.export import export
+
+    current = 'ro crashkernel=512M foo="a crashkernel=64M b" quiet'
+    result = export("cmdline", ["crashkernel=256M"], current, "x86_64", ram=16 << 30)
+    assert result.new_cmdline == 'ro crashkernel=256M foo="a crashkernel=64M b" quiet'
+    assert any(w.startswith("""'foo="a crashkernel=64M b"' is left as it is""")
+               for w in result.warnings)
+    assert any("the kernel gets 64 MiB, not the plan's 256 MiB" in w for w in result.warnings)
+
+
+def test_the_lookalike_lint_names_the_parameter_next_arg_puts_the_word_in() -> None:
+    found = {lint.message for lint in lint_crashkernel(parse_crashkernel(
+        'ro foo="a crashkernel=64M b" crashkernel=256M', 16 << 30, "x86_64"))
+        if lint.code == "lookalike-parameter"}
+    assert found == {"""'foo="a crashkernel=64M b"' is not a crashkernel= parameter, but the """
+                     "kernel reads 'crashkernel=64M' from it"}

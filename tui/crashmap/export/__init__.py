@@ -326,15 +326,17 @@ def _json_document(data: ExportInput, ram: int | None, diff: CmdlineDiff,
 
 
 def _lookalikes(line: str) -> list[str]:
-    """Warnings for crashkernel= hits the kernel reads that are not whole parameters."""
-    starts = {start for start, _ in crashkernel_spans(line)}
+    """Warnings for crashkernel= hits the kernel reads that are not whole parameters: each
+    names the parameter it stands in, as ``next_arg()`` splits them (``xcrashkernel=1G``,
+    ``foo="a crashkernel=64M b"``)."""
+    from crashmap.kernel.params import parameter_at
+
+    whole = {start for start, _ in crashkernel_spans(line)}
     found = []
     for word in find_words(line):
-        if word.start in starts:
+        if word.start in whole:
             continue
-        token_start = max(line.rfind(c, 0, word.start) for c in WHITESPACE) + 1
-        token_end = min((i for i in (line.find(c, word.start) for c in WHITESPACE) if i != -1),
-                        default=len(line))
+        token_start, token_end = parameter_at(line, word.start)
         found.append(
             f"{line[token_start:token_end]!r} is left as it is (it is not a crashkernel= "
             f"parameter), but the kernel still reads {word.text!r} from it: it finds "

@@ -11,7 +11,7 @@ from crashmap.arch import Arch
 from crashmap.kernel.cmdline_limit import COMMAND_LINE_SIZES
 from crashmap.kernel.grammar import CrashkernelResult, WordUse
 from crashmap.kernel.memparse import memparse
-from crashmap.kernel.params import WHITESPACE
+from crashmap.kernel.params import WHITESPACE, parameter_at
 from crashmap.kernel.ranges import RangeEntry, explain_table
 from crashmap.units import format_size
 
@@ -99,10 +99,8 @@ def _word_findings(use: WordUse, result: CrashkernelResult, arch: Arch) -> list[
     def add(code: str, sev: Severity, message: str, reason: str) -> None:
         found.append(Lint(code, sev, message, reason, word.start))
 
-    if word.start > 0 and line[word.start - 1] not in WHITESPACE:
-        token_start = max(line.rfind(c, 0, word.start) for c in WHITESPACE) + 1
-        token_end = min((i for i in (line.find(c, word.start) for c in WHITESPACE) if i != -1),
-                        default=len(line))
+    token_start, token_end = parameter_at(line, word.start)  # as next_arg() splits them
+    if token_start != word.start:
         in_effect = " and it is the word in effect" if use.status == "used" else ""
         add("lookalike-parameter", "warning",
             f"{_q(line[token_start:token_end])} is not a crashkernel= parameter, but the kernel "

@@ -15,7 +15,9 @@ callers can edit the line byte for byte around it.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import namedtuple
+from functools import lru_cache
 
 WHITESPACE = " \t\n\r\v\f"
 """What ``isspace()`` accepts (lib/ctype.c) among ASCII, the separators of ``next_arg()``."""
@@ -99,6 +101,25 @@ def find_params(line: str, heads: tuple[str, ...], *, kernel_only: bool = False,
     return found
 
 
+def parameter_at(line: str, index: int) -> tuple[int, int]:
+    """``(start, end)`` of the parameter ``next_arg()`` puts the non-blank ``line[index]`` in:
+    ``foo="a crashkernel=64M b"`` for the ``c`` of its ``crashkernel=``."""
+    if '"' not in line:  # a run of non-blanks
+        start = max(line.rfind(c, 0, index) for c in WHITESPACE) + 1
+        ends = (i for i in (line.find(c, index) for c in WHITESPACE) if i != -1)
+        return start, min(ends, default=len(line))
+    split, starts = _split(line)
+    return split[max(bisect_right(starts, index) - 1, 0)]
+
+
+@lru_cache(maxsize=4)
+def _split(line: str) -> tuple[list[tuple[int, int]], list[int]]:
+    """:func:`spans` and their starts, kept for the few lines a lint or an export asks about
+    word by word."""
+    found = spans(line)
+    return found, [start for start, _ in found]
+
+
 def next_arg(line: str, pos: int) -> tuple[Param | None, int]:
     """The parameter at or after ``pos`` and where the next search starts; None at the end."""
     match = _PARAM.search(line, pos)
@@ -124,4 +145,4 @@ def init_args_start(line: str) -> int:
 
 
 __all__ = ["INIT_SEPARATOR", "SEPARATORS", "WHITESPACE", "Param", "find_params",
-           "init_args_start", "next_arg", "param_at", "params", "spans"]
+           "init_args_start", "next_arg", "param_at", "parameter_at", "params", "spans"]
