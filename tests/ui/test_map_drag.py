@@ -5,6 +5,8 @@ of 2 MiB (a pageblock).
 
 from __future__ import annotations
 
+import gc
+
 from crashmap.app.evaluation import nearest_step
 from crashmap.app.widgets.detail_grid import DetailGrid
 from crashmap.units import MiB, align_down
@@ -251,8 +253,10 @@ async def test_findings_follow_each_drag_step_and_are_current_on_release() -> No
                 assert panel.findings == full.findings
                 followed += full.findings != before  # the messages name the sizes
         assert followed
+        assert gc.get_freeze_count() > 0  # the map's objects sit out the drag's collections
         await pilot.mouse_up(grid, offset=(end[0] + 7, end[1]))
         await pilot.pause()
         full = evaluate(screen.ctx, screen.plan)
         assert screen.evaluation == full and panel.findings == full.findings
         assert app.plan.size > 96 * MiB
+        assert gc.get_freeze_count() == 0  # and collect again once it ends

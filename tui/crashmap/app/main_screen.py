@@ -8,6 +8,7 @@ the result down to the widgets.
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on
@@ -153,6 +154,9 @@ class MainScreen(Screen[None]):
         self._drag_origin: tuple[Plan, Evaluation] | None = None
         self._findings_due = False
         """A drag step's checks run once its frame is out."""
+        self._frozen = False
+        """A drag froze the collector's generations (:func:`gc.freeze`): a full collection
+        walks every object of a large map, tens of milliseconds in one step."""
         self._found: dict[str, Widget | None] = {}
         """Widgets looked up by :meth:`_mounted`."""
         self._cma_memory = DEFAULT_CMA
@@ -235,7 +239,7 @@ class MainScreen(Screen[None]):
         self.ctx, self.banner, self.finding = ctx, None, None
         self.undo_stack.clear()
         self.redo_stack.clear()
-        self._drag_origin = None
+        self._drag_ended()
         self.set_reactive(MainScreen.plan, plan)
         self.set_reactive(MainScreen.selected, "main")
         self.evaluation = evaluate(ctx, plan, check=False)
@@ -247,7 +251,7 @@ class MainScreen(Screen[None]):
     async def retarget(self, ctx: MapContext) -> None:
         """The same map planned for another kernel: the plan and its history stay."""
         self.ctx, self.finding = ctx, None
-        self._drag_origin = None
+        self._drag_ended()
         self.evaluation = evaluate(ctx, self.plan)
         await self.recompose()
         self._composed()
@@ -401,6 +405,16 @@ class MainScreen(Screen[None]):
         self.selected = event.block
         if event.dragging:
             self._drag_origin = (self.plan, self.evaluation)
+            if not self._frozen:  # no full collection over the map's objects mid-drag
+                self._frozen = True
+                gc.freeze()
+
+    def _drag_ended(self) -> None:
+        """The drag is over (released, or the map replaced): objects collect as before."""
+        self._drag_origin = None
+        if self._frozen:
+            self._frozen = False
+            gc.unfreeze()
 
     @on(DetailGrid.BlockDragged)
     def _block_dragged(self, event: DetailGrid.BlockDragged) -> None:
@@ -414,7 +428,7 @@ class MainScreen(Screen[None]):
             self.apply(new, record=False)
             self._mounted("#map").say(self._drag_report(event.block))  # type: ignore[union-attr]
         if event.final:
-            self._drag_origin = None
+            self._drag_ended()
             self.evaluation = with_findings(self.ctx, self.evaluation)  # current on release
             if self.plan != origin_plan:
                 self._push_undo(origin_plan)
