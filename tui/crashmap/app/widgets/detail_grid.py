@@ -157,8 +157,9 @@ class DetailGrid(MapView, can_focus=True):
             return self.grid
 
         def can_replace(self, message: Message) -> bool:
-            # A queued drag step is stale once a newer one arrives; the release is never dropped.
-            return isinstance(message, DetailGrid.BlockDragged) and not message.final
+            # A queued drag step is stale once a newer step or the release (which carries the
+            # latest position) is queued behind it; the release itself is never dropped.
+            return isinstance(message, DetailGrid.BlockDragged) and not self.final
 
     class ZoomAsked(Message):
         """The wheel turned over ``center``: zoom in (factor < 1) or out."""
