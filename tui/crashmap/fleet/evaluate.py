@@ -45,8 +45,8 @@ named a label above). With the target kernel, the command line's tokens a rule r
 whether the plan is the host's own line they decide the answer; the labels (host name, when
 it was taken, the running release as such) only label it."""
 _READERS: dict[tuple[Any, ...], Any] = {}
-"""(keys, value types) of a record → ``(keys read, getter of their values)`` when records of
-that signature need no second look, else False: records of one writer share a signature, so
+"""(keys, value types) of a record → ``(keys read, getter of their values, getter of the
+text labels, their names)`` when records of that signature need no second look, else False: records of one writer share a signature, so
 each record costs one lookup."""
 
 
@@ -60,8 +60,12 @@ def _reader(data: dict[str, Any]) -> Any:
         return False
     from operator import itemgetter
 
+    def getter(names: tuple[str, ...]) -> Any:
+        return itemgetter(*names) if len(names) > 1 else lambda d: tuple(d[n] for n in names)
+
     keyed = tuple(name for name in KEY_FIELDS if name in data)
-    return keyed, (itemgetter(*keyed) if len(keyed) > 1 else lambda d: (d[keyed[0]],))
+    labels = tuple(name for name in _LABELS if type(data.get(name)) is str)
+    return keyed, getter(keyed), getter(labels), labels
 MAX_TAILS = 64
 """Map texts remembered by the bytes of the line's end that held them (see
 :meth:`FleetRun.record_of`); a line end longer than :data:`MAX_TAIL` is not remembered."""
@@ -447,14 +451,14 @@ class FleetRun:
             read = _READERS[signature] = _reader(data) if len(_READERS) < 4096 else False
         if read is False or data[SCHEMA_KEY] != 1:
             return None
-        get = data.get
-        for field in _LABELS:  # the keyed fields equal a checked record's; these are new
-            value = get(field)  # a str (the signature says), fine when ASCII (text_problem)
-            if value is not None and not value.isascii():
-                from crashmap.snapshot import field_problem
+        # the keyed fields equal a checked record's; the labels are new: text (the signature
+        # says), fine when ASCII (text_problem)
+        if not "".join(read[2](data)).isascii():
+            from crashmap.snapshot import field_problem
 
-                if field_problem(field, value):
-                    return None
+            if any(field_problem(name, data[name]) for name in read[3]):
+                return None
+        get = data.get
         return read[0], read[1](data), get("kernel_release"), cmdline_key(get("cmdline"))
 
     def check(self, snapshot: Snapshot, label: str) -> Host:
