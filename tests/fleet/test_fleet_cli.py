@@ -80,6 +80,19 @@ def test_one_plan_for_all_and_the_exit_code_follows_the_hosts(tmp_path):
     assert {r["outcome"] for r in rows} == {"failed"}
 
 
+def test_a_bad_kernel_for_the_fleet_screen_is_a_usage_error_before_any_host(tmp_path):
+    """`crashmap FLEET --kernel V` hands V to the fleet screen (it was dropped): a bad one
+    stops at once with one line, as `crashmap fleet --tui --kernel` does."""
+    folder = write_fleet(tmp_path)
+    for argv in ([str(folder)], ["fleet", str(folder), "--tui"]):
+        run = subprocess.run([sys.executable, "-m", "crashmap", *argv, "--kernel", "bogus"],
+                             capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+        assert run.returncode == 2, run.stderr
+        assert run.stderr.strip().endswith("not a kernel version: 'bogus' (expected e.g. 7.3, "
+                                           "6.17.2 or 4.18.0-553.el8_10.x86_64)")
+        assert "Traceback" not in run.stderr
+
+
 def test_nothing_readable_is_exit_2(tmp_path):
     (tmp_path / "a.jsonl").write_text("{broken\n")
     run = fleet(str(tmp_path / "a.jsonl"), str(tmp_path / "missing"))

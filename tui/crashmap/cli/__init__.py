@@ -144,7 +144,12 @@ def run_tui(args: argparse.Namespace) -> int:
     if is_fleet(args.source):  # a folder of hosts, or a JSON Lines file of many
         from crashmap.app.fleet_app import run_fleet_app
 
-        return run_fleet_app([args.source], cmdline=args.cmdline, arch=args.arch)
+        if args.kernel is not None:
+            from crashmap.cli.common import target_kernel
+
+            target_kernel(args.kernel)  # a bad --kernel is a usage error, before any host
+        return run_fleet_app([args.source], cmdline=args.cmdline, arch=args.arch,
+                             kernel=args.kernel)
     from crashmap.app.main import run_app
 
     return run_app(source=args.source, arch=args.arch, cmdline=args.cmdline,
