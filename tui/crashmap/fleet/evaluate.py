@@ -46,8 +46,8 @@ whether the plan is the host's own line they decide the answer; the labels (host
 it was taken, the running release as such) only label it."""
 _READERS: dict[tuple[Any, ...], Any] = {}
 """(keys, value types) of a record → ``(keys read, getter of their values, getter of the
-text labels, their names)`` when records of that signature need no second look, else False: records of one writer share a signature, so
-each record costs one lookup."""
+text labels, their names)`` when records of that signature need no second look, else False:
+records of one writer share a signature, so each record costs one lookup."""
 
 
 def _reader(data: dict[str, Any]) -> Any:
