@@ -114,3 +114,18 @@ def test_cost_of_the_fadump_area() -> None:
     nocma = {f.code: f for f in verdict(FLAT_16G, "crashkernel=1G fadump=nocma").findings}
     assert nocma["cost"].message.startswith("Taken from the running system")
     assert ",cma" not in nocma["cost"].fix
+
+
+def test_before_the_cma_aligned_base_the_cma_init_fails() -> None:
+    # Linux 6.12.118 arch/powerpc/kernel/fadump.c: fadump_locate_reserve_mem() line 516
+    # "base = PAGE_ALIGN(mstart)"; fadump_cma_init() then fails cma_init_reserved_mem() on a
+    # base off a pageblock ("Failed to init cma area for firmware-assisted dump,%d") and the
+    # pages stay reserved -- the bug Harjani's patch mail describes for this very map
+    from crashmap.kernel.target import resolve_target
+
+    ctx = context_from_snapshot(Snapshot(iomem=HOLES, arch="ppc64le"),
+                                kernel=resolve_target("6.12.118"))
+    p = evaluate_cmdline(ctx, "crashkernel=4097M fadump=on").placement
+    (area,) = p.blocks
+    assert area.start == 0x500200000 and area.size >> 20 == 4112
+    assert "fadump: Failed to init cma area for firmware-assisted dump,-22" in p.kernel_log

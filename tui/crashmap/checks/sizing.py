@@ -24,7 +24,9 @@ def check(s: Subject) -> Iterator[Finding]:
     ram = ctx.total_ram
     static, cma = p.static_total, p.cma.placed
     area = next((b for b in p.static.blocks if b.kind == "fadump"), None)
-    if area is not None and p.request.fadump == "on":
+    lent = area is not None and p.request.fadump == "on" and not any(
+        "Failed to init cma" in line for line in p.static.log)  # else kept reserved
+    if lent and area is not None:
         yield Finding(
             "cost", "info",
             f"fadump=on lends its {size(area.size)} area to CMA: it stays usable until a crash "

@@ -43,6 +43,14 @@ NOTE = ("fadump: the area is memblock_reserve()d, so /proc/iomem will show no li
 FALLBACK = ("fadump could not reserve its area: early_init_devtree() falls back to "
             "reserve_crashkernel(), a kexec-based kdump block (arch/powerpc/kernel/prom.c)")
 
+CMA_BASE_SINCE = (6, 13)
+"""From which kernel the area's base is CMA-aligned with fadump=on. Linux 6.12.118 (Debian's
+linux-source-6.12) still has ``base = PAGE_ALIGN(mstart)`` in ``fadump_locate_reserve_mem()``
+(arch/powerpc/kernel/fadump.c line 516), so a base in a range starting off a pageblock makes
+``cma_init_reserved_mem()`` fail in ``fadump_cma_init()`` ("Failed to init cma area for
+firmware-assisted dump") and the area stays reserved as with nocma. The fix is Harjani's
+2024-10-08 patch; 6.13 as the first release with it is an assumption (not re-read)."""
+
 HEADERS = 1
 """Pages of headers ``get_fadump_area_size()`` adds (crash info header, ELF header and program
 headers, page-aligned): one page for any map crashmap reads."""
@@ -87,7 +95,9 @@ def reserve(ctx: PlacementContext, req: Request) -> tuple[StaticResult, int]:
             f"fadump: Can't enable fadump with boot memory size (0x{boot:x}) less than "
             f"0x{RTAS_MIN_BOOT_MEM:x}",)), boot
     size = boot + HEADERS * page
-    align = ctx.arch.pageblock if cma else page
+    kernel = ctx.kernel
+    cma_base = cma and (kernel is None or kernel.at_least(CMA_BASE_SINCE))
+    align = ctx.arch.pageblock if cma_base else page
     lo = boot_mem_top(ctx.ram, boot, page)
     found = locate(ctx, lo, size, align)
     attempt = Attempt("fadump", lo, ctx.end_of_ram, size, align, found, True)
@@ -96,7 +106,9 @@ def reserve(ctx: PlacementContext, req: Request) -> tuple[StaticResult, int]:
             "fadump: Failed to find memory chunk for reservation!",)), boot
     log = [f"fadump: Reserved {size >> 20}MB of memory at {found:#016x} "
            f"(System RAM: {ctx.total_ram >> 20}MB)"]
-    if cma:
+    if cma and found % ctx.arch.pageblock:  # cma_init_reserved_mem(): -EINVAL
+        log.append("fadump: Failed to init cma area for firmware-assisted dump,-22")
+    elif cma:
         log.append(f"fadump: Initialized {boot:#x} bytes cma area at {found >> 20}MB from "
                    f"{size:#x} bytes of memory reserved for firmware-assisted dump")
     return StaticResult(size, (Block("fadump", found, found + size),), (attempt,),
