@@ -23,7 +23,7 @@ to kexec-based kdump with the same ``crashkernel=`` size.
    %lldMB)"; with fadump=on ``fadump_cma_init()`` then hands the area's boot-memory part to CMA.
 
 ``size`` = ``get_fadump_area_size()``: the boot memory plus firmware-sized CPU state and HPTE
-regions and a page of headers. The firmware sizes (``ibm,configure-kernel-dump-sizes``) are not
+regions and a few hundred bytes of headers (:data:`HEADER_BYTES`). The firmware sizes (``ibm,configure-kernel-dump-sizes``) are not
 in any snapshot, so they count as 0 here (QEMU reports none). memblock_reserve() creates no
 ``/proc/iomem`` resource: the area stays inside System RAM (``/sys/kernel/fadump/mem_reserved``
 says how much). OPAL's firmware reserved ranges are
@@ -51,9 +51,11 @@ linux-source-6.12) still has ``base = PAGE_ALIGN(mstart)`` in ``fadump_locate_re
 firmware-assisted dump") and the area stays reserved as with nocma. The fix is Harjani's
 2024-10-08 patch; 6.13 as the first release with it is an assumption (not re-read)."""
 
-HEADERS = 1
-"""Pages of headers ``get_fadump_area_size()`` adds (crash info header, ELF header and program
-headers, page-aligned): one page for any map crashmap reads."""
+HEADER_BYTES = 0x2A8
+"""What ``get_fadump_area_size()`` adds to the boot memory besides the firmware-sized CPU state
+and HPTE regions: the crash info header and the platform's metadata (Linux 6.12.118
+fadump.c: no final PAGE_ALIGN). 0x2a8 bytes on QEMU pSeries, as the patch mail's dmesg shows
+("from 0x1010002a8 bytes" for 4112 MiB of boot memory)."""
 
 
 def boot_mem_top(ram: list, size: int, page: int) -> int:
@@ -94,7 +96,7 @@ def reserve(ctx: PlacementContext, req: Request) -> tuple[StaticResult, int]:
         return StaticResult(boot, (), (), "fadump-small", (
             f"fadump: Can't enable fadump with boot memory size (0x{boot:x}) less than "
             f"0x{RTAS_MIN_BOOT_MEM:x}",)), boot
-    size = boot + HEADERS * page
+    size = boot + HEADER_BYTES
     kernel = ctx.kernel
     cma_base = cma and (kernel is None or kernel.at_least(CMA_BASE_SINCE))
     align = ctx.arch.pageblock if cma_base else page
