@@ -15,7 +15,7 @@ import sys
 import pytest
 
 from crashmap.errors import CrashmapError
-from crashmap.snapshot import to_mapping, to_yaml
+from crashmap.snapshot import _TYPES, to_mapping, to_yaml
 from crashmap.sources import bundled_maps, load_source
 
 from tests.corpus import DUMPS
@@ -116,8 +116,10 @@ def records() -> list[str]:
                 # as to_json_line writes (the map last, compact), and now and then as another
                 # writer would
                 compact = {"separators": (",", ":")} if number % 5 else {}
-                if number % 7:
-                    record["iomem"] = record.pop("iomem")
+                if number % 7:  # in to_json_line's order: schema, the keys, the map last
+                    record = {"crashmap_snapshot": 1,
+                              **{k: record[k] for k in _TYPES if k in record and k != "iomem"},
+                              "iomem": record["iomem"]}
                 out.append(json.dumps(record, ensure_ascii=False, **compact))
     first = json.loads(out[0])
     odd = [
@@ -163,6 +165,14 @@ def records() -> list[str]:
         '{"crashmap_snapshot":1,"hostname":"cut"' + end[:-1],
         '{"crashmap_snapshot":1,"hostname":"feed"' + end + "\x0c",
         ' {"crashmap_snapshot":1,"hostname":"lead"' + end,
+    ]
+    late = out[0][out[0].rindex(',"taken_by":'):]  # the end from the first constant key
+    tricky += [
+        "{" + late,
+        '{"crashmap_snapshot":1,"hostname":"late"' + late,
+        '{"crashmap_snapshot":1,"hostname":"late-dup","provenance":"first","iomem":"zz"' + late,
+        '{"crashmap_snapshot":1,"hostname":"late-nested","x":{"a":1' + late + "}",
+        '{"crashmap_snapshot":1,"hostname":"late-cut"' + late[:-1],
     ]
     out[40:40] = tricky
     out.insert(20, "{not json")

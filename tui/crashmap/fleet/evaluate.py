@@ -66,11 +66,14 @@ def _reader(data: dict[str, Any]) -> Any:
     keyed = tuple(name for name in KEY_FIELDS if name in data)
     labels = tuple(name for name in _LABELS if type(data.get(name)) is str)
     return keyed, getter(keyed), getter(labels), labels
-MAX_TAILS = 64
-"""Map texts remembered by the bytes of the line's end that held them (see
+MAX_TAILS = 256
+"""Line ends remembered with the members they hold (see
 :meth:`FleetRun.record_of`); a line end longer than :data:`MAX_TAIL` is not remembered."""
-MAX_TAIL = 1 << 18
-IOMEM_MEMBER = b',"iomem":'
+MAX_TAIL = 1 << 17
+TAIL_MARKS = (b',"taken_by":', b',"iomem":')
+"""Where a line's end is looked up: the first key ``to_json_line`` writes after the ones that
+differ between hosts of one machine, then the map alone (``taken_by`` may differ too)."""
+_SCALARS = (str, int, float, bool, type(None))
 MAX_SHAPES = 2048
 """Shapes remembered at once (the oldest is forgotten first): memory stays flat however many
 hosts stream by, and a fleet of a few dozen shapes never re-evaluates one."""
@@ -351,8 +354,9 @@ class FleetRun:
         """Shapes by a record's own key (:meth:`_record_key`): the records they were found for."""
         self.contexts: dict[Any, Any] = {}
         """Placement contexts by what their build reads (a few per map)."""
-        self.tails: dict[bytes, str] = {}
-        """Line ends ``,"iomem":"..."}`` seen → the map text they hold (a few)."""
+        self.tails: dict[bytes, dict[str, Any]] = {}
+        """Line ends seen (``,"taken_by":...}``, ``,"iomem":"..."}``) → their members."""
+        self.hits = self.learnt = 0
         self.maps: dict[str, Any] = {}
         """Parsed maps by their text (a few): shapes that differ only in facts share a parse."""
         self.warnings: list[str] = []
@@ -376,47 +380,61 @@ class FleetRun:
         """The decoded JSON of a ``line`` item (raises :class:`CrashmapError` for a line that
         is not JSON, as :func:`crashmap.jsonl.decode_line` says it).
 
-        A snapshot line ends with its map, ``,"iomem":"..."}`` (``to_json_line`` writes it
-        last): the bulk of the line, and the same bytes on every host of one machine. A line
-        whose end is byte for byte one seen before gets that map's text, and only the rest
-        is decoded: JSON's grammar makes the whole line an object exactly when the rest, closed
-        with ``}``, is one with a member (a string decodes the same wherever it stands)."""
+        ``to_json_line`` writes the keys that differ between hosts of one machine (names,
+        release, command line, time) first and ``taken_by``, ``provenance``, the facts and
+        the map after them: the bulk of the line, the same bytes on every host of one machine.
+        A line whose end from one of :data:`TAIL_MARKS` is byte for byte one seen before gets
+        those members decoded before, and only the rest is decoded: JSON's grammar makes the
+        whole line an object exactly when the rest, closed with ``}``, is one with a member
+        (a value decodes the same wherever it stands; a key given twice keeps its first place
+        and its last value, as ``dict.update`` does)."""
         from crashmap.jsonl import decode_line
 
         raw = item.value
         body = raw.rstrip(b" \t\r\n")
-        cut = body.rfind(IOMEM_MEMBER)
-        tail = body[cut:] if cut > 0 and body[:1] == b"{" else None
-        if tail is not None:
-            known = self.tails.get(tail)
-            if known is not None:
+        starts = body[:1] == b"{"
+        if starts:
+            tails = self.tails
+            for mark in TAIL_MARKS:
+                cut = body.rfind(mark)
+                if cut <= 0:
+                    continue
+                known = tails.get(body[cut:])
+                if known is None:
+                    continue
                 try:  # strict UTF-8 (json.loads(bytes) allows surrogates: those go the long way)
                     data = _loads(body[:cut].decode() + "}")
                 except ValueError:
-                    data = None
-                if type(data) is dict and data:
-                    data["iomem"] = known
-                    return data
-                tail = None
+                    break
+                if type(data) is not dict or not data:
+                    break
+                data.update(known)
+                self.hits += 1
+                return data
         value = decode_line(raw, item.path, item.line)
         if isinstance(value, CrashmapError):
             raise value
-        if tail is not None and len(tail) <= MAX_TAIL and type(value) is dict:
-            self._learn(tail, value.get("iomem"))
+        if starts and type(value) is dict and (self.learnt < 256 or self.hits > self.learnt):
+            for mark in TAIL_MARKS:  # learning stops when the line ends do not repeat
+                cut = body.rfind(mark)
+                if cut > 0 and len(body) - cut <= MAX_TAIL and body[cut:] not in self.tails:
+                    self._learn(body[cut:], value)
         return value
 
-    def _learn(self, tail: bytes, iomem: Any) -> None:
-        """Remember ``tail`` when it is one member ``,"iomem":STRING}`` holding ``iomem``."""
-        if type(iomem) is not str:
-            return
+    def _learn(self, tail: bytes, value: dict[str, Any]) -> None:
+        """Remember ``tail`` when it is members closing the line's object (``,"k":v...}``)
+        whose values are text, numbers or null as ``value`` has them."""
+        self.learnt += 1
         try:
             alone = _loads(b"{" + tail[1:])
         except ValueError:
             return
-        if type(alone) is dict and len(alone) == 1 and alone.get("iomem") == iomem:
-            if len(self.tails) >= MAX_TAILS:
-                del self.tails[next(iter(self.tails))]
-            self.tails[tail] = iomem
+        if type(alone) is not dict or not all(
+                type(v) in _SCALARS and value.get(k, alone) == v for k, v in alone.items()):
+            return
+        if len(self.tails) >= MAX_TAILS:
+            del self.tails[next(iter(self.tails))]
+        self.tails[tail] = alone
 
     def check_item(self, item: Any) -> Host:
         """The answer for a walk item (raises :class:`CrashmapError` for a bad one)."""
