@@ -66,3 +66,15 @@ def test_check_is_quiet_inside_the_x86_bounds() -> None:
     assert "installer-bounds" not in _findings("x86_64-vm-qemu-3g", "crashkernel=256M")
     assert "above its maximum" in _findings("x86_64-vm-qemu-3g",
                                             "crashkernel=2800M")["installer-bounds"]
+
+
+def test_the_explanation_states_the_addon_s_numbers() -> None:
+    """getMemoryBounds: lowerBound 384 (ppc64*), 512 (aarch64), 160; minUsable 1024 (ppc64*),
+    512 (aarch64 and the rest)."""
+    snapshot = load_source("arm64-vm-qemu-virt")
+    verdict = evaluate_cmdline(context_from_snapshot(snapshot), "crashkernel=256M",
+                               system_ram=snapshot.system_ram)
+    why = next(f.explain for f in verdict.findings if f.code == "installer-bounds")
+    for part in ("at least 160 MiB", "384 MiB on ppc64le", "512 MiB on aarch64",
+                 "minus the 512 MiB", "1024 MiB on ppc64le"):
+        assert part in why

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from crashmap.checks.finding import Finding, Subject
 from crashmap.checks.text import size
-from crashmap.peers.anaconda import memory_bounds
+from crashmap.peers.anaconda import memory_bounds, rule_text
 from crashmap.units import MiB
 
 
@@ -34,9 +34,7 @@ def check(s: Subject) -> Iterator[Finding]:
         message += " (from System RAM: the source has no MemTotal, which is smaller)"
     yield Finding(
         "installer-bounds", "info", message,
-        f"The Fedora/RHEL installer bounds the reservation by arch ({where}): at least 160 MiB, "
-        "512 MiB on aarch64, 384 MiB on ppc64, and at most the memory (MemTotal plus what is "
-        "reserved now) minus 512 MiB (1024 MiB on ppc64) that the system keeps. The kernel "
-        "itself has no such bounds.",
+        f"The Fedora/RHEL installer bounds the reservation by arch ({where}): {rule_text()}. "
+        "The kernel itself has no such bounds.",
         "Nothing to do unless the plan goes through the installer's kdump screen; a kickstart "
         "%post with grubby takes any size.", "sizing")

@@ -35,6 +35,15 @@ class Bounds(namedtuple("Bounds", "lower upper arch")):
         return self.offered and size % MiB == 0 and self.lower <= size // MiB <= self.upper
 
 
+def rule_text() -> str:
+    """The bounds in words, from the table above (for a finding's explanation)."""
+    lows = ", ".join(f"{low} MiB on {arch}" for arch, (low, _) in _LIMITS.items())
+    keeps = ", ".join(f"{keep} MiB on {arch}" for arch, (_, keep) in _LIMITS.items()
+                      if keep != _OTHER[1])
+    return (f"at least {_OTHER[0]} MiB ({lows}), and at most the memory (MemTotal plus what is "
+            f"reserved now) minus the {_OTHER[1]} MiB the system keeps ({keeps})")
+
+
 def memory_bounds(arch: str, mem_total: int, reserved: int = 0) -> Bounds | None:
     """``getMemoryBounds`` for a crashmap ``arch``, ``MemTotal`` and ``kexec_crash_size`` (bytes).
 
@@ -51,4 +60,4 @@ def memory_bounds(arch: str, mem_total: int, reserved: int = 0) -> Bounds | None
     return Bounds(lower, upper, name)
 
 
-__all__ = ["ARCHES", "Bounds", "memory_bounds"]
+__all__ = ["ARCHES", "Bounds", "memory_bounds", "rule_text"]
