@@ -156,8 +156,12 @@ class PlanEditor(Vertical, Framed):
         """Reflect ``plan`` in the fields (without echoing Changed messages back).
 
         ``light``: only the placement lines (fields need a relayout; they follow on release).
+        Before the editor is mounted (a key pressed while the panels mount) only the plan is
+        kept: its ``PanelReady`` brings the screen back to fill the fields.
         """
         self.plan, self.evaluation = plan, evaluation
+        if not self.is_mounted:
+            return
         outcome, placements = evaluation.outcome, self.placements(evaluation)
         if outcome != self._lines[0]:  # a drag step repaints only what changed
             self._outcome.update(outcome_line(evaluation), layout=False)
