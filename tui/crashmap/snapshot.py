@@ -122,6 +122,11 @@ class Snapshot:
         """The kernel's ``system_ram`` as well as the map tells it (sum of System RAM)."""
         if not self.hidden:
             total = self.memmap.total_ram
+            if total > U64_MAX:  # only a line spanning all of 0-ffffffffffffffff adds up to this
+                line = next((r.line for r in self.memmap.ram_resources if r.size > U64_MAX), None)
+                raise CrashmapError("System RAM spans the whole 64-bit address space (2**64 "
+                                    "bytes); no machine has that much", path=self.source,
+                                    line=line)
             if total:
                 return total
         return self.mem_total

@@ -247,6 +247,13 @@ def probe_block(memory: list[Range], reserved: list[Range], lo: int, hi: int) ->
     return None
 
 
+MAXMEM = 1 << 46
+"""``MAXMEM``, ``1 << MAX_PHYSMEM_BITS`` with 4-level paging (arch/x86/include/asm/sparsemem.h,
+page_64_types.h): e820_end_pfn() (arch/x86/kernel/e820.c) caps max_pfn at MAX_ARCH_PFN, so RAM
+above it is never mapped. 5-level paging (la57) raises it to 1 << 52; a map with more than 64 TiB
+of RAM is walked only up to 64 TiB (the walk is linear in RAM: a 16 EiB map must not hang it)."""
+
+
 def early_page_tables(ram: list[Range], reserved: list[Range], brk: Range, *,
                       gbpages: bool = True) -> tuple[Range | None, list[Range]]:
     """The probe block and the memblock pages ``init_mem_mapping()`` keeps (merged).
@@ -255,7 +262,7 @@ def early_page_tables(ram: list[Range], reserved: list[Range], brk: Range, *,
     first MiB, the kernel image with its brk, the initrd where the boot loader put it);
     ``brk``: the kernel's page-table buffer; ``gbpages``: "Using GB pages for direct mapping".
     """
-    memory = merge(Range(_up(r.start, PAGE), _down(r.end, PAGE)) for r in ram)
+    memory = merge(Range(_up(r.start, PAGE), min(_down(r.end, PAGE), MAXMEM)) for r in ram)
     memory = [r for r in memory if r.start < r.end]
     if not memory:
         return None, []
