@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import namedtuple
 from json import loads as _loads
+from json.decoder import JSONDecoder
 from json.encoder import encode_basestring as _quote
 
 from crashmap.errors import CrashmapError
@@ -74,6 +75,7 @@ TAIL_MARKS = (b',"taken_by":', b',"iomem":')
 """Where a line's end is looked up: the first key ``to_json_line`` writes after the ones that
 differ between hosts of one machine, then the map alone (``taken_by`` may differ too)."""
 _SCALARS = (str, int, float, bool, type(None))
+_scan = JSONDecoder().scan_once
 PROBE = 64
 
 
@@ -407,8 +409,8 @@ class FleetRun:
         if starts:
             ends = self.ends
             for mark in TAIL_MARKS:
-                cut = body.rfind(mark)
-                if cut <= 0:
+                cut = body.find(mark)  # any cut between members is sound (see above): the
+                if cut <= 0:  # first one is found early, the map is the bulk
                     continue
                 for tail, known in ends.get(_probe(body, cut), ()):
                     if body.endswith(tail):
@@ -416,10 +418,11 @@ class FleetRun:
                 else:
                     continue
                 try:  # strict UTF-8 (json.loads(bytes) allows surrogates: those go the long way)
-                    data = _loads(body[:cut].decode() + "}")
-                except ValueError:
-                    break
-                if type(data) is not dict or not data:
+                    text = body[:cut].decode() + "}"
+                    data, end = _scan(text, 0)  # json.loads(text) without its Python layers:
+                except (ValueError, StopIteration):  # no space to skip before or after, so
+                    break  # the text is one object exactly when it ends where the text does
+                if end != len(text) or type(data) is not dict or not data:
                     break
                 data.update(known)
                 self.hits += 1
@@ -429,7 +432,7 @@ class FleetRun:
             raise value
         if starts and type(value) is dict and (self.learnt < 256 or self.hits > self.learnt):
             for mark in TAIL_MARKS:  # learning stops when the line ends do not repeat
-                cut = body.rfind(mark)
+                cut = body.find(mark)
                 if cut > 0 and len(body) - cut <= MAX_TAIL and body[cut:] not in self.tails:
                     self._learn(body[cut:], value)
         return value
