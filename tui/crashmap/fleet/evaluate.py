@@ -120,9 +120,10 @@ def cmdline_key(cmdline: str | None) -> tuple[int, Any] | None:
             at = find(part, end)
     if not spans:
         return size, ()
+    if len(spans) > 1:  # one token (a lone crashkernel=) is the common line
+        spans = sorted(set(spans))
     count = cmdline.count
-    return size, tuple((count(" ", 0, start), cmdline[start:end])
-                       for start, end in sorted(set(spans)))
+    return size, tuple([(count(" ", 0, start), cmdline[start:end]) for start, end in spans])
 
 
 def shape_key(snapshot: Snapshot, plan: str | None, given: str | None = None, *,
