@@ -45,14 +45,12 @@ def read_lines(path: str | Path) -> Iterator[tuple[int, bytes | CrashmapError]]:
         handle = open(path, "rb")  # noqa: SIM115 (closed below; a generator holds it)
     except OSError as error:
         raise CrashmapError(f"cannot read: {error.strerror or error}", path=name) from None
-    from functools import partial
-
     with handle:
         number = 0
-        lines = iter(partial(handle.readline, MAX_LINE + 1), b"")
+        readline, limit = handle.readline, MAX_LINE + 1
         while True:
             try:
-                raw = next(lines, b"")
+                raw = readline(limit)
             except OSError as error:
                 yield number + 1, CrashmapError(f"cannot read: {error.strerror or error}",
                                                 path=name, line=number + 1)

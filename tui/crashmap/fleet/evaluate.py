@@ -11,6 +11,7 @@ from collections import namedtuple
 from json import loads as _loads
 from json.decoder import JSONDecoder
 from json.encoder import encode_basestring as _quote
+from json.encoder import encode_basestring_ascii as _escape
 
 from crashmap.errors import CrashmapError
 from crashmap.iomem import HIDDEN_MESSAGE
@@ -305,10 +306,21 @@ def relabel(shape: Shape, kernel: Any) -> Shape:
     def text(message: str) -> str:
         return message.replace(VERSION_MARK, version).replace(RELEASE_MARK, release)
 
-    return _shape(shape.arch, shape.series, release, shape.ram, shape.bracket, shape.low_free,
-                  shape.words, shape.outcome, shape.ok, shape.blocks, shape.static, shape.cma,
-                  tuple((code, level, text(m)) for code, level, m in shape.findings),
-                  text(shape.verdict), shape.class_name)
+    findings = tuple((code, level, text(m)) for code, level, m in shape.findings)
+    verdict, fragment = text(shape.verdict), shape.fragment
+    if (fragment.count(RELEASE_MARK) != 1 + shape.verdict.count(RELEASE_MARK)
+            or fragment.count(VERSION_MARK) != shape.verdict.count(VERSION_MARK)):
+        return _shape(shape.arch, shape.series, release, shape.ram, shape.bracket,
+                      shape.low_free, shape.words, shape.outcome, shape.ok, shape.blocks,
+                      shape.static, shape.cma, findings, verdict, shape.class_name)
+    # the marks are only in "kernel" and "verdict": JSON escapes text character by character
+    # and never writes an "@", so the fragment's marks are replaced by the escaped texts
+    fragment = fragment.replace(VERSION_MARK, _escape(version)[1:-1]).replace(
+        RELEASE_MARK, _escape(release)[1:-1])
+    return shape._replace(release=release, findings=findings, verdict=verdict,
+                          fragment=fragment,
+                          reason=next((m for _, level, m in findings if level == "error"),
+                                      verdict))
 
 
 def _bracket(grammar: Any, ram: int) -> str:
