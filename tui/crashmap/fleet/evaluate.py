@@ -414,8 +414,6 @@ class FleetRun:
         whole line an object exactly when the rest, closed with ``}``, is one with a member
         (a value decodes the same wherever it stands; a key given twice keeps its first place
         and its last value, as ``dict.update`` does)."""
-        from crashmap.jsonl import decode_line
-
         raw = item.value
         body = raw.rstrip(b" \t\r\n")
         starts = body[:1] == b"{"
@@ -440,7 +438,9 @@ class FleetRun:
                 data.update(known)
                 self.hits += 1
                 return data
-        value = decode_line(raw, item.path, item.line)
+        from crashmap.jsonl import decode_line  # here: a function's import of a module's name
+
+        value = decode_line(raw, item.path, item.line)  # costs a caught AttributeError
         if isinstance(value, CrashmapError):
             raise value
         if starts and type(value) is dict and (self.learnt < 256 or self.hits > self.learnt):
