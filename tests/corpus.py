@@ -31,3 +31,21 @@ DUMPS = _dumps()
 def dump(prefix: str) -> Path:
     """The dump whose file name starts with ``prefix-`` (``dump("29")``)."""
     return next(p for p in DUMPS if p.name.startswith(prefix + "-"))
+
+
+def readable_maps() -> list:
+    """Every real map crashmap reads with its addresses: the dumps and the bundled maps, loaded
+    (unreadable or root-hidden ones left out). The fleets of the tests and the bench are built
+    from these."""
+    from crashmap.errors import CrashmapError
+    from crashmap.sources import bundled_maps, load_source
+
+    found = []
+    for path in [*DUMPS, *bundled_maps().values()]:
+        try:
+            snapshot = load_source(str(path))
+        except CrashmapError:
+            continue
+        if not snapshot.hidden:
+            found.append(snapshot)
+    return found

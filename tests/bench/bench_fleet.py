@@ -46,20 +46,9 @@ with open(sys.argv[1], "rb") as handle:
 
 def bases() -> list:
     """Every readable real map: the corpus dumps and the bundled maps."""
-    from crashmap.errors import CrashmapError
-    from crashmap.sources import bundled_maps, load_source
+    from tests.corpus import readable_maps
 
-    from tests.corpus import DUMPS
-
-    found = []
-    for path in [*DUMPS, *bundled_maps().values()]:
-        try:
-            snapshot = load_source(str(path))
-        except CrashmapError:
-            continue
-        if not snapshot.hidden:
-            found.append(snapshot)
-    return found
+    return readable_maps()
 
 
 def host_line(base, i: int, *, kaslr: bool = False) -> str:

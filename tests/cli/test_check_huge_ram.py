@@ -11,8 +11,8 @@ import re
 import time
 
 from crashmap.cli import main
-from crashmap.placement.x86_pagetables import MAXMEM, early_page_tables
 from crashmap.memmap import Range
+from crashmap.placement.x86_pagetables import MAXMEM, early_page_tables
 
 from tests.corpus import DUMPS
 

@@ -13,12 +13,9 @@ import subprocess
 import sys
 
 import pytest
-
-from crashmap.errors import CrashmapError
 from crashmap.snapshot import _TYPES, to_mapping, to_yaml
-from crashmap.sources import bundled_maps, load_source
 
-from tests.corpus import DUMPS
+from tests.corpus import DUMPS, readable_maps
 
 STRAIGHT = r"""
 import sys
@@ -68,22 +65,10 @@ LINES = (
     "pad=" + "x" * 2100 + " crashkernel=256M",
 )
 """Own command lines: the tokens each rule reads (case, ,high/,low, ,cma and cma=, nogbpages,
-fadump= before and after -- (and after a token as long), quotes) and lines past COMMAND_LINE_SIZE with the word before and
-after the cut."""
+fadump= before and after -- (and after a token as long), quotes) and lines past
+COMMAND_LINE_SIZE with the word before and after the cut."""
 CONFIG = "CONFIG_CRASH_DUMP=y\nCONFIG_KEXEC_FILE=y\n# CONFIG_CMA is not set\n"
 RELEASES = ("{series}.0-a", "{series}.7-b", None, "not-a-kernel")
-
-
-def bases() -> list:
-    found = []
-    for path in [*DUMPS, *bundled_maps().values()]:
-        try:
-            snapshot = load_source(str(path))
-        except CrashmapError:
-            continue
-        if not snapshot.hidden:
-            found.append(snapshot)
-    return found
 
 
 def records() -> list[str]:
@@ -92,7 +77,7 @@ def records() -> list[str]:
     then records that must not take a shortcut."""
     out = []
     number = 0
-    for b, base in enumerate(bases()):
+    for b, base in enumerate(readable_maps()):
         data = to_mapping(base)
         series = re.match(r"\d+\.\d+", base.kernel_release or "") or None
         for j in range(6):
@@ -184,7 +169,7 @@ def records() -> list[str]:
 def fleet_dir(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fleet")
     (folder / "hosts.jsonl").write_text("".join(records()), encoding="utf-8")
-    yaml_host = bases()[3]
+    yaml_host = readable_maps()[3]
     yaml_host.hostname = "from-yaml"
     (folder / "one.yaml").write_text(to_yaml(yaml_host))
     (folder / "raw.txt").write_text(DUMPS[5].read_text())

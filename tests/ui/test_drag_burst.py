@@ -5,10 +5,9 @@ terminal driver posts them, all at once, before the app gets to run."""
 
 from __future__ import annotations
 
-from textual import events
-
 from crashmap.app.evaluation import evaluate
 from crashmap.app.widgets.detail_grid import DetailGrid
+from textual import events
 
 from tests.ui.conftest import make_app, settle
 from tests.ui.test_map_drag import block_edges

@@ -4,10 +4,9 @@ and of a key press writes the same bytes to the terminal as Textual's own compos
 
 from __future__ import annotations
 
-from textual._compositor import Compositor
-
 from crashmap.app.compositor import SparseCompositor
 from crashmap.app.widgets.detail_grid import DetailGrid
+from textual._compositor import Compositor
 
 from tests.ui.conftest import make_app, settle
 from tests.ui.test_map_drag import block_edges, drag

@@ -22,7 +22,6 @@ same rule here.
 from __future__ import annotations
 
 import pytest
-
 from crashmap.errors import CrashmapError
 from crashmap.estimate import inputs as inputs_mod
 from crashmap.estimate.report import build

@@ -5,7 +5,6 @@ every bundled map, for plans that fit, fail, pin, go high, take CMA or cannot be
 from __future__ import annotations
 
 import pytest
-
 from crashmap.app.evaluation import context_for, evaluate, with_findings
 from crashmap.plan import Plan
 from crashmap.sources import bundled_maps, load_source

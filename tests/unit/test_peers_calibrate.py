@@ -10,7 +10,6 @@ its two failure paths) and ``kdumptool commandline``'s ``auto`` words (anchors.m
 from __future__ import annotations
 
 import pytest
-
 from crashmap.errors import CrashmapError
 from crashmap.peers.calibrate import parse, yast_limits
 

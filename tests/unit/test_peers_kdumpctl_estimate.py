@@ -14,7 +14,6 @@ own lines (the ``Encrypted kdump target …`` notice, ``LUKS required size:``, `
 from __future__ import annotations
 
 import pytest
-
 from crashmap.errors import CrashmapError
 from crashmap.peers.kdumpctl_estimate import parse
 

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from collections import namedtuple
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
-
 from crashmap.arch import Arch
 from crashmap.kernel.cmdline_limit import COMMAND_LINE_SIZES
 from crashmap.kernel.grammar import CrashkernelResult, WordUse
@@ -14,6 +12,8 @@ from crashmap.kernel.memparse import memparse
 from crashmap.kernel.params import WHITESPACE, parameter_at
 from crashmap.kernel.ranges import RangeEntry, explain_table
 from crashmap.units import format_size
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
 
 if TYPE_CHECKING:
     from typing import Literal

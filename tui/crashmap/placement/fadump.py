@@ -23,11 +23,11 @@ to kexec-based kdump with the same ``crashkernel=`` size.
    %lldMB)"; with fadump=on ``fadump_cma_init()`` then hands the area's boot-memory part to CMA.
 
 ``size`` = ``get_fadump_area_size()``: the boot memory plus firmware-sized CPU state and HPTE
-regions and a few hundred bytes of headers (:data:`HEADER_BYTES`). The firmware sizes (``ibm,configure-kernel-dump-sizes``) are not
-in any snapshot, so they count as 0 here (QEMU reports none). memblock_reserve() creates no
-``/proc/iomem`` resource: the area stays inside System RAM (``/sys/kernel/fadump/mem_reserved``
-says how much). OPAL's firmware reserved ranges are
-not modelled.
+regions and a few hundred bytes of headers (:data:`HEADER_BYTES`). The firmware sizes
+(``ibm,configure-kernel-dump-sizes``) are not in any snapshot, so they count as 0 here (QEMU
+reports none). memblock_reserve() creates no ``/proc/iomem`` resource: the area stays inside System
+RAM (``/sys/kernel/fadump/mem_reserved`` says how much). OPAL's firmware reserved ranges are not
+modelled.
 """
 
 from __future__ import annotations
