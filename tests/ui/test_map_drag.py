@@ -228,8 +228,9 @@ async def test_the_findings_detail_follows_a_drag() -> None:
 
 
 async def test_findings_follow_each_drag_step_and_are_current_on_release() -> None:
-    """A drag step draws the map and words first; its checks run once that frame is out, so
-    the findings after each step (and after the release) are those of the plan drawn. During
+    """A drag step draws the map and words first; its checks (and the plan editor's placement
+    lines) follow once that frame is out, so the findings after each step (and after the
+    release) are those of the plan drawn. During
     the drag the list keeps its entries (their texts follow) while the codes stay; a changed
     list follows on release."""
     from crashmap.app.evaluation import evaluate
@@ -239,6 +240,8 @@ async def test_findings_follow_each_drag_step_and_are_current_on_release() -> No
         await settle(pilot)
         screen = app.main_screen
         panel = screen.query_one("FindingsPanel")
+        editor = screen.query_one("PlanEditor")
+        placements = editor.query_one("#plan-placements")
         grid = app.screen.query_one(DetailGrid)
         _, end, _ = block_edges(grid, "main")
         before = panel.findings
@@ -249,6 +252,7 @@ async def test_findings_follow_each_drag_step_and_are_current_on_release() -> No
             await pilot.pause()
             full = evaluate(screen.ctx, screen.plan)
             assert screen.evaluation == full  # checked, not the quick step's
+            assert placements.content == editor.placements(full)  # also one frame late
             if [f.code for f in full.findings] == [f.code for f in before]:
                 assert panel.findings == full.findings
                 followed += full.findings != before  # the messages name the sizes

@@ -354,14 +354,17 @@ class MainScreen(Screen[None]):
             self.call_later(self._add_findings)
 
     def _add_findings(self) -> None:
-        """The checks' findings for the plan drawn last, one frame after the map and words."""
+        """The checks' findings and the plan editor's lines for the plan drawn last, one frame
+        after the map and words."""
         if self.evaluation.checked:
             return
         self.evaluation = with_findings(self.ctx, self.evaluation)
-        panel = self._mounted("#findings")
+        light = self._drag_origin is not None
+        editor, panel = self._mounted("#plan"), self._mounted("#findings")
+        if editor is not None:
+            editor.show(self.plan, self.evaluation, light=light)  # type: ignore[attr-defined]
         if panel is not None:
-            panel.show(self.evaluation.findings,  # type: ignore[attr-defined]
-                       light=self._drag_origin is not None)
+            panel.show(self.evaluation.findings, light=light)  # type: ignore[attr-defined]
 
     def watch_selected(self) -> None:
         self.refresh_map()
@@ -369,13 +372,14 @@ class MainScreen(Screen[None]):
     def refresh_views(self, *, light: bool = False) -> None:
         """Push the current evaluation into every widget.
 
-        ``light`` (drag steps): only what repaints without a relayout — the map, the words, the
-        placements and findings text in place; the fields and the explanation follow on release.
+        ``light`` (drag steps): the map and the words only; the plan editor's outcome and
+        placement lines and the findings text follow one frame later (:meth:`_add_findings`),
+        the fields and the explanation on release.
         """
         evaluation = self.evaluation
         editor, panel = self._mounted("#plan"), self._mounted("#findings")
-        if editor is not None:  # the panels may not be mounted yet
-            editor.show(self.plan, evaluation, light=light)  # type: ignore[attr-defined]
+        if editor is not None and not light:  # the panels may not be mounted yet
+            editor.show(self.plan, evaluation)  # type: ignore[attr-defined]
         if panel is not None and evaluation.checked:
             panel.show(evaluation.findings, light=light)  # type: ignore[attr-defined]
         self._mounted("#summary").show(evaluation)  # type: ignore[union-attr]
