@@ -25,7 +25,10 @@ from crashmap.checks import (
     sizing,
 )
 from crashmap.checks.finding import CHAPTERS, SEVERITY_ORDER, Chapter, Finding, Severity, Subject
+from crashmap.kernel.grammar import parse_crashkernel
+from crashmap.kernel.lint import lint_crashkernel
 from crashmap.placement import Placement, PlacementContext, Request, request_from_grammar, simulate
+from crashmap.units import format_size
 
 CHECKS = (kdump.check, kernelconf.check, fit.check, lowhigh.check, cma.check, sizing.check,
           current.check, installer.check, fadump.check)
@@ -76,8 +79,6 @@ class Verdict(namedtuple("Verdict", "placement findings grammar lints", defaults
         if p.outcome == "failed":
             first = self.errors[0].message if self.errors else "nothing can be reserved"
             return f"{head} {first}."
-        from crashmap.units import format_size
-
         parts = ", ".join(f"{b.kind} {format_size(b.size)}" for b in p.blocks)
         tail = f" ({len(self.errors)} error{'s' if len(self.errors) != 1 else ''})" \
             if self.errors else ""
@@ -105,9 +106,6 @@ def evaluate(ctx: PlacementContext, request: Request, *, cmdline: str | None = N
 def evaluate_cmdline(ctx: PlacementContext, cmdline: str, *,
                      system_ram: int | None = None) -> Verdict:
     """Parse ``cmdline`` as the kernel does on this arch, then :func:`evaluate` it."""
-    from crashmap.kernel.grammar import parse_crashkernel
-    from crashmap.kernel.lint import lint_crashkernel
-
     result = parse_crashkernel(cmdline, system_ram or ctx.total_ram, ctx.arch,
                                kernel=ctx.kernel)
     lints = lint_crashkernel(result)

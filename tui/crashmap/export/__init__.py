@@ -25,6 +25,7 @@ from crashmap.export.common import NAME, WHITESPACE, ExportInput
 from crashmap.export.diff import CmdlineDiff, DiffWord, cmdline_diff, diff_words
 from crashmap.kernel.cmdline_edit import crashkernel_spans, init_args_start, replace_crashkernel
 from crashmap.kernel.cmdline_limit import check_length
+from crashmap.kernel.fadump import PARAM, dump_mode, fadump_mode, fadump_spans, ignored_values
 from crashmap.kernel.grammar import CrashkernelResult, find_words, parse_crashkernel
 from crashmap.units import format_size
 
@@ -139,8 +140,6 @@ def plan_words(cmdline: str) -> tuple[str, ...]:
     ``xcrashkernel=`` is not a plan word. ``cmdline`` may be just the words.
     """
     words = tuple(cmdline[start:end] for start, end in crashkernel_spans(cmdline))
-    from crashmap.kernel.fadump import PARAM, fadump_mode, ignored_values, fadump_spans
-
     spans = fadump_spans(cmdline)
     if spans and len(ignored_values(cmdline)) < len(spans):
         words += (PARAM + fadump_mode(cmdline),)  # the state the kernel ends up in
@@ -151,8 +150,6 @@ def _normalize_words(words: Sequence[str] | str) -> tuple[str, ...]:
     """The plan's words: crashkernel= words, and at most one ``fadump=on|nocma|off`` (the values
     of ``kdumpctl reset-crashkernel --fadump=``; any other is refused as kdumpctl's
     ``get_dump_mode_by_fadump_val`` refuses it)."""
-    from crashmap.kernel.fadump import PARAM, dump_mode
-
     items = words.split() if isinstance(words, str) else list(words)
     fadump = []
     for word in items:

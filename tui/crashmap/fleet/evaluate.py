@@ -8,13 +8,22 @@ a fleet of thousands of hosts of a few dozen shapes costs a few dozen evaluation
 from __future__ import annotations
 
 from collections import namedtuple
+from json import dumps as _dumps
 from json import loads as _loads
 from json.decoder import JSONDecoder
 from json.encoder import encode_basestring as _quote
 from json.encoder import encode_basestring_ascii as _escape
 
+from crashmap.checks import evaluate_cmdline
 from crashmap.errors import CrashmapError
+from crashmap.export import plan_words
 from crashmap.iomem import HIDDEN_MESSAGE
+from crashmap.jsonl import decode_line
+from crashmap.kernel.grammar import range_total_mem
+from crashmap.kernel.render import canonical_size
+from crashmap.placement.context import reuse_context
+from crashmap.snapshot import _TYPES, field_problem, from_mapping
+from crashmap.sources import settle_arch
 from crashmap.units import GiB, MiB, format_size
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
@@ -25,8 +34,6 @@ if TYPE_CHECKING:
     from crashmap.snapshot import Snapshot
 
 def _exact_types() -> dict[str, type]:
-    from crashmap.snapshot import _TYPES
-
     exact: dict[str, type] = {name: kinds[0] for name, kinds in _TYPES.items()}
     exact[SCHEMA_KEY] = int
     return exact
@@ -175,8 +182,6 @@ def target(given: str | None, running: str | None) -> Any:
 def pow2_bracket(ram: int) -> tuple[int, int]:
     """The power-of-two RAM bracket ``[lo, hi)`` holding ``ram``, as the kernel matches range
     tables (RAM rounded up to 128 MiB)."""
-    from crashmap.kernel.grammar import range_total_mem
-
     rounded = max(range_total_mem(ram), 1)
     lo = 1 << (rounded.bit_length() - 1)
     return lo, lo * 2
@@ -184,8 +189,6 @@ def pow2_bracket(ram: int) -> tuple[int, int]:
 
 def size_word(n: int) -> str:
     """``256M``, ``16G``: a size in the kernel's own spelling (largest binary unit dividing it)."""
-    from crashmap.kernel.render import canonical_size
-
     return canonical_size(n)
 
 
@@ -217,16 +220,11 @@ def evaluate_shape(snapshot: Snapshot, plan: str | None, given: str | None = Non
     ``kernel`` (None: ``--kernel`` ``given``, else the snapshot's release); ``contexts``: a
     cache of :func:`crashmap.placement.context.reuse_context` (one build per map), else the
     snapshot's own context."""
-    from crashmap.checks import evaluate_cmdline
-    from crashmap.export import plan_words
-
     if snapshot.hidden:
         raise CrashmapError(HIDDEN_MESSAGE, path=snapshot.source)
     if kernel is None:
         kernel = target(given, snapshot.kernel_release)
     if contexts is not None:
-        from crashmap.placement.context import reuse_context
-
         ctx = reuse_context(snapshot, kernel, contexts)
     else:
         from crashmap.placement import shared_context
@@ -252,11 +250,9 @@ def evaluate_shape(snapshot: Snapshot, plan: str | None, given: str | None = Non
 def _shape(arch: str, series: str | None, release: str, ram: int, bracket: str, low_free: int,
            words: tuple[str, ...], outcome: str, ok: bool, blocks: tuple[Any, ...], static: int,
            cma: int, findings: tuple[Any, ...], verdict: str, class_name: str) -> Shape:
-    import json
-
     errors = tuple(code for code, level, _ in findings if level == "error")
     warnings = tuple(code for code, level, _ in findings if level == "warning")
-    fragment = json.dumps({
+    fragment = _dumps({
         "class": class_name, "arch": arch, "kernel": release, "series": series, "ram": ram,
         "bracket": bracket, "low_free": low_free, "words": list(words), "outcome": outcome,
         "ok": ok,
@@ -393,8 +389,6 @@ class FleetRun:
         if item.kind == "line":
             item.kind, item.value = "record", self.record_of(item)
         if item.kind == "record":
-            from crashmap.snapshot import from_mapping
-
             snapshot = from_mapping(item.value, item.path, line=item.line)
         else:
             snapshot = item.value
@@ -438,9 +432,7 @@ class FleetRun:
                 data.update(known)
                 self.hits += 1
                 return data
-        from crashmap.jsonl import decode_line  # here: a function's import of a module's name
-
-        value = decode_line(raw, item.path, item.line)  # costs a caught AttributeError
+        value = decode_line(raw, item.path, item.line)
         if isinstance(value, CrashmapError):
             raise value
         if starts and type(value) is dict and (self.learnt < 256 or self.hits > self.learnt):
@@ -506,11 +498,9 @@ class FleetRun:
             return None
         # the keyed fields equal a checked record's; the labels are new: text (the signature
         # says), fine when ASCII (text_problem)
-        if not "".join(read[2](data)).isascii():
-            from crashmap.snapshot import field_problem
-
-            if any(field_problem(name, data[name]) for name in read[3]):
-                return None
+        if not "".join(read[2](data)).isascii() and any(
+                field_problem(name, data[name]) for name in read[3]):
+            return None
         get = data.get
         return read[0], read[1](data), get("kernel_release"), cmdline_key(get("cmdline"))
 
@@ -521,8 +511,6 @@ class FleetRun:
         key = shape_key(snapshot, self.plan, self.kernel)
         shape = self.shapes.get(key)
         if shape is None:
-            from crashmap.sources import settle_arch
-
             try:
                 self._share_parse(snapshot)
                 settle_arch(snapshot, self.arch)

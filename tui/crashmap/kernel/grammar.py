@@ -15,6 +15,7 @@ from crashmap.arch import Arch, get_arch
 from crashmap.errors import CrashmapError
 from crashmap.kernel.cmdline_limit import kernel_view, overflow_of
 from crashmap.kernel.memparse import U64_MASK, memparse
+from crashmap.kernel.versions import GENERIC, arch_for, knows_cma_suffix, rhel_auto_table
 from crashmap.units import MiB, format_size
 
 NAME = "crashkernel="
@@ -320,8 +321,6 @@ def parse_crashkernel(cmdline: str, system_ram: int, arch: str | Arch, *,
     it). ``system_ram`` is the unrounded ``memblock_phys_mem_size()`` (s390: ``ident_map_size``).
     ``kernel`` is the kernel that will read it (None: the newest kernel modelled).
     """
-    from crashmap.kernel.versions import arch_for, knows_cma_suffix, rhel_auto_table
-
     spec = arch_for(arch if isinstance(arch, Arch) else get_arch(arch), kernel)
     if not 0 <= system_ram <= U64_MASK:
         raise CrashmapError(f"system RAM must be 0 .. 2**64-1 bytes, not {system_ram}")
@@ -400,8 +399,6 @@ def legacy_x86_parse(spec: Arch, kernel: TargetKernel | None) -> bool:
     """x86 before the generic code (6.7): its own parse flow and ``,low`` handling."""
     if kernel is None or spec.family != "x86":
         return False
-    from crashmap.kernel.versions import GENERIC
-
     return not kernel.at_least(GENERIC.since)
 
 

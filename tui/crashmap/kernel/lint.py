@@ -7,10 +7,19 @@ from collections import namedtuple
 
 from crashmap.arch import Arch
 from crashmap.kernel.cmdline_limit import COMMAND_LINE_SIZES
-from crashmap.kernel.grammar import CrashkernelResult, WordUse
+from crashmap.kernel.grammar import NAME, CrashkernelResult, WordUse, parse_plain_value
 from crashmap.kernel.memparse import memparse
 from crashmap.kernel.params import WHITESPACE, parameter_at
 from crashmap.kernel.ranges import RangeEntry, explain_table
+from crashmap.kernel.versions import (
+    ARM64_HIGH_LOW,
+    CMA_SUFFIX,
+    arch_for,
+    auto_known,
+    cma_rule,
+    knows_cma_suffix,
+    rhel_auto_table,
+)
 from crashmap.units import format_size
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
@@ -47,8 +56,6 @@ class Lint(namedtuple("Lint", "code severity message reason word_start", default
 
 def lint_crashkernel(result: CrashkernelResult) -> tuple[Lint, ...]:
     """Every finding for one parse, word findings first, in command-line order."""
-    from crashmap.kernel.versions import arch_for
-
     arch = arch_for(result.arch, result.kernel)
     findings: list[Lint] = _length_findings(result)
     for use in result.words:
@@ -372,8 +379,6 @@ def _on(result: CrashkernelResult) -> str:
 
 
 def _since_cma(arch: Arch) -> str:
-    from crashmap.kernel.versions import cma_rule
-
     rule = cma_rule(arch)
     if rule is None or arch.name == "i386":
         return " on every kernel"
@@ -381,8 +386,6 @@ def _since_cma(arch: Arch) -> str:
 
 
 def _since_high_low(arch: Arch, result: CrashkernelResult) -> str:
-    from crashmap.kernel.versions import ARM64_HIGH_LOW
-
     if arch.family == "arm64" and result.kernel is not None:
         return f"; arm64 reads them from Linux 5.19 ({ARM64_HIGH_LOW.cite()})"
     return ""
@@ -394,8 +397,6 @@ AUTO_REASON = ("crashkernel=auto was a Red Hat addition to __parse_crashkernel()
 
 def _auto_findings(use: WordUse, result: CrashkernelResult) -> list[Lint]:
     """``crashkernel=auto``: RHEL 8's table, unknown, or 'memory value expected'."""
-    from crashmap.kernel.versions import auto_known, rhel_auto_table
-
     word, kernel = use.word, result.kernel
     start = word.start
     known = auto_known(kernel)
@@ -448,8 +449,6 @@ PROPOSAL = ("a form proposed for the kernel in 2026 (\"crash: Support high memor
 
 def _proposal_findings(result: CrashkernelResult) -> list[Lint]:
     """``<ranges>,>boundary`` and ``<ranges>,high``: what a current kernel really does."""
-    from crashmap.kernel.grammar import NAME, parse_plain_value
-
     found: list[Lint] = []
     for use in result.words:
         word = use.word
@@ -491,8 +490,6 @@ def _proposal_findings(result: CrashkernelResult) -> list[Lint]:
 
 def _version_findings(result: CrashkernelResult, arch: Arch) -> list[Lint]:
     """Words that mean something else on the target kernel than on the newest one."""
-    from crashmap.kernel.versions import CMA_SUFFIX, knows_cma_suffix
-
     kernel = result.kernel
     if kernel is None or knows_cma_suffix(kernel):
         return []

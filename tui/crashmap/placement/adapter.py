@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from crashmap.kernel.memparse import memparse
 from crashmap.placement.result import Request
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
@@ -54,8 +55,6 @@ def _ignored_cma(words: tuple[Any, ...], kept: bool, size: int) -> int:
     """Bytes of the last ``,cma`` word that the kernel will not reserve."""
     if kept:
         return 0
-    from crashmap.kernel.memparse import memparse
-
     if size:
         return size
     for use in reversed(words):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from crashmap.arch import Arch, get_arch
 from crashmap.bootlog import dma_limit, has_firmware_map, ppc_platform
+from crashmap.kernel.versions import arch_for, placement_era
 from crashmap.memmap import FOUR_GIB, MemoryMap, Range, is_crash, is_ram, merge, subtract
 from crashmap.placement import early
 from crashmap.placement.early import Hidden
@@ -122,8 +123,6 @@ def build_context(memmap: MemoryMap, arch: str | Arch, *, facts: Facts | None = 
     LPAR, the common case); ``kernel`` is the target kernel (None: the newest modelled), which
     decides the arch's version-keyed behaviour and the placement era.
     """
-    from crashmap.kernel.versions import arch_for, placement_era
-
     spec = arch_for(arch if isinstance(arch, Arch) else get_arch(arch), kernel)
     era = placement_era(spec, kernel)  # all it reads of kernel and facts: see reuse_context
     facts = facts or Facts()
@@ -263,8 +262,6 @@ def reuse_context(snapshot: Snapshot, kernel: Any, cache: dict[Any, Any],
     swiotlb size, :data:`~crashmap.placement.early.CMDLINE_READ` of the command line) share
     one build, each given its own facts and kernel. ``cache`` is the caller's (``size``
     builds at most)."""
-    from crashmap.kernel.versions import arch_for, placement_era
-
     memmap = snapshot.memmap
     facts = snapshot_facts(snapshot)
     base = get_arch(snapshot.arch or "x86_64")
