@@ -154,6 +154,8 @@ class MainScreen(Screen[None]):
         self._drag_origin: tuple[Plan, Evaluation] | None = None
         self._findings_due = False
         """A drag step's checks run once its frame is out."""
+        self._reported: Block | None = None
+        """The block whose drag report the status line shows once the step's frame is out."""
         self._frozen = False
         """A drag froze the collector's generations (:func:`gc.freeze`): a full collection
         walks every object of a large map, tens of milliseconds in one step."""
@@ -354,8 +356,9 @@ class MainScreen(Screen[None]):
             self.call_later(self._add_findings)
 
     def _add_findings(self) -> None:
-        """The checks' findings and the plan editor's lines for the plan drawn last, one frame
-        after the map and words."""
+        """The checks' findings, the plan editor's lines and the status line's report for the
+        plan drawn last, one frame after the map and words (a step's frame draws only those)."""
+        self._say_report()
         if self.evaluation.checked:
             return
         self.evaluation = with_findings(self.ctx, self.evaluation)
@@ -422,6 +425,7 @@ class MainScreen(Screen[None]):
 
     @on(DetailGrid.BlockDragged)
     def _block_dragged(self, event: DetailGrid.BlockDragged) -> None:
+        event.stop()  # the app has nothing to do with it
         origin_plan, origin = self._drag_origin or (self.plan, self.evaluation)
         new = dragged_plan(origin_plan, origin, event.block, event.grip, event.delta,
                            self.ctx.arch)
@@ -430,13 +434,22 @@ class MainScreen(Screen[None]):
                 self._explain_fixed_block(event.block, event.grip)
         else:
             self.apply(new, record=False)
-            self._mounted("#map").say(self._drag_report(event.block))  # type: ignore[union-attr]
+            self._reported = event.block  # the status line follows the step's frame
+            if event.final:
+                self._say_report()
         if event.final:
             self._drag_ended()
             self.evaluation = with_findings(self.ctx, self.evaluation)  # current on release
             if self.plan != origin_plan:
                 self._push_undo(origin_plan)
             self.refresh_views()
+
+    def _say_report(self) -> None:
+        """Put :meth:`_drag_report` of the block dragged last on the status line."""
+        if self._reported is not None:
+            self._mounted("#map").say(  # type: ignore[union-attr]
+                self._drag_report(self._reported))
+            self._reported = None
 
     def _drag_report(self, block: Block) -> str:
         """What the drag did so far, for the status line: size, and where the kernel puts it."""

@@ -584,6 +584,7 @@ class DetailGrid(MapView, can_focus=True):
             index = None if offset is None else self.cell_at(offset.x, offset.y)
             self.post_message(self.Hovered(self, None if index is None else self.span_of(index)))
             return
+        event.stop()  # a drag's motion is the grid's own: no bubbling through three more pumps
         self._drag_to(event, final=False)
 
     def on_mouse_up(self, event: events.MouseUp) -> None:

@@ -42,6 +42,7 @@ class SummaryBar(Static):
         lines = 1 if content.cell_length <= width else 2
         if self.styles.height is None or self.styles.height.value != lines:
             self.styles.height = lines  # rare: only when the text crosses the width
+            self.styles.text_wrap = "wrap" if lines == 2 else "nowrap"  # see the CSS
             self.screen.set_class(lines == 2, "-summary-2")  # toasts stay above it
         self.update(content, layout=False)  # a drag step does not relayout the screen
 
