@@ -59,24 +59,25 @@ class _Walk:
         self.taken: list[Range] = []
         """Pages alloc_low_pages() took from memblock, in order."""
         self._window: tuple[tuple[int, int], list[Range]] = ((0, 0), [])
-        """The memory inside the mapped span, and that span (``_top_free_page``)."""
+        """The memory inside the mapped span, and that span (``_take_top``)."""
 
-    def alloc(self) -> None:
-        """``alloc_low_pages(1)``."""
-        if self.brk_end + PAGE <= self.brk_top and self.can_use_brk:
-            self.brk_end += PAGE
-            return
-        page = None
-        if self.min_mapped < self.max_mapped:
-            page = self._top_free_page(self.min_mapped, self.max_mapped)
-        if page is None:
-            if not self.can_use_brk:
-                raise ValueError("alloc_low_pages would panic on this map")
-            self.brk_end += PAGE  # extend_brk()
-            return
-        self.taken.append(Range(page, page + PAGE))
-        self.reserved.append(Range(page, page + PAGE))
-        self._reserve(page, page + PAGE)
+    def alloc(self, count: int = 1) -> None:
+        """``alloc_low_pages(1)``, ``count`` times. Within one call of the walk's functions the
+        mapped span and ``can_use_brk`` stay put, so which table a page is for never changes
+        where it comes from: the brk buffer while it has room, then memblock's highest free
+        pages, then extend_brk() (or a panic without the brk)."""
+        if self.can_use_brk and self.brk_end < self.brk_top:
+            used = min(count, (self.brk_top - self.brk_end) // PAGE)
+            self.brk_end += used * PAGE
+            count -= used
+        while count > 0:
+            taken = self._take_top(count) if self.min_mapped < self.max_mapped else 0
+            if not taken:
+                if not self.can_use_brk:
+                    raise ValueError("alloc_low_pages would panic on this map")
+                self.brk_end += count * PAGE  # extend_brk()
+                return
+            count -= taken
 
     def _reserve(self, start: int, end: int) -> None:
         """Add ``[start, end)`` to the merged reservations, joining its neighbours."""
@@ -91,8 +92,11 @@ class _Walk:
         cuts[i:j] = [Range(start, end)]
         starts[i:j] = [start]
 
-    def _top_free_page(self, lo: int, hi: int) -> int | None:
-        """The highest free page of memory inside ``[lo, hi)`` (memblock top-down)."""
+    def _take_top(self, count: int) -> int:
+        """Take up to ``count`` of the highest free pages of memory inside the mapped span
+        (memblock top-down), from the highest gap that has one: how many were taken. One page
+        at a time would take the same pages, each below the one before."""
+        lo, hi = self.min_mapped, self.max_mapped
         cuts, starts = self._cuts, self._starts
         if self._window[0] != (lo, hi):  # the mapped span moves per range, not per page
             self._window = ((lo, hi), merge(r for m in self.memory if (r := m.clip(lo, hi))))
@@ -107,14 +111,19 @@ class _Walk:
                     i -= 1
                     continue
                 low = max(cut.end, piece.start) if cut is not None else piece.start
-                page = _down(top, PAGE) - PAGE
-                if page >= _up(low, PAGE):
-                    return page
+                high = _down(top, PAGE)
+                n = min(count, (high - _up(low, PAGE)) // PAGE)
+                if n > 0:
+                    taken = Range(high - n * PAGE, high)
+                    self.taken.append(taken)
+                    self.reserved.append(taken)
+                    self._reserve(taken.start, high)
+                    return n
                 if cut is None:
                     break
                 top = cut.start
                 i -= 1
-        return None
+        return 0
 
     def is_region_memory(self, start: int, end: int) -> bool:
         """``memblock_is_region_memory()``: inside one memblock.memory region."""
@@ -180,27 +189,24 @@ class _Walk:
 
     def _pud(self, paddr: int, end: int, mask: int) -> int:
         last = end
+        tables = 0
+        pud = self.pud
         while paddr < end:
-            nxt = _down(paddr, PUD) + PUD
+            nxt = (paddr // PUD + 1) * PUD
             index = paddr // PUD
-            state = self.pud.get(index)
+            state = pud.get(index)
             if state == "table":
                 last = self._pmd(paddr, end, mask)
-                paddr = nxt
-                continue
-            if state == "leaf" and mask & LEVEL_1G:
+            elif mask & LEVEL_1G:
+                if state is None:
+                    pud[index] = "leaf"
                 last = nxt
-                paddr = nxt
-                continue
-            if mask & LEVEL_1G:
-                self.pud[index] = "leaf"
-                last = nxt
-                paddr = nxt
-                continue
-            self.alloc()  # a PMD page (also when a 1 GiB page is split)
-            self.pud[index] = "table"
-            last = self._pmd(paddr, end, mask)
+            else:
+                tables += 1  # a PMD page (also when a 1 GiB page is split)
+                pud[index] = "table"
+                last = self._pmd(paddr, end, mask)
             paddr = nxt
+        self.alloc(tables)
         return last
 
     def _pmd(self, paddr: int, end: int, mask: int) -> int:
@@ -210,10 +216,9 @@ class _Walk:
         first, last_index = paddr // PMD, (stop - 1) // PMD
         if mask & LEVEL_2M:
             return stop if last_index in self.pte else (last_index + 1) * PMD
-        for index in range(first, last_index + 1):
-            if index not in self.pte:
-                self.alloc()  # a PTE page
-                self.pte.add(index)
+        new = [index for index in range(first, last_index + 1) if index not in self.pte]
+        self.pte.update(new)
+        self.alloc(len(new))  # a PTE page each
         return stop
 
     def init_memory_mapping(self, start: int, end: int) -> None:
