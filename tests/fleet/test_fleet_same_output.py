@@ -159,6 +159,10 @@ def records() -> list[str]:
         '{"crashmap_snapshot":1,"hostname":"late-nested","x":{"a":1' + late + "}",
         '{"crashmap_snapshot":1,"hostname":"late-cut"' + late[:-1],
     ]
+    # an end seen three times (learnt, keyed, then known) that names the host itself: the name
+    # comes from the end
+    tricky += ['{"crashmap_snapshot":1,"arch_note":"' + note + '"' + late[:-1]
+               + ',"hostname":"named-at-the-end"}' for note in ("a", "b", "c")]
     out[40:40] = tricky
     out.insert(20, "{not json")
     out.insert(30, "[1, 2]")

@@ -7,6 +7,7 @@ a fleet of thousands of hosts of a few dozen shapes costs a few dozen evaluation
 
 from __future__ import annotations
 
+import re
 from collections import namedtuple
 from json import dumps as _dumps
 from json import loads as _loads
@@ -67,14 +68,40 @@ def _reader(data: dict[str, Any]) -> Any:
             return False
     if type(data.get("iomem")) is not str or SCHEMA_KEY not in data:
         return False
-    from operator import itemgetter
-
-    def getter(names: tuple[str, ...]) -> Any:
-        return itemgetter(*names) if len(names) > 1 else lambda d: tuple(d[n] for n in names)
-
     keyed = tuple(name for name in KEY_FIELDS if name in data)
     labels = tuple(name for name in _LABELS if type(data.get(name)) is str)
-    return keyed, getter(keyed), getter(labels), labels
+    return keyed, _getter(keyed), _getter(labels), labels
+
+
+def _getter(names: tuple[str, ...]) -> Any:
+    """The values of ``names`` in a dict, as a tuple."""
+    from operator import itemgetter
+
+    return itemgetter(*names) if len(names) > 1 else lambda d: tuple(d[n] for n in names)
+
+
+_OWN = ("hostname", "inventory_hostname", "kernel_release", "cmdline")
+"""What a host's answer and name are read with besides its keyed facts: a line end holding one
+of them goes the whole way (:meth:`FleetRun._split_key`)."""
+
+
+def _split_reader(data: dict[str, Any], known: dict[str, Any]) -> Any:
+    """How :meth:`FleetRun._split_key` reads a line's rest ``data`` whose end has the members
+    ``known``: ``(getter of the rest's keyed values, getter of its text labels, their names,
+    whether the rest holds the schema version, the keyed names)``; False when the record
+    ``data`` + ``known`` needs a second look (:func:`_reader`), the two share a key, the end
+    holds a host's own key (:data:`_OWN`), or the end's labels are not fine as they are."""
+    if not known.keys().isdisjoint(data) or not known.keys().isdisjoint(_OWN):
+        return False
+    read = _reader({**data, **known})  # the whole record, keys in its order (disjoint)
+    if read is False or known.get(SCHEMA_KEY, 1) != 1:
+        return False
+    keyed, _, _, labels = read
+    if any(field_problem(name, known[name]) for name in labels if name in known):
+        return False
+    names = tuple(name for name in keyed if name in data)
+    own = tuple(name for name in labels if name in data)
+    return _getter(names), _getter(own), own, SCHEMA_KEY in data, names
 MAX_TAILS = 256
 """Line ends remembered with the members they hold (see
 :meth:`FleetRun.record_of`); a line end longer than :data:`MAX_TAIL` is not remembered."""
@@ -116,22 +143,23 @@ def cmdline_key(cmdline: str | None) -> tuple[int, Any] | None:
     size = len(cmdline)
     if len(low) != size:  # a character whose lower case is longer: keep the line whole
         return size, cmdline
-    spans = []
-    find, rfind = low.find, low.rfind
-    for part in READ_TOKENS:
-        at = find(part)
-        while at >= 0:
-            end = find(" ", at)
-            if end < 0:
-                end = size
-            spans.append((rfind(" ", 0, at) + 1, end))
-            at = find(part, end)
-    if not spans:
+    found = _read_part(low)
+    if found is None:
         return size, ()
-    if len(spans) > 1:  # one token (a lone crashkernel=) is the common line
-        spans = sorted(set(spans))
-    count = cmdline.count
-    return size, tuple([(count(" ", 0, start), cmdline[start:end]) for start, end in spans])
+    find, rfind, count = low.find, low.rfind, cmdline.count
+    tokens = []
+    while found is not None:  # the token around the first part, then on after that token
+        at = found.start()
+        end = find(" ", at)
+        if end < 0:
+            end = size
+        start = rfind(" ", 0, at) + 1
+        tokens.append((count(" ", 0, start), cmdline[start:end]))
+        found = _read_part(low, end)
+    return size, tuple(tokens)
+
+
+_read_part = re.compile("|".join(re.escape(part) for part in READ_TOKENS)).search
 
 
 def shape_key(snapshot: Snapshot, plan: str | None, given: str | None = None, *,
@@ -376,9 +404,13 @@ class FleetRun:
         """Placement contexts by what their build reads (a few per map)."""
         self.tails: dict[bytes, dict[str, Any]] = {}
         """Line ends seen (``,"taken_by":...}``, ``,"iomem":"..."}``) → their members."""
-        self.ends: dict[tuple[int, bytes], list[tuple[bytes, dict[str, Any]]]] = {}
-        """The same line ends by :func:`_probe` (looked up without hashing a whole end)."""
+        self.ends: dict[tuple[int, bytes], list[tuple[bytes, dict[str, Any], int]]] = {}
+        """The same line ends by :func:`_probe` (looked up without hashing a whole end), each
+        with its token: a number no other line end learnt in this run has."""
         self.hits = self.learnt = 0
+        self.split_readers: dict[tuple[Any, ...], Any] = {}
+        """(line end's token, keys and value types of the rest) → how :meth:`_split_key` reads
+        such a rest, or False."""
         self.maps: dict[str, Any] = {}
         """Parsed maps by their text (a few): shapes that differ only in facts share a parse."""
         self.warnings: list[str] = []
@@ -408,30 +440,45 @@ class FleetRun:
         whole line an object exactly when the rest, closed with ``}``, is one with a member
         (a value decodes the same wherever it stands; a key given twice keeps its first place
         and its last value, as ``dict.update`` does)."""
+        split = self._split(item.value)
+        if split is not None:
+            data, known, _ = split
+            data.update(known)
+            return data
+        return self._decode(item)
+
+    def _split(self, raw: bytes) -> tuple[dict[str, Any], dict[str, Any], int] | None:
+        """A line whose end is one seen before (see :meth:`record_of`): the members of the
+        rest, decoded, and the end's members and token; None when the line goes the whole way."""
+        body = raw.rstrip(b" \t\r\n")
+        if body[:1] != b"{":
+            return None
+        ends = self.ends
+        for mark in TAIL_MARKS:
+            cut = body.find(mark)  # any cut between members is sound (see record_of): the
+            if cut <= 0:  # first one is found early, the map is the bulk
+                continue
+            for seen in ends.get(_probe(body, cut), ()):
+                if body.endswith(seen[0]):
+                    break
+            else:
+                continue
+            try:  # strict UTF-8 (json.loads(bytes) allows surrogates: those go the long way)
+                text = body[:cut].decode() + "}"
+                data, end = _scan(text, 0)  # json.loads(text) without its Python layers:
+            except (ValueError, StopIteration):  # no space to skip before or after, so
+                return None  # the text is one object exactly when it ends where the text does
+            if end != len(text) or type(data) is not dict or not data:
+                return None
+            self.hits += 1
+            return data, seen[1], seen[2]
+        return None
+
+    def _decode(self, item: Any) -> Any:
+        """:meth:`record_of` the whole way: the line decoded, its end learnt."""
         raw = item.value
         body = raw.rstrip(b" \t\r\n")
         starts = body[:1] == b"{"
-        if starts:
-            ends = self.ends
-            for mark in TAIL_MARKS:
-                cut = body.find(mark)  # any cut between members is sound (see above): the
-                if cut <= 0:  # first one is found early, the map is the bulk
-                    continue
-                for tail, known in ends.get(_probe(body, cut), ()):
-                    if body.endswith(tail):
-                        break
-                else:
-                    continue
-                try:  # strict UTF-8 (json.loads(bytes) allows surrogates: those go the long way)
-                    text = body[:cut].decode() + "}"
-                    data, end = _scan(text, 0)  # json.loads(text) without its Python layers:
-                except (ValueError, StopIteration):  # no space to skip before or after, so
-                    break  # the text is one object exactly when it ends where the text does
-                if end != len(text) or type(data) is not dict or not data:
-                    break
-                data.update(known)
-                self.hits += 1
-                return data
         value = decode_line(raw, item.path, item.line)
         if isinstance(value, CrashmapError):
             raise value
@@ -457,32 +504,68 @@ class FleetRun:
             old = next(iter(self.tails))
             del self.tails[old]
             group = self.ends[_probe(old, 0)]
-            group[:] = [pair for pair in group if pair[0] is not old]
+            group[:] = [entry for entry in group if entry[0] is not old]
             if not group:
                 del self.ends[_probe(old, 0)]
         self.tails[tail] = alone
-        self.ends.setdefault(_probe(tail, 0), []).append((tail, alone))
+        self.ends.setdefault(_probe(tail, 0), []).append((tail, alone, self.learnt))
 
     def check_item(self, item: Any) -> Host:
         """The answer for a walk item (raises :class:`CrashmapError` for a bad one)."""
+        key = None
         if item.kind == "line":
-            item.kind, item.value = "record", self.record_of(item)
+            split = self._split(item.value)
+            if split is None:
+                item.kind, item.value = "record", self._decode(item)
+            else:  # the common line: a known end, the rest read alone
+                data, known, token = split
+                key = self._split_key(data, known, token)
+                if key is not None:
+                    shape = self.known.get(key)
+                    if shape is not None:
+                        get = data.get
+                        return Host(get("inventory_hostname") or get("hostname") or item.label,
+                                    item.label, shape)
+                data.update(known)
+                item.kind, item.value = "record", data
         if item.kind != "record":
             return self.check(self.snapshot_of(item), item.label)
         data = item.value
-        key = self._record_key(data) if type(data) is dict else None
-        if key is not None:
-            shape = self.known.get(key)
-            if shape is not None:
-                get = data.get
-                return Host(get("inventory_hostname") or get("hostname") or item.label,
-                            item.label, shape)
+        if key is None and type(data) is dict:
+            key = self._record_key(data)
+            if key is not None:
+                shape = self.known.get(key)
+                if shape is not None:
+                    get = data.get
+                    return Host(get("inventory_hostname") or get("hostname") or item.label,
+                                item.label, shape)
         host = self.check(self.snapshot_of(item), item.label)
         if key is not None:
             if len(self.known) >= MAX_SHAPES:
                 del self.known[next(iter(self.known))]
             self.known[key] = host.shape
         return host
+
+    def _split_key(self, data: dict[str, Any], known: dict[str, Any],
+                   token: int) -> tuple[Any, ...] | None:
+        """:meth:`_record_key` of the record ``data`` + ``known`` (a line end's members),
+        read off ``data`` alone: the end's token stands for its keys and values, so equal
+        keys are equal records' keys. None when the record goes the whole way."""
+        signature = (token, tuple(data), tuple(map(type, data.values())))
+        read = self.split_readers.get(signature)
+        if read is None:
+            read = False
+            if len(self.split_readers) < 4096:
+                read = _split_reader(data, known)
+            self.split_readers[signature] = read
+        if read is False or (read[3] and data[SCHEMA_KEY] != 1):
+            return None
+        if not "".join(read[1](data)).isascii() and any(
+                field_problem(name, data[name]) for name in read[2]):
+            return None
+        get = data.get
+        return (token, read[4], read[0](data), get("kernel_release"),
+                cmdline_key(get("cmdline")))
 
     def _record_key(self, data: dict[str, Any]) -> tuple[Any, ...] | None:
         """What decides a JSON Lines record's answer, read off the record itself (no snapshot
