@@ -44,9 +44,25 @@ def declare_area(free: FreeList, align: int, limit: int, request: int,
 
 
 def reserve_cma(ctx: PlacementContext, cma_size: int, taken: Sequence[Range]) -> CmaResult:
-    """The halving loop: failures do not use a slot, ``request`` is never reset (§3.3)."""
+    """The halving loop: failures do not use a slot, ``request`` is never reset (§3.3).
+
+    ``taken`` (the static blocks) changes the result only when an area found without it
+    overlaps one of its ranges: each search takes the lowest (highest) fit, and cutting memory
+    out only removes fits. So the areas are found once per size and map (kept on its free
+    list) and reused while the static block moves elsewhere: a drag step of the main block.
+    """
     if cma_size <= 0:
         return CmaResult()
+    key = ("cma", cma_size, ctx.arch.pageblock, ctx.end_of_ram, ctx.page_size)
+    alone = ctx.free.memo.get(key)
+    if alone is None:
+        alone = ctx.free.memo[key] = _reserve(ctx, cma_size, ())
+    if any(a.start < t.end and t.start < a.end for a in alone.areas for t in taken):
+        return _reserve(ctx, cma_size, taken)
+    return alone
+
+
+def _reserve(ctx: PlacementContext, cma_size: int, taken: Sequence[Range]) -> CmaResult:
     page = ctx.page_size
     request = align_up(cma_size, page)
     counted = 0

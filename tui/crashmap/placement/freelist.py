@@ -47,6 +47,9 @@ class FreeList:
         self.floor = floor
         """memblock never allocates the first page (``start = max(start, PAGE_SIZE)``)."""
         self._fit_cache: dict[tuple[int, int, int], Range | None] = {}
+        self.memo: dict[tuple[object, ...], object] = {}
+        """Results of whole searches over this list, by their caller's key (the list never
+        changes once built)."""
         self._chunks: dict[int, tuple[list[int], list[int]]] = {}
         self._prefix = [0]
         for n in self.sizes:
