@@ -475,9 +475,13 @@ class DetailGrid(MapView, can_focus=True):
         looks = zip(key.kinds, key.selected, key.highlight, strict=True)
         col = 0
         for (kind, selected, highlight), run in groupby(looks):
-            length = sum(1 for _ in run)
+            length = len(tuple(run))
             for start, end in _split(col, col + length, key.cursor):
-                glyphs = "".join(edges.get(i) or GLYPHS.get(kind, "?") for i in range(start, end))
+                glyph = GLYPHS.get(kind, "?")
+                if any(start <= i < end for i in edges):  # a selected block's [ and ]
+                    glyphs = "".join(edges.get(i) or glyph for i in range(start, end))
+                else:
+                    glyphs = glyph * (end - start)
                 style = self.cell_style(kind, selected, highlight, start == key.cursor)
                 segments.append(Segment(glyphs, style))
             col += length
