@@ -539,7 +539,9 @@ class FleetRun:
                     get = data.get
                     return Host(get("inventory_hostname") or get("hostname") or item.label,
                                 item.label, shape)
-        host = self.check(self.snapshot_of(item), item.label)
+        host = self._known_shape(data, item.label) if key is not None else None
+        if host is None:
+            host = self.check(self.snapshot_of(item), item.label)
         if key is not None:
             if len(self.known) >= MAX_SHAPES:
                 del self.known[next(iter(self.known))]
@@ -586,6 +588,33 @@ class FleetRun:
             return None
         get = data.get
         return read[0], read[1](data), get("kernel_release"), cmdline_key(get("cmdline"))
+
+    def _known_shape(self, data: dict[str, Any], label: str) -> Host | None:
+        """:meth:`check` of a record :meth:`_record_key` takes, when its shape (or that shape
+        for another release of the kernel's series) is known: no snapshot is built. None when
+        it must be checked: ``--arch`` given, no arch (:func:`~crashmap.sources.settle_arch`
+        would guess one, with a warning), or a new series. The record's facts are exactly what
+        ``from_mapping`` would set, so :func:`_key` reads them off the record."""
+        arch = data.get("arch")
+        if self.arch is not None or not arch:
+            return None
+        get = data.get
+        running = get("kernel_release")
+        key = _key(get, arch, running, self.kernel, get("cmdline"), self.plan)
+        shape = self.shapes.get(key)
+        if shape is None:  # check() would settle the arch (as the series' first host did) and
+            kernel = target(self.kernel, running)  # find the series' shape: its relabelling
+            at = len(key) - 4
+            base = self.series.get((*key[:at], series_of(kernel), *key[at + 1:]))
+            if base is None:
+                return None
+            shape = relabel(base, kernel)
+            if len(self.shapes) >= MAX_SHAPES:
+                del self.shapes[next(iter(self.shapes))]
+            self.shapes[key] = shape
+        if isinstance(shape, CrashmapError):
+            raise CrashmapError(shape.message, path=label)
+        return Host(get("inventory_hostname") or get("hostname") or label, label, shape)
 
     def check(self, snapshot: Snapshot, label: str) -> Host:
         """The host's answer; raises :class:`CrashmapError` for a map that cannot be checked."""
