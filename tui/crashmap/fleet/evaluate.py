@@ -77,7 +77,12 @@ def _getter(names: tuple[str, ...]) -> Any:
     """The values of ``names`` in a dict, as a tuple."""
     from operator import itemgetter
 
-    return itemgetter(*names) if len(names) > 1 else lambda d: tuple(d[n] for n in names)
+    if len(names) > 1:
+        return itemgetter(*names)
+    if names:
+        name = names[0]
+        return lambda d: (d[name],)
+    return lambda d: ()
 
 
 _OWN = ("hostname", "inventory_hostname", "kernel_release", "cmdline")
