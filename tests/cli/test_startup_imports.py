@@ -28,12 +28,13 @@ def imported(code: str, names: tuple[str, ...]) -> list[str]:
     return json.loads(result.stdout.splitlines()[-1])
 
 
-HEADLESS_UNUSED = ("textual", "rich", "shutil", "typing", "pathlib", "urllib",
+HEADLESS_UNUSED = ("textual", "rich", "shutil", "typing", "pathlib", "urllib", "yaml",
                    "crashmap.estimate", "crashmap.export", "crashmap.fleet", "crashmap.app")
 """What ``check --json`` on a bundled map has no use for: the TUI and rich (no terminal
 output), shutil (and its bz2/lzma; argparse's own HelpFormatter imports it to size help text),
 typing (names for annotations only), pathlib (and its urllib.parse and ipaddress: a bundled map
-is found with os.path), and the subcommands' own packages."""
+is found with os.path), PyYAML (a snapshot as crashmap writes it is read by
+crashmap.snapshot_text), and the subcommands' own packages."""
 
 
 def test_headless_check_json_imports_only_what_it_uses():
@@ -46,9 +47,9 @@ def test_headless_check_json_imports_only_what_it_uses():
 
 def test_the_probe_sees_what_is_imported():
     """The probe above would report the modules it lists (a test that cannot fail is none)."""
-    code = "import shutil, typing, pathlib, crashmap.export"
+    code = "import shutil, typing, pathlib, crashmap.export, yaml"
     assert imported(code, HEADLESS_UNUSED) == ["crashmap.export", "pathlib", "shutil", "typing",
-                                               "urllib"]
+                                               "urllib", "yaml"]
 
 
 TUI_UNUSED = ("crashmap.estimate", "crashmap.export", "crashmap.fleet", "crashmap.jsonl",
@@ -56,10 +57,11 @@ TUI_UNUSED = ("crashmap.estimate", "crashmap.export", "crashmap.fleet", "crashma
               "crashmap.app.screens", "crashmap.app.learn", "crashmap.app.fleet_app",
               "crashmap.app.widgets.lesson_panel", "crashmap.app.widgets.prose",
               "crashmap.app.widgets.save_dialog", "textual_serve",
-              "textual.widgets._markdown", "markdown_it")
+              "textual.widgets._markdown", "markdown_it", "yaml")
 """What the first screen (map, tree, plan, findings, footer) does not show: the other screens
 and what only they use (estimates, export, fleet, the range table, Learn and its Markdown,
-the web server, the save dialog) load when their key is pressed. Peak RSS is a high-water
+the web server, the save dialog) load when their key is pressed; PyYAML, which a bundled map
+does not need (crashmap.snapshot_text reads the shape crashmap writes). Peak RSS is a high-water
 mark: whatever the first screen imports stays counted (issue 16's P5)."""
 
 

@@ -12,6 +12,7 @@ from functools import cached_property
 from crashmap.errors import CrashmapError
 from crashmap.iomem import MAX_BYTES, Iomem, check_text, parse_iomem, read_text, text_problem
 from crashmap.memmap import MemoryMap, Range
+from crashmap.snapshot_text import read_plain
 from crashmap.units import U64_MAX, hexadecimal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
@@ -310,6 +311,40 @@ def from_yaml(text: str, path: str) -> Snapshot:
     if len(text) > MAX_BYTES:
         raise CrashmapError("text is too large to be a snapshot", path=path)
     check_text(text, path)
+    snapshot = _from_plain(text, path)
+    return snapshot if snapshot is not None else _from_pyyaml(text, path)
+
+
+def _from_plain(text: str, path: str) -> Snapshot | None:
+    """The snapshot when ``text`` is in the shape crashmap writes and every key and value is
+    valid (:func:`crashmap.snapshot_text.read_plain`); else None: PyYAML reads it, and its path
+    words every problem."""
+    entries = read_plain(text)
+    if entries is None:
+        return None
+    values: dict[str, Any] = {}
+    lines: dict[str, int] = {}
+    for key, value, line in entries:
+        if key in lines:
+            return None
+        lines[key] = line
+        if key == SCHEMA_KEY:
+            if type(value) is not int or value != SCHEMA_VERSION:
+                return None
+            continue
+        kinds = _TYPES.get(key)
+        if kinds is None or type(value) not in kinds or field_problem(key, value):
+            return None
+        values[key] = value
+    if SCHEMA_KEY not in lines or "iomem" not in values:
+        return None
+    snapshot = Snapshot(**values, source=path)
+    snapshot.key_lines = lines
+    return snapshot
+
+
+def _from_pyyaml(text: str, path: str) -> Snapshot:
+    """:func:`from_yaml` by PyYAML: any YAML, every problem worded with its line."""
     import yaml
 
     loader = _loader()(text)
