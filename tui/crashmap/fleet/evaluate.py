@@ -454,22 +454,27 @@ class FleetRun:
 
     def _split(self, raw: bytes) -> tuple[dict[str, Any], dict[str, Any], int] | None:
         """A line whose end is one seen before (see :meth:`record_of`): the members of the
-        rest, decoded, and the end's members and token; None when the line goes the whole way."""
-        body = raw.rstrip(b" \t\r\n")
-        if body[:1] != b"{":
+        rest, decoded, and the end's members and token; None when the line goes the whole way.
+        The line is read up to ``stop`` (its trailing blanks, as ``rstrip`` drops them), not
+        copied without them."""
+        if raw[:1] != b"{":
             return None
+        stop = len(raw)
+        while stop and raw[stop - 1] in b" \t\r\n":
+            stop -= 1
         ends = self.ends
         for mark in TAIL_MARKS:
-            cut = body.find(mark)  # any cut between members is sound (see record_of): the
-            if cut <= 0:  # first one is found early, the map is the bulk
+            cut = raw.find(mark, 0, stop)  # any cut between members is sound (see
+            if cut <= 0:  # record_of): the first one is found early, the map is the bulk
                 continue
-            for seen in ends.get(_probe(body, cut), ()):
-                if body.endswith(seen[0]):
+            size = stop - cut  # _probe(body, cut) of body = raw[:stop]
+            for seen in ends.get((size, raw[stop - min(size, PROBE):stop]), ()):
+                if raw.endswith(seen[0], 0, stop):
                     break
             else:
                 continue
             try:  # strict UTF-8 (json.loads(bytes) allows surrogates: those go the long way)
-                text = body[:cut].decode() + "}"
+                text = raw[:cut].decode() + "}"
                 data, end = _scan(text, 0)  # json.loads(text) without its Python layers:
             except (ValueError, StopIteration):  # no space to skip before or after, so
                 return None  # the text is one object exactly when it ends where the text does
