@@ -139,15 +139,17 @@ class ClassStats:
         return {code: n for code, n in self.codes.items() if n < self.count}
 
     def to_json(self) -> dict[str, Any]:
-        severity, messages = self.severity, self.messages
+        outcomes, codes, severity, messages = self._totals()  # once (each property folds)
+        count, ok = self.count, self.ok
         return {
             "type": "class", "class": self.name, "arch": self.arch, "series": self.series,
-            "bracket": self.bracket, "low_free": self.low, "hosts": self.count, "ok": self.ok,
-            "failed": self.failed, "outcomes": self.outcomes, "static": self.static,
+            "bracket": self.bracket, "low_free": self.low, "hosts": count, "ok": ok,
+            "failed": count - ok, "outcomes": outcomes, "static": self.static,
             "cma": self.cma, "findings": {code: {"hosts": n, "severity": severity[code],
                                                  "message": messages[code]}
-                                          for code, n in self.codes.items()},
-            "differing": sorted(self.differing), "example_hosts": self.hosts,
+                                          for code, n in codes.items()},
+            "differing": sorted(code for code, n in codes.items() if n < count),
+            "example_hosts": self.hosts,
             "failing_hosts": self.failing,
             "reasons": [{"reason": r, "hosts": n, "example_hosts": names}
                         for r, (n, names) in self.reasons.items()],
@@ -212,7 +214,12 @@ class Summary:
         return 0 if self.failed == 0 and self.bad_count == 0 else 1
 
     def to_json(self) -> dict[str, Any]:
-        return {"type": "summary", "hosts": self.hosts, "ok": self.ok, "failed": self.failed,
+        hosts, ok = self.hosts, self.ok
+        total: dict[str, int] = {}  # differing, with each class's codes folded once
+        for stats in self.classes.values():
+            for code, n in stats._totals()[1].items():
+                total[code] = total.get(code, 0) + n
+        return {"type": "summary", "hosts": hosts, "ok": ok, "failed": hosts - ok,
                 "classes": len(self.classes), "static": self.static, "cma": self.cma,
                 "unreadable": self.bad_count, "skipped": self.skipped,
-                "differing": sorted(self.differing)}
+                "differing": sorted(code for code, n in total.items() if n < hosts)}
