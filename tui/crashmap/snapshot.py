@@ -12,7 +12,6 @@ from functools import cached_property
 from crashmap.errors import CrashmapError
 from crashmap.iomem import MAX_BYTES, Iomem, check_text, parse_iomem, read_text, text_problem
 from crashmap.memmap import MemoryMap, Range
-from crashmap.snapshot_text import read_plain
 from crashmap.units import U64_MAX, hexadecimal
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
@@ -319,6 +318,8 @@ def _from_plain(text: str, path: str) -> Snapshot | None:
     """The snapshot when ``text`` is in the shape crashmap writes and every key and value is
     valid (:func:`crashmap.snapshot_text.read_plain`); else None: PyYAML reads it, and its path
     words every problem."""
+    from crashmap.snapshot_text import read_plain  # here: a JSON Lines fleet reads no YAML
+
     entries = read_plain(text)
     if entries is None:
         return None
