@@ -190,21 +190,26 @@ class _Walk:
     def _pud(self, paddr: int, end: int, mask: int) -> int:
         last = end
         tables = 0
-        pud = self.pud
+        pud, pte = self.pud, self.pte
+        big, small = mask & LEVEL_1G, not mask & LEVEL_2M
         while paddr < end:
-            nxt = (paddr // PUD + 1) * PUD
             index = paddr // PUD
+            nxt = (index + 1) * PUD
             state = pud.get(index)
-            if state == "table":
-                last = self._pmd(paddr, end, mask)
-            elif mask & LEVEL_1G:
-                if state is None:
-                    pud[index] = "leaf"
-                last = nxt
-            else:
+            if state != "table":
+                if big:
+                    if state is None:
+                        pud[index] = "leaf"
+                    last = paddr = nxt
+                    continue
                 tables += 1  # a PMD page (also when a 1 GiB page is split)
                 pud[index] = "table"
+            if small:
                 last = self._pmd(paddr, end, mask)
+            else:  # _pmd() with 2 MiB pages, inline: no page to take
+                stop = min(end, nxt)
+                last_index = (stop - 1) // PMD
+                last = stop if last_index in pte else (last_index + 1) * PMD
             paddr = nxt
         self.alloc(tables)
         return last
