@@ -91,14 +91,20 @@ def find_params(line: str, heads: tuple[str, ...], *, kernel_only: bool = False,
         wanted = tuple(fold(head) for head in heads)
         return [(s, e) for s, e in spans(line, kernel_only=kernel_only)
                 if fold(line[s:s + width]).startswith(wanted)]
-    alternatives = "|".join(re.escape(head) for head in heads)
-    pattern = re.compile(rf"(?<![^{_WS}])(?:{alternatives})[^{_WS}]*",
-                         re.IGNORECASE if ignore_case else 0)
-    found = [match.span() for match in pattern.finditer(line)]
+    found = [match.span() for match in _heads_pattern(heads, ignore_case).finditer(line)]
     if kernel_only:
         stop = init_args_start(line)
         return [(s, e) for s, e in found if s < stop]
     return found
+
+
+@lru_cache(maxsize=16)
+def _heads_pattern(heads: tuple[str, ...], ignore_case: bool) -> re.Pattern[str]:
+    """A parameter starting with one of ``heads``, compiled once per ``heads`` (a lint and a
+    plan's words ask for the same few)."""
+    alternatives = "|".join(re.escape(head) for head in heads)
+    return re.compile(rf"(?<![^{_WS}])(?:{alternatives})[^{_WS}]*",
+                      re.IGNORECASE if ignore_case else 0)
 
 
 def parameter_at(line: str, index: int) -> tuple[int, int]:
