@@ -25,8 +25,9 @@ from crashmap.export.common import NAME, WHITESPACE, ExportInput
 from crashmap.export.diff import CmdlineDiff, DiffWord, cmdline_diff, diff_words
 from crashmap.kernel.cmdline_edit import crashkernel_spans, init_args_start, replace_crashkernel
 from crashmap.kernel.cmdline_limit import check_length
-from crashmap.kernel.fadump import PARAM, dump_mode, fadump_mode, fadump_spans, ignored_values
+from crashmap.kernel.fadump import PARAM, dump_mode
 from crashmap.kernel.grammar import CrashkernelResult, find_words, parse_crashkernel
+from crashmap.kernel.plan_words import plan_words
 from crashmap.units import format_size
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
@@ -131,19 +132,6 @@ class ExportResult:
     def __repr__(self) -> str:
         return (f"ExportResult(format={self.format!r}, words={self.words!r}, "
                 f"warnings={len(self.warnings)}, new_cmdline={self.new_cmdline!r})")
-
-
-def plan_words(cmdline: str) -> tuple[str, ...]:
-    """The crashkernel= parameters of ``cmdline``, verbatim and in order: the plan it states.
-
-    Only whole parameters count (as ``replace_crashkernel`` sees them); a look-alike such as
-    ``xcrashkernel=`` is not a plan word. ``cmdline`` may be just the words.
-    """
-    words = tuple(cmdline[start:end] for start, end in crashkernel_spans(cmdline))
-    spans = fadump_spans(cmdline)
-    if spans and len(ignored_values(cmdline)) < len(spans):
-        words += (PARAM + fadump_mode(cmdline),)  # the state the kernel ends up in
-    return words
 
 
 def _normalize_words(words: Sequence[str] | str) -> tuple[str, ...]:

@@ -17,10 +17,10 @@ from json.encoder import encode_basestring_ascii as _escape
 
 from crashmap.checks import evaluate_cmdline
 from crashmap.errors import CrashmapError
-from crashmap.export import plan_words
 from crashmap.iomem import HIDDEN_MESSAGE
 from crashmap.jsonl import decode_line
 from crashmap.kernel.grammar import range_total_mem
+from crashmap.kernel.plan_words import plan_words
 from crashmap.kernel.render import canonical_size
 from crashmap.placement.context import reuse_context
 from crashmap.snapshot import _TYPES, field_problem, from_mapping
