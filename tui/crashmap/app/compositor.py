@@ -50,9 +50,13 @@ class SparseCompositor(Compositor):
 
 def _bands(shown: Region, regions: list[Region]) -> list[tuple[int, int]]:
     """The lines of ``shown`` that dirty regions overlap, as merged ``[top, bottom)`` runs: a
-    widget renders only those lines (a framed panel no longer copies its every line)."""
-    spans = sorted((max(r.y, shown.y), min(r.bottom, shown.bottom))
-                   for r in regions if r.overlaps(shown))
+    widget renders only those lines (a framed panel no longer copies its every line).
+
+    The overlap test is written out: ``Region.overlaps`` keeps an ``lru_cache`` of 1024 pairs,
+    and every widget × dirty region of the first frames filled it (~130 KiB kept)."""
+    x, y, right, bottom = shown.x, shown.y, shown.right, shown.bottom
+    spans = sorted((max(r.y, y), min(r.bottom, bottom)) for r in regions
+                   if r.x < right and x < r.right and r.y < bottom and y < r.bottom)
     merged: list[tuple[int, int]] = []
     for top, bottom in spans:
         if merged and top <= merged[-1][1]:
