@@ -21,6 +21,7 @@ STRAIGHT = r"""
 import sys
 from crashmap.errors import CrashmapError
 from crashmap.fleet import evaluate
+from crashmap.fleet.members import Item
 from crashmap.jsonl import decode_line
 from crashmap.sources import settle_arch
 
@@ -44,7 +45,12 @@ def check_item(self, item):
     return evaluate.Host(name, item.label, shape)
 
 
+def check_line(self, raw, label, path, number):
+    return check_item(self, Item("line", label, raw, path, number))
+
+
 evaluate.FleetRun.check_item = check_item
+evaluate.FleetRun.check_line = check_line
 from crashmap.cli import main
 sys.exit(main(sys.argv[1:]))
 """

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from crashmap.errors import CrashmapError
 from crashmap.fleet.evaluate import FleetRun, Host, Shape
-from crashmap.fleet.members import walk
+from crashmap.fleet.members import Item, walk
 from crashmap.fleet.summary import ClassStats, Summary
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to import)
@@ -33,7 +33,10 @@ def check_fleet(paths: Iterable[str], run: FleetRun, *,
     host goes to ``on_host`` as it is checked, each unreadable member (its one-line error,
     ``FILE:LINE: what``) to ``on_bad``; a bad member never stops the run."""
     summary = summary if summary is not None else Summary()
-    for item in walk(paths, raw=True):
+    for item in walk(paths, raw=True, lines=True):
+        if item.kind == "lines":
+            _check_lines(item, run, summary, on_host, on_bad)
+            continue
         if item.kind == "skipped":
             summary.skipped += 1
             if on_skip is not None:
@@ -51,6 +54,30 @@ def check_fleet(paths: Iterable[str], run: FleetRun, *,
         if on_host is not None:
             on_host(host)
     return summary
+
+
+def _check_lines(item: Item, run: FleetRun, summary: Summary,
+                 on_host: Callable[[Host], None] | None,
+                 on_bad: Callable[[str], None] | None) -> None:
+    """The hosts of one JSON Lines file, line by line (:meth:`FleetRun.check_line`: no walk
+    item per line), as :func:`check_fleet` takes them."""
+    name, check, add = item.path, run.check_line, summary.add
+    try:
+        for number, raw in item.value:
+            if type(raw) is not bytes:  # a line that cannot be read: its CrashmapError
+                _bad(summary, str(raw), on_bad)
+                continue
+            label = f"{name}:{number}"
+            try:
+                host = check(raw, label, name, number)
+            except CrashmapError as error:
+                _bad(summary, str(error), on_bad)
+                continue
+            add(host)
+            if on_host is not None:
+                on_host(host)
+    except CrashmapError as error:  # the file cannot be opened
+        _bad(summary, str(error), on_bad)
 
 
 def _bad(summary: Summary, message: str, on_bad: Callable[[str], None] | None) -> None:

@@ -17,6 +17,7 @@ from json.encoder import encode_basestring_ascii as _escape
 
 from crashmap.checks import evaluate_cmdline
 from crashmap.errors import CrashmapError
+from crashmap.fleet.members import Item
 from crashmap.iomem import HIDDEN_MESSAGE
 from crashmap.jsonl import decode_line
 from crashmap.kernel.grammar import range_total_mem
@@ -522,22 +523,31 @@ class FleetRun:
 
     def check_item(self, item: Any) -> Host:
         """The answer for a walk item (raises :class:`CrashmapError` for a bad one)."""
-        key = None
         if item.kind == "line":
-            split = self._split(item.value)
-            if split is None:
-                item.kind, item.value = "record", self._decode(item)
-            else:  # the common line: a known end, the rest read alone
-                data, known, token = split
-                key = self._split_key(data, known, token)
-                if key is not None:
-                    shape = self.known.get(key)
-                    if shape is not None:
-                        get = data.get
-                        return Host(get("inventory_hostname") or get("hostname") or item.label,
-                                    item.label, shape)
-                data.update(known)
-                item.kind, item.value = "record", data
+            return self.check_line(item.value, item.label, item.path, item.line)
+        return self._check_record(item, None)
+
+    def check_line(self, raw: bytes, label: str, path: str, number: int) -> Host:
+        """:meth:`check_item` of one JSON Lines line (``label``: ``PATH:LINE``); the common
+        line, a known end and a known key, is answered without a walk item."""
+        split = self._split(raw)
+        if split is None:
+            item = Item("line", label, raw, path, number)
+            item.kind, item.value = "record", self._decode(item)
+            return self._check_record(item, None)
+        data, known, token = split  # a known end, the rest read alone
+        key = self._split_key(data, known, token)
+        if key is not None:
+            shape = self.known.get(key)
+            if shape is not None:
+                get = data.get
+                return Host(get("inventory_hostname") or get("hostname") or label, label, shape)
+        data.update(known)
+        return self._check_record(Item("record", label, data, path, number), key)
+
+    def _check_record(self, item: Any, key: tuple[Any, ...] | None) -> Host:
+        """:meth:`check_item` of a decoded record (``key``: its :meth:`_split_key`, if any)
+        or of a host that is not a record."""
         if item.kind != "record":
             return self.check(self.snapshot_of(item), item.label)
         data = item.value

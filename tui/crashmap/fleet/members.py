@@ -45,12 +45,14 @@ class Item:
         self.path, self.line = path or label, line
 
 
-def walk(paths: Iterable[str], *, raw: bool = False) -> Iterator[Item]:
+def walk(paths: Iterable[str], *, raw: bool = False, lines: bool = False) -> Iterator[Item]:
     """Every member under ``paths``, in the order given and then in name order; ``raw``: JSON
-    Lines lines as ``line`` items, left for the reader to decode."""
+    Lines lines as ``line`` items, left for the reader to decode; ``lines``: each JSON Lines
+    file as one ``lines`` item instead, ``value`` its :func:`crashmap.jsonl.read_lines`
+    (which raises :class:`CrashmapError` when the file cannot be opened)."""
     for spec in paths:
         if _plain_jsonl(spec):  # the common member, read without pathlib (a few ms to import)
-            yield from _jsonl(spec, raw)
+            yield from _jsonl(spec, raw, lines)
             continue
         from pathlib import Path
 
@@ -60,19 +62,19 @@ def walk(paths: Iterable[str], *, raw: bool = False) -> Iterator[Item]:
                 yield _load(path)
                 continue
             found = False
-            for item in _walk_dir(path, raw):
+            for item in _walk_dir(path, raw, lines):
                 found = found or item.kind != "skipped"
                 yield item
             if not found:
                 yield Item("bad", spec, CrashmapError("no fleet members in this folder",
                                                       path=spec))
         elif path.is_file():
-            yield from _file(path, raw)
+            yield from _file(path, raw, lines)
         else:
             yield Item("bad", spec, CrashmapError("no such file or directory", path=spec))
 
 
-def _walk_dir(directory: Path, raw: bool) -> Iterator[Item]:
+def _walk_dir(directory: Path, raw: bool, lines: bool) -> Iterator[Item]:
     try:
         entries = sorted(directory.iterdir(), key=lambda p: p.name)
     except OSError as error:
@@ -86,10 +88,10 @@ def _walk_dir(directory: Path, raw: bool) -> Iterator[Item]:
             if is_host_dir(entry):
                 yield _load(entry)
             else:
-                yield from _walk_dir(entry, raw)
+                yield from _walk_dir(entry, raw, lines)
         elif entry.suffix in JSONL_SUFFIXES or entry.suffix in FILE_SUFFIXES \
                 or entry.name == "iomem":
-            yield from _file(entry, raw)
+            yield from _file(entry, raw, lines)
         elif entry.suffix not in QUIET_SUFFIXES:
             yield Item("skipped", str(entry), entry)
 
@@ -103,16 +105,19 @@ def _plain_jsonl(spec: str) -> bool:
             and "/./" not in spec and not spec.startswith("./") and os.path.isfile(spec))
 
 
-def _file(path: Path, raw: bool = False) -> Iterator[Item]:
+def _file(path: Path, raw: bool = False, lines: bool = False) -> Iterator[Item]:
     if path.suffix in JSONL_SUFFIXES:
-        yield from _jsonl(str(path), raw)
+        yield from _jsonl(str(path), raw, lines)
         return
     yield _load(path)
 
 
-def _jsonl(name: str, raw: bool) -> Iterator[Item]:
+def _jsonl(name: str, raw: bool, lines: bool = False) -> Iterator[Item]:
     from crashmap.jsonl import read_lines, read_mappings
 
+    if lines:
+        yield Item("lines", name, read_lines(name), name)
+        return
     good = "line" if raw else "record"
     try:
         for number, value in (read_lines if raw else read_mappings)(name):
