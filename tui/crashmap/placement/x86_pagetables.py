@@ -188,29 +188,28 @@ class _Walk:
         return last
 
     def _pud(self, paddr: int, end: int, mask: int) -> int:
-        last = end
-        tables = 0
+        if paddr >= end:
+            return end
         pud, pte = self.pud, self.pte
         big, small = mask & LEVEL_1G, not mask & LEVEL_2M
-        while paddr < end:
-            index = paddr // PUD
-            nxt = (index + 1) * PUD
+        tables = 0
+        last: int | None = end
+        for index in range(paddr // PUD, (end - 1) // PUD + 1):
             state = pud.get(index)
             if state != "table":
                 if big:
                     if state is None:
                         pud[index] = "leaf"
-                    last = paddr = nxt
+                    last = (index + 1) * PUD
                     continue
                 tables += 1  # a PMD page (also when a 1 GiB page is split)
                 pud[index] = "table"
-            if small:
-                last = self._pmd(paddr, end, mask)
-            else:  # _pmd() with 2 MiB pages, inline: no page to take
-                stop = min(end, nxt)
-                last_index = (stop - 1) // PMD
-                last = stop if last_index in pte else (last_index + 1) * PMD
-            paddr = nxt
+            # _pmd() with 2 MiB pages takes no page: only the last GiB's end counts (None:
+            # worked out below, that GiB ends at ``end``)
+            last = self._pmd(max(paddr, index * PUD), end, mask) if small else None
+        if last is None:
+            last_index = (end - 1) // PMD
+            last = end if last_index in pte else (last_index + 1) * PMD
         self.alloc(tables)
         return last
 
