@@ -18,7 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import Input, Label, Static
+from textual.widgets import Input, Static
 
 from crashmap.app.evaluation import Evaluation
 from crashmap.app.widgets.frame import Framed
@@ -51,14 +51,35 @@ def size_text(value: int | None) -> str:
     return "" if value is None else format_mib(value)
 
 
+class FieldRow(Horizontal):
+    """One line of fields that draws their names itself: ``Static [size]``, ``Base [base] Low
+    [low]``. A name takes 7 columns, a second one 1 + 5 after the first field (9 wide); the
+    fields sit after them by their CSS margins. (A Label per name was five more widgets on the
+    first screen, ~30 KiB each.)"""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"field-row--label"}
+
+    def __init__(self, first: str, second: str = "") -> None:
+        super().__init__()
+        self.names = (first, second)
+
+    def render(self) -> Content:
+        first, second = self.names
+        style = self.get_visual_style("field-row--label", partial=True)
+        if not second:
+            return Content.styled(first, style)
+        return Content.assemble((first, style), " " * (17 - len(first)), (second, style))
+
+
 class PlanEditor(Vertical, Framed):
     """Fields for every part of the plan, and where the simulator puts each block."""
 
     DEFAULT_CSS = """
     PlanEditor {
-        .plan-row { height: 1; }
-        .plan-label { width: 7; color: $text-muted; }
-        .plan-label-right { width: 5; margin-left: 1; }
+        FieldRow { height: 1; }
+        FieldRow > .field-row--label { color: $text-muted; }
+        FieldRow > Input { margin-left: 7; }
+        FieldRow > Input.-second { margin-left: 6; }
         .plan-size { width: 9; }
         #plan-kernel { width: 1fr; min-width: 7; }
         #plan-kernel.-assumed { color: $warning; }
@@ -120,22 +141,17 @@ class PlanEditor(Vertical, Framed):
         self.evaluation: Evaluation | None = None
 
     def compose(self) -> ComposeResult:
-        with Horizontal(classes="plan-row"):
-            yield Label("Static", classes="plan-label")
+        with FieldRow("Static"):
             yield Input(placeholder="256M", id="plan-size", compact=True, classes="plan-size")
             yield ModeSwitch(id="plan-mode")
-        with Horizontal(classes="plan-row"):
-            yield Label("Base", classes="plan-label")
+        with FieldRow("Base", "Low"):
             yield Input(placeholder="auto", id="plan-base", compact=True, classes="plan-size")
-            yield Label("Low", classes="plan-label plan-label-right")
             yield Input(placeholder=format_mib(self.arch.default_low) or "none", id="plan-low",
-                        compact=True, classes="plan-size")
-        with Horizontal(classes="plan-row"):
-            yield Label("CMA", classes="plan-label")
+                        compact=True, classes="plan-size -second")
+        with FieldRow("CMA", "Kern"):
             yield Input(placeholder="0", id="plan-cma", compact=True, classes="plan-size")
-            yield Label("Kern", classes="plan-label plan-label-right")
             kernel = Input(self.kernel.version_text if self.kernel else "", id="plan-kernel",
-                           placeholder="version", compact=True,
+                           placeholder="version", compact=True, classes="-second",
                            tooltip=self._kernel_tooltip())
             kernel.set_class(self.kernel is not None and self.kernel.assumed, "-assumed")
             yield kernel
