@@ -159,6 +159,9 @@ class MainScreen(Screen[None]):
         self._frozen = False
         """A drag froze the collector's generations (:func:`gc.freeze`): a full collection
         walks every object of a large map, tens of milliseconds in one step."""
+        self._collecting = False
+        """The drag turned the automatic collector off: the young objects are collected after
+        each step's frame instead (:meth:`_add_findings`), never in the middle of a step."""
         self._found: dict[str, Widget | None] = {}
         """Widgets looked up by :meth:`_mounted`."""
         self._cma_memory = DEFAULT_CMA
@@ -358,6 +361,8 @@ class MainScreen(Screen[None]):
     def _add_findings(self) -> None:
         """The checks' findings, the plan editor's lines and the status line's report for the
         plan drawn last, one frame after the map and words (a step's frame draws only those)."""
+        if self._collecting:
+            gc.collect(0)  # the step's young garbage, between frames (~100 cyclic objects)
         self._say_report()
         if self.evaluation.checked:
             return
@@ -415,6 +420,9 @@ class MainScreen(Screen[None]):
             if not self._frozen:  # no full collection over the map's objects mid-drag
                 self._frozen = True
                 gc.freeze()
+            if gc.isenabled():
+                self._collecting = True
+                gc.disable()
 
     def _drag_ended(self) -> None:
         """The drag is over (released, or the map replaced): objects collect as before."""
@@ -422,6 +430,9 @@ class MainScreen(Screen[None]):
         if self._frozen:
             self._frozen = False
             gc.unfreeze()
+        if self._collecting:
+            self._collecting = False
+            gc.enable()
 
     @on(DetailGrid.BlockDragged)
     def _block_dragged(self, event: DetailGrid.BlockDragged) -> None:
