@@ -15,7 +15,7 @@ from typing import ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import Input, Static
@@ -51,42 +51,31 @@ def size_text(value: int | None) -> str:
     return "" if value is None else format_mib(value)
 
 
-class FieldRow(Horizontal):
-    """One line of fields that draws their names itself: ``Static [size]``, ``Base [base] Low
-    [low]``. A name takes 7 columns, a second one 1 + 5 after the first field (9 wide); the
-    fields sit after them by their CSS margins. (A Label per name was five more widgets on the
-    first screen, ~30 KiB each.)"""
-
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"field-row--label"}
-
-    def __init__(self, first: str, second: str = "") -> None:
-        super().__init__()
-        self.names = (first, second)
-
-    def render(self) -> Content:
-        first, second = self.names
-        style = self.get_visual_style("field-row--label", partial=True)
-        if not second:
-            return Content.styled(first, style)
-        return Content.assemble((first, style), " " * (17 - len(first)), (second, style))
-
-
 class PlanEditor(Vertical, Framed):
-    """Fields for every part of the plan, and where the simulator puts each block."""
+    """Fields for every part of the plan, and where the simulator puts each block. The fields
+    are laid out in a grid of two columns; the editor draws their names itself (:meth:`render`).
+    """
 
     DEFAULT_CSS = """
     PlanEditor {
-        FieldRow { height: 1; }
-        FieldRow > .field-row--label { color: $text-muted; }
-        FieldRow > Input { margin-left: 7; }
-        FieldRow > Input.-second { margin-left: 6; }
+        layout: grid;
+        grid-size: 2;
+        grid-columns: 16 1fr;
+        grid-rows: 1 1 1 2 1fr;
+        text-wrap: nowrap;
+        & > .plan-editor--label { color: $text-muted; }
+        & > Input { margin-left: 7; }
+        & > Input.-second { margin-left: 6; }
         .plan-size { width: 9; }
         #plan-kernel { width: 1fr; min-width: 7; }
         #plan-kernel.-assumed { color: $warning; }
         #plan-mode { margin-left: 1; }
-        #plan-outcome { margin-top: 1; height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+        #plan-outcome {
+            column-span: 2; padding-top: 1; height: 2; text-wrap: nowrap; text-overflow: ellipsis;
+        }
         #plan-placements {
-            height: 1fr; color: $text-muted; text-wrap: nowrap; text-overflow: ellipsis;
+            column-span: 2; height: 1fr; color: $text-muted; text-wrap: nowrap;
+            text-overflow: ellipsis;
         }
         Input.-invalid { color: $error; text-style: bold; }
     }
@@ -130,6 +119,7 @@ class PlanEditor(Vertical, Framed):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Back to the map", show=False),
     ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"plan-editor--label"}
 
     def __init__(self, arch: Arch, *, id: str | None = None, kernel: TargetKernel | None = None,
                  ) -> None:
@@ -141,22 +131,32 @@ class PlanEditor(Vertical, Framed):
         self.evaluation: Evaluation | None = None
 
     def compose(self) -> ComposeResult:
-        with FieldRow("Static"):
-            yield Input(placeholder="256M", id="plan-size", compact=True, classes="plan-size")
-            yield ModeSwitch(id="plan-mode")
-        with FieldRow("Base", "Low"):
-            yield Input(placeholder="auto", id="plan-base", compact=True, classes="plan-size")
-            yield Input(placeholder=format_mib(self.arch.default_low) or "none", id="plan-low",
-                        compact=True, classes="plan-size -second")
-        with FieldRow("CMA", "Kern"):
-            yield Input(placeholder="0", id="plan-cma", compact=True, classes="plan-size")
-            kernel = Input(self.kernel.version_text if self.kernel else "", id="plan-kernel",
-                           placeholder="version", compact=True, classes="-second",
-                           tooltip=self._kernel_tooltip())
-            kernel.set_class(self.kernel is not None and self.kernel.assumed, "-assumed")
-            yield kernel
+        yield Input(placeholder="256M", id="plan-size", compact=True, classes="plan-size")
+        yield ModeSwitch(id="plan-mode")
+        yield Input(placeholder="auto", id="plan-base", compact=True, classes="plan-size")
+        yield Input(placeholder=format_mib(self.arch.default_low) or "none", id="plan-low",
+                    compact=True, classes="plan-size -second")
+        yield Input(placeholder="0", id="plan-cma", compact=True, classes="plan-size")
+        kernel = Input(self.kernel.version_text if self.kernel else "", id="plan-kernel",
+                       placeholder="version", compact=True, classes="-second",
+                       tooltip=self._kernel_tooltip())
+        kernel.set_class(self.kernel is not None and self.kernel.assumed, "-assumed")
+        yield kernel
         yield Static("", id="plan-outcome")
         yield Static("", id="plan-placements", markup=False)
+
+    def render(self) -> Content:
+        """The fields' names, left of the fields (a grid of two columns: a name takes 7 cells
+        of the first, 1 + 5 of the second; a Label and a row per name were eight more widgets
+        on the first screen, ~30 KiB each)."""
+        style = self.get_visual_style("plan-editor--label", partial=True)
+
+        def names(first: str, second: str = "") -> Content:
+            if not second:
+                return Content.styled(first, style)
+            return Content.assemble((first, style), " " * (17 - len(first)), (second, style))
+
+        return Content("\n").join([names("Static"), names("Base", "Low"), names("CMA", "Kern")])
 
     def on_mount(self) -> None:
         self.border_title = "Plan"
