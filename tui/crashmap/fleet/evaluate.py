@@ -577,9 +577,8 @@ class FleetRun:
         read = self.split_readers.get(signature)
         if read is None:
             read = False
-            if len(self.split_readers) < 4096:
-                read = _split_reader(data, known)
-            self.split_readers[signature] = read
+            if len(self.split_readers) < 4096:  # bounded: past it, the whole way
+                read = self.split_readers[signature] = _split_reader(data, known)
         if read is False or (read[3] and data[SCHEMA_KEY] != 1):
             return None
         if not "".join(read[1](data)).isascii() and any(
