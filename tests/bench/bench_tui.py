@@ -12,9 +12,10 @@
   until the first frame;
 * one drag step on a synthetic 10 000-resource map (mouse move → plan revalidated → frame
   displayed): p95 ≤ 16.7 ms;
-* peak RSS on the largest map ≤ 1.2 × the one-Label app (``ru_maxrss`` of the same processes,
-  read at exit: each stays idle for ``SETTLE`` seconds once complete, the Label app after its
-  first frame, crashmap once every panel is mounted and painted).
+* peak RSS on the largest map ≤ 1.15 × the one-Label app (issue 16; 1.2 in issue 5)
+  (``ru_maxrss`` of the same processes, read at exit: each stays idle for ``SETTLE`` seconds
+  once complete, the Label app after its first frame, crashmap once every panel is mounted and
+  painted; crashmap's instrumenting hook loads no module the Label app does not).
 
 Not collected by pytest (``norecursedirs``); prints a table and exits 1 when a budget is missed.
 """
@@ -38,6 +39,9 @@ DRAG_STEPS = 200
 SETTLE = 0.5
 """Seconds each app stays idle once complete before it exits (its peak RSS is read after)."""
 
+RSS_BUDGET = 1.15
+"""Peak RSS over the one-Label app's (``run_all.py`` asks the same)."""
+
 SIZES = ((80, 24), (160, 48))
 """Terminal sizes measured: the smallest the screen must work at, and the roomy one."""
 
@@ -60,7 +64,7 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
 CRASHMAP_APP = f"""
-import importlib.abc, importlib.util, resource, sys, time
+import importlib.machinery, resource, sys, time
 SETTLE = {SETTLE}
 
 def instrument(app_class):
@@ -82,12 +86,15 @@ def instrument(app_class):
     app_class.on_ready = on_ready
     app_class.run = lambda self: run(self, headless=True, size={{size}})
 
-class AfterImport(importlib.abc.MetaPathFinder):
+class AfterImport:
+    # A plain meta path finder through importlib.machinery, which every Python has loaded at
+    # start-up: importlib.abc and importlib.util (and importlib.resources behind them) would be
+    # ~0.1 MiB counted against crashmap that the one-Label app does not load.
     def find_spec(self, name, path, target=None):
         if name != "crashmap.app.app":
             return None
         sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(name)
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
         execute = spec.loader.exec_module
         def exec_module(module):
             execute(module)
@@ -216,7 +223,7 @@ def main() -> int:
         m = first_paint_and_rss(name, size)
         paint, best = m["app_ms"] / m["label_ms"], m["app_best_ms"] / m["label_best_ms"]
         rss = m["app_rss_mib"] / m["label_rss_mib"]
-        ok = ok and paint <= 1.25 and rss <= 1.2
+        ok = ok and paint <= 1.25 and rss <= RSS_BUDGET
         at = f"{size[0]}x{size[1]}"
         rows += [
             (f"{at} first paint, one-Label app: median / best (ms)",
@@ -228,7 +235,7 @@ def main() -> int:
              f"ratio {m['app_complete_ms'] / m['label_ms']:.2f}"),
             (f"{at} peak RSS, one-Label app (MiB)", f"{m['label_rss_mib']:.1f}", ""),
             (f"{at} peak RSS, crashmap (MiB)", f"{m['app_rss_mib']:.1f}",
-             f"ratio {rss:.3f} (budget 1.2)"),
+             f"ratio {rss:.3f} (budget {RSS_BUDGET})"),
         ]
     steps = asyncio.run(drag_steps())
     ok = ok and p95(steps) <= 16.7
