@@ -190,6 +190,7 @@ async def drag_steps(lines: int = 10_000, steps: int = DRAG_STEPS) -> list[float
         async with app.run_test(size=(160, 48)) as pilot:
             await pilot.pause()
             grid = app.screen.query_one(DetailGrid)
+            SCREEN_WIDGETS[0] = len(list(app.screen.walk_children(with_self=True)))
             first, _ = grid.block_cells("main")
             row, col = divmod(first, grid.grid.cols)
             y = next(i for i, line in enumerate(grid.lines) if line.row == row)
@@ -207,6 +208,16 @@ async def drag_steps(lines: int = 10_000, steps: int = DRAG_STEPS) -> list[float
         DetailGrid.on_mouse_move = moving  # type: ignore[method-assign]
         CrashmapApp._display = display  # type: ignore[method-assign]
     return timings
+
+
+def screen_widgets() -> int:
+    """How many widgets the drag bench's screen holds, the screen itself included (what
+    Pilot's pause waits on before each frame)."""
+    return SCREEN_WIDGETS[0]
+
+
+SCREEN_WIDGETS = [0]
+"""Set by :func:`drag_steps` once its screen is up."""
 
 
 def p95(values: list[float]) -> float:
