@@ -211,3 +211,24 @@ def test_a_map_read_without_root_is_verified_by_crash_size():
     assert high.row("crash-size").status == AGREES and "low part" in high.row("crash-size").verdict
     short = verify(_not_root("ro crashkernel=256M", 128 * M), boot_entry=None)
     assert short.row("crash-size").status == DIFFERS and not short.ok
+
+
+def test_a_live_kernel_without_the_kexec_files_is_said_to_have_none():
+    # live.read_live looks at /sys/kernel/kexec/NAME, then at the old /sys/kernel/kexec_NAME:
+    # when both are missing the kernel has no crash files (kernel/ksysfs.c, CONFIG_CRASH_DUMP);
+    # a saved file that lacks them only was not given them
+    from crashmap.snapshot import Snapshot
+
+    iomem = load_source("x86_64-vm-qemu-3g").iomem  # a real QEMU map, no kexec files saved
+    verdicts = {}
+    for source in ("live", "box.yaml"):
+        snap = Snapshot(iomem, source, arch="x86_64", cmdline="ro crashkernel=256M,cma")
+        result = verify(snap, boot_entry=None)
+        verdicts[source] = {k: result.row(k).verdict for k in ("crash-size", "loaded", "cma")}
+        assert all(result.row(k).status == UNKNOWN for k in verdicts[source])
+    assert all(v.startswith("this kernel has neither it nor /sys/kernel/kexec_")
+               and "CONFIG_CRASH_DUMP" in v for v in verdicts["live"].values())
+    assert "Nov 2025" in verdicts["live"]["cma"]
+    assert verdicts["box.yaml"]["crash-size"] == verdicts["box.yaml"]["loaded"] \
+        == "the source did not read it"
+    assert verdicts["box.yaml"]["cma"].startswith("the source did not read it (kernels older")

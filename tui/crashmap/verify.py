@@ -327,12 +327,23 @@ def _against_configured(key: str, label: str, value: str, source: str, now: int,
     return Row(key, label, value, source, DIFFERS, why, ranges, now)
 
 
+def _not_read(s: _State, name: str, older: str = "") -> str:
+    """Why a source lacks /sys/kernel/kexec/``name``. A live read looked there and at the old
+    /sys/kernel/kexec_``name``: this kernel has neither."""
+    if s.snapshot.source != "live":
+        return f"the source did not read it ({older})" if older else "the source did not read it"
+    return (f"this kernel has neither it nor /sys/kernel/kexec_{name}: "
+            + (f"{older}, and " if older else "")
+            + "only a kernel built with CONFIG_CRASH_DUMP has the crash files (kernel/ksysfs.c; "
+              "CONFIG_KEXEC_CORE before Linux 6.9, 75bc255a7444)")
+
+
 def _crash_size(s: _State) -> Row | None:
     size = s.snapshot.kexec_crash_size
     source = "/sys/kernel/kexec/crash_size"
     if size is None:
         return Row("crash-size", "crash_size", "not in the source", source, UNKNOWN,
-                   "the source did not read it")
+                   _not_read(s, "crash_size"))
     value = format_size(size) if size else "0"
     if s.fadump:
         return Row("crash-size", "crash_size", value, source, UNKNOWN, FADUMP_AREA, static=size)
@@ -363,8 +374,8 @@ def _cma(s: _State) -> Row | None:
     value = _ranges_text(now) or "none"
     if text is None:
         return Row("cma", "cma", "not in the source", source, UNKNOWN,
-                   "the source did not read it (kernels older than its ABI entry, Nov 2025, "
-                   "have no such file)")
+                   _not_read(s, "crash_cma_ranges", "kernels older than its ABI entry, Nov "
+                             "2025, have no such file"))
     if p is None or s.snapshot.cmdline is None:
         return Row("cma", "cma", value, source, UNKNOWN, "nothing configured to compare with",
                    now, cma=placed)
@@ -391,7 +402,7 @@ def _loaded(s: _State) -> Row:
                    "the source")
     if loaded is None:
         return Row("loaded", "loaded", "not in the source", source, UNKNOWN,
-                   "the source did not read it")
+                   _not_read(s, "crash_loaded"))
     if loaded:
         return Row("loaded", "loaded", "1", source, AGREES, "a capture kernel is loaded")
     return Row("loaded", "loaded", "0", source, DIFFERS,
