@@ -392,6 +392,32 @@ async def test_key_bar_goes_compact_where_the_keys_would_not_fit() -> None:
         assert " + Grow  - Shrink " in bar_text(bar)  # with room, two spaces between keys
 
 
+async def test_key_bar_offers_verify_and_estimate_where_there_is_room() -> None:
+    from crashmap.app.screens.verify import VerifyScreen
+
+    app = make_app()
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(KeyBar)
+        keys = key_spans(bar)
+        assert keys["Verify"].start > keys["Quit"].end - 1  # after the keys always shown
+        assert list(keys)[-4:] == ["Verify", "Estimate the size", "Learn", "palette"]
+        assert bar.spans[-1].binding.action == "command_palette"  # still right-aligned
+        assert keys["Learn"].end < bar.spans[-1].start
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause()
+        keys = key_spans(bar)
+        assert "Verify" in keys and "Estimate the size" not in keys  # only what fits
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert "Verify" not in key_spans(bar) and key_spans(bar)["Quit"].end <= 80
+        await pilot.resize_terminal(160, 48)
+        await pilot.pause()
+        await pilot.click(bar, offset=(key_spans(bar)["Verify"].start + 1, 0))
+        await pilot.pause()
+        assert isinstance(app.screen, VerifyScreen)
+
+
 def key_spans(bar: KeyBar) -> dict[str, KeySpan]:
     return {span.binding.description: span for span in bar.spans}
 

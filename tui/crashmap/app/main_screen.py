@@ -77,6 +77,8 @@ class MainScreen(Screen[None]):
     BLANK = True
     """Its children cover the whole screen: no lines of its own to keep (see :class:`Panels`)."""
 
+    KEYS_WHEN_ROOM: ClassVar[tuple[str, ...]] = ("verify", "estimate", "learn")
+    """Hidden keys the footer draws after the others where the line has room (160 columns)."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("1", "select_block('main')", "Select main block", show=False),
         Binding("2", "select_block('low')", "Select low block", show=False),

@@ -68,26 +68,37 @@ class KeyBar(Widget):
 
     def keys(self) -> tuple[list[tuple[Binding, bool, str]], tuple[Binding, bool, str] | None]:
         """The shown bindings, one per action, in order; and the command palette's."""
+        shown, _, palette = self._keys()
+        return shown, palette
+
+    def _keys(self) -> tuple[list[tuple[Binding, bool, str]], list[tuple[Binding, bool, str]],
+                             tuple[Binding, bool, str] | None]:
+        """:meth:`keys`, and between them the hidden keys the screen offers where there is
+        room (its ``KEYS_WHEN_ROOM`` actions, in that order)."""
         app = self.app
         active = self.screen.active_bindings
+        roomy = getattr(self.screen, "KEYS_WHEN_ROOM", ())
         palette = None
         if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
             _, binding, enabled, tooltip = active[app.COMMAND_PALETTE_BINDING]
             palette = (binding, enabled, binding.tooltip or binding.description)
         shown: dict[str, tuple[Binding, bool, str]] = {}
+        extra: dict[str, tuple[Binding, bool, str]] = {}
         for node, binding, enabled, _ in active.values():
             hidden = getattr(node, "footer_hidden", None)  # a key that means nothing here
             if callable(hidden) and hidden(binding):
                 continue
-            if binding.show and binding.action not in shown:
-                shown[binding.action] = (binding, enabled, tooltip_of(node, binding) or "")
-        return list(shown.values()), palette
+            keys = shown if binding.show else extra if binding.action in roomy else None
+            if keys is not None and binding.action not in keys:
+                keys[binding.action] = (binding, enabled, tooltip_of(node, binding) or "")
+        return (list(shown.values()), [extra[a] for a in roomy if a in extra and a not in shown],
+                palette)
 
     def render(self) -> Content:
         key_style = self.get_visual_style("key-bar--key", partial=True)
         text_style = self.get_visual_style("key-bar--description", partial=True)
         display = self.app.get_key_display
-        shown, palette = self.keys()
+        shown, extra, palette = self._keys()
         width = self.size.width
 
         def drawn(binding: Binding, enabled: bool, compact: bool = False) -> Content:
@@ -98,9 +109,20 @@ class KeyBar(Widget):
             return part if enabled else part.stylize("dim")
 
         parts = [drawn(binding, enabled) for binding, enabled, _ in shown]
-        if sum(part.cell_length for part in parts) > width:
+        compact = sum(part.cell_length for part in parts) > width
+        if compact:
             # One space less per key: at 80 columns the main screen's Open and Quit stay in sight.
             parts = [drawn(binding, enabled, compact=True) for binding, enabled, _ in shown]
+        room = width - sum(part.cell_length for part in parts) - 1
+        if palette is not None:
+            room -= drawn(*palette[:2]).cell_length
+        for key in extra:  # V Verify, E Estimate... while they fit beside the palette key
+            part = drawn(*key[:2], compact=compact)
+            if part.cell_length > room:
+                break
+            room -= part.cell_length
+            parts.append(part)
+            shown.append(key)
         spans: list[KeySpan] = []
         x = 0
         for part, (binding, enabled, tooltip) in zip(parts, shown, strict=True):
