@@ -66,15 +66,10 @@ class KeyBar(Widget):
         if self.is_attached and screen is self.screen:
             self.refresh()
 
-    def keys(self) -> tuple[list[tuple[Binding, bool, str]], tuple[Binding, bool, str] | None]:
-        """The shown bindings, one per action, in order; and the command palette's."""
-        shown, _, palette = self._keys()
-        return shown, palette
-
-    def _keys(self) -> tuple[list[tuple[Binding, bool, str]], list[tuple[Binding, bool, str]],
-                             tuple[Binding, bool, str] | None]:
-        """:meth:`keys`, and between them the hidden keys the screen offers where there is
-        room (its ``KEYS_WHEN_ROOM`` actions, in that order)."""
+    def keys(self) -> tuple[list[tuple[Binding, bool, str]], list[tuple[Binding, bool, str]],
+                            tuple[Binding, bool, str] | None]:
+        """The shown bindings, one per action, in order; the hidden ones the screen offers
+        where there is room (its ``KEYS_WHEN_ROOM`` actions, in that order); the palette's."""
         app = self.app
         active = self.screen.active_bindings
         roomy = getattr(self.screen, "KEYS_WHEN_ROOM", ())
@@ -98,7 +93,7 @@ class KeyBar(Widget):
         key_style = self.get_visual_style("key-bar--key", partial=True)
         text_style = self.get_visual_style("key-bar--description", partial=True)
         display = self.app.get_key_display
-        shown, extra, palette = self._keys()
+        shown, extra, palette = self.keys()
         width = self.size.width
 
         def drawn(binding: Binding, enabled: bool, compact: bool = False) -> Content:
