@@ -57,12 +57,15 @@ TUI_UNUSED = ("crashmap.estimate", "crashmap.export", "crashmap.fleet", "crashma
               "crashmap.app.screens", "crashmap.app.learn", "crashmap.app.fleet_app",
               "crashmap.app.widgets.lesson_panel", "crashmap.app.widgets.prose",
               "crashmap.app.widgets.save_dialog", "textual_serve",
-              "textual.widgets._markdown", "markdown_it", "yaml")
+              "textual.widgets._markdown", "markdown_it", "yaml",
+              "crashmap.kernel.ranges", "crashmap.kernel.cmdline_edit", "crashmap.placement.cma")
 """What the first screen (map, tree, plan, findings, footer) does not show: the other screens
 and what only they use (estimates, export, fleet, the range table, Learn and its Markdown,
 the web server, the save dialog) load when their key is pressed; PyYAML, which a bundled map
-does not need (crashmap.snapshot_text reads the shape crashmap writes). Peak RSS is a high-water
-mark: whatever the first screen imports stays counted (issue 16's P5)."""
+does not need (crashmap.snapshot_text reads the shape crashmap writes); on this map (no command
+line, a plain-size plan without ``,cma``) neither range tables, nor command-line editing, nor
+the CMA placer. Peak RSS is a high-water mark: whatever the first screen imports stays counted
+(issue 16's P5)."""
 
 
 def test_tui_first_screen_imports_none_of_the_other_screens():

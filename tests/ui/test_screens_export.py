@@ -18,7 +18,7 @@ from crashmap.app.screens.export import (
     ExportScreen,
     format_choices,
 )
-from crashmap.kernel import replace_crashkernel
+from crashmap.kernel.cmdline_edit import replace_crashkernel
 from crashmap.snapshot import Snapshot
 from crashmap.sources import load_source
 from textual.app import App, ComposeResult

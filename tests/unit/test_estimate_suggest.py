@@ -13,7 +13,8 @@ from crashmap.estimate.suggest import (
     total_need,
 )
 from crashmap.estimate.whatif import WhatIf
-from crashmap.kernel import evaluate_table, parse_crashkernel, render_words
+from crashmap.kernel import parse_crashkernel, render_words
+from crashmap.kernel.ranges import evaluate_table
 from crashmap.snapshot import Snapshot
 from crashmap.sources import bundled_maps, load_source
 

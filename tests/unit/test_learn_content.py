@@ -7,7 +7,8 @@ import re
 
 import pytest
 from crashmap.app.learn import CHAPTER_IDS, chapter_text, chapter_title, chapters, neighbour
-from crashmap.kernel import evaluate_table, memparse, parse_crashkernel
+from crashmap.kernel import memparse, parse_crashkernel
+from crashmap.kernel.ranges import evaluate_table
 from crashmap.units import GiB, MiB, align_down
 
 LINK = re.compile(r"\]\(([^)]+)\)")

@@ -1,11 +1,12 @@
 """The kernel's ``crashkernel=`` rules, emulated exactly (spec: kernel-crashkernel.md §1, §2, §4).
 
-Pure domain code: integers for sizes, no terminal or UI imports.
+Pure domain code: integers for sizes, no terminal or UI imports. Range tables
+(:mod:`crashmap.kernel.ranges`) and command-line editing (:mod:`crashmap.kernel.cmdline_edit`)
+are imported from their modules by who needs them: the map's start-up uses neither.
 """
 
 from __future__ import annotations
 
-from crashmap.kernel.cmdline_edit import crashkernel_spans, replace_crashkernel
 from crashmap.kernel.grammar import (
     CrashkernelResult,
     SubParse,
@@ -17,7 +18,6 @@ from crashmap.kernel.grammar import (
 )
 from crashmap.kernel.lint import Lint, lint_crashkernel
 from crashmap.kernel.memparse import memparse
-from crashmap.kernel.ranges import RangeEntry, RangeTable, Step, evaluate_table, explain_table
 from crashmap.kernel.render import (
     CrashkernelRequest,
     as_request,
@@ -27,8 +27,7 @@ from crashmap.kernel.render import (
 )
 
 __all__ = [
-    "CrashkernelRequest", "CrashkernelResult", "Lint", "RangeEntry", "RangeTable", "Step",
-    "SubParse", "Word", "WordUse", "as_request", "canonical_size", "crashkernel_spans",
-    "evaluate_table", "explain_table", "find_words", "lint_crashkernel", "memparse",
-    "parse_crashkernel", "range_total_mem", "render", "render_words", "replace_crashkernel",
+    "CrashkernelRequest", "CrashkernelResult", "Lint", "SubParse", "Word", "WordUse",
+    "as_request", "canonical_size", "find_words", "lint_crashkernel", "memparse",
+    "parse_crashkernel", "range_total_mem", "render", "render_words",
 ]

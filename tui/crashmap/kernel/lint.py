@@ -10,7 +10,6 @@ from crashmap.kernel.cmdline_limit import COMMAND_LINE_SIZES
 from crashmap.kernel.grammar import NAME, CrashkernelResult, WordUse, parse_plain_value
 from crashmap.kernel.memparse import memparse
 from crashmap.kernel.params import WHITESPACE, parameter_at
-from crashmap.kernel.ranges import RangeEntry, explain_table
 from crashmap.kernel.versions import (
     ARM64_HIGH_LOW,
     CMA_SUFFIX,
@@ -26,6 +25,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to 
 
 if TYPE_CHECKING:
     from typing import Literal
+
+    from crashmap.kernel.ranges import RangeEntry
 
     Severity = Literal["error", "warning", "info"]
 else:
@@ -249,6 +250,8 @@ def _range_findings(result: CrashkernelResult) -> list[Lint]:
     use, plain = _used_plain(result), result.plain
     if use is None or plain is None or plain.syntax != "range":
         return []
+    from crashmap.kernel.ranges import explain_table  # only a range table needs it
+
     start, ram, total = use.word.start, result.system_ram, plain.total_mem or 0
     table = explain_table(use.word.value)
     found: list[Lint] = []

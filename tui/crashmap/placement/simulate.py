@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from crashmap.memmap import Range
-from crashmap.placement.cma import reserve_cma
 from crashmap.placement.context import PPC_LPAR_BASE, PPC_OTHER_BASE, PlacementContext
 from crashmap.placement.result import CmaResult, Outcome, Placement, Request, StaticResult
 from crashmap.placement.static import PLACERS
@@ -58,6 +57,8 @@ def _simulate(ctx: PlacementContext, request: Request) -> Placement:
             static = static._replace(log=fadump_log + tuple(static.log))
     cma = CmaResult()
     if request.reserves_cma and arch.cma:
+        from crashmap.placement.cma import reserve_cma  # only a plan with ,cma needs it
+
         cma = reserve_cma(ctx, request.cma_size, [b.range for b in static.blocks])
     outcome = _outcome(arch.placement, request, static, cma)
     window = None
