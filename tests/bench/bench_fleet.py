@@ -6,7 +6,8 @@
 * how the time grows from 100 to 100 000 hosts (printed, not budgeted);
 * the same 10 000 hosts as a folder of snapshot YAML files (printed, not budgeted);
 * a fleet where no two hosts share a map (physical KASLR moves each host's kernel), the worst
-  case for the one-evaluation-per-shape cache (printed, not budgeted).
+  case for the one-evaluation-per-shape cache, at 1 000 and 10 000 hosts with its peak RSS
+  (printed, not budgeted).
 
 The hosts are built from every real dump in ``tests/data/iomem`` and every bundled map, varied
 the way a real fleet varies: host names, per-host command-line words (``root=UUID=...``), a few
@@ -189,11 +190,18 @@ def main() -> int:
               f"{statistics.median(r[0] for r in folder_runs):.3f} s "
               f"(CPU {statistics.median(r[3] for r in folder_runs):.3f} s)")
 
-        unique = work / "kaslr.jsonl"
-        write_jsonl(unique, 10_000, base_list, kaslr=True)
-        t_unique, _, rss_unique, c_unique = timed(fleet_argv(unique))
-        print(f"10 000 hosts, every kernel elsewhere (no shared shape): {t_unique:.3f} s "
-              f"(CPU {c_unique:.3f} s), peak RSS {rss_unique / 1024:.1f} MiB")
+        unique_rss = {}
+        for hosts in (1_000, 10_000):
+            unique = work / f"kaslr-{hosts}.jsonl"
+            write_jsonl(unique, hosts, base_list, kaslr=True)
+            t_unique, _, unique_rss[hosts], c_unique = timed(fleet_argv(unique))
+            count = f"{hosts:,}".replace(",", " ")
+            print(f"{count} hosts, every kernel elsewhere (no shared shape): {t_unique:.3f} s "
+                  f"(CPU {c_unique:.3f} s), peak RSS {unique_rss[hosts] / 1024:.1f} MiB")
+        print(f"no shared shape, peak RSS 1 000 → 10 000 hosts: {unique_rss[1_000] / 1024:.1f} "
+              f"→ {unique_rss[10_000] / 1024:.1f} MiB "
+              f"(x{unique_rss[10_000] / unique_rss[1_000]:.2f}; printed, not budgeted: the "
+              f"caches fill up to ~1 000 shapes)")
 
         t_suggest, _, _, c_suggest = timed([sys.executable, "-m", "crashmap", "fleet",
                                             str(files[10_000]), "--suggest", "--json"])

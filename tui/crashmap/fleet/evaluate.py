@@ -7,6 +7,7 @@ a fleet of thousands of hosts of a few dozen shapes costs a few dozen evaluation
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import namedtuple
 from json import dumps as _dumps
@@ -17,6 +18,7 @@ from json.encoder import encode_basestring_ascii as _escape
 
 from crashmap.checks import evaluate_cmdline
 from crashmap.errors import CrashmapError
+from crashmap.fleet.bounded import COLLECT_EVERY, remember, short_texts
 from crashmap.fleet.members import Item
 from crashmap.iomem import HIDDEN_MESSAGE
 from crashmap.jsonl import decode_line
@@ -55,10 +57,14 @@ KEY_FIELDS = ("arch", *(name for name in _EXACT
 named a label above). With the target kernel, the command line's tokens a rule reads and
 whether the plan is the host's own line they decide the answer; the labels (host name, when
 it was taken, the running release as such) only label it."""
+_TEXTS = frozenset(name for name in KEY_FIELDS if _EXACT[name] is str)
+"""The key fields that hold text (a map, a boot log, a kernel config...): a key holds them
+by number when they are long (:func:`~crashmap.fleet.bounded.short_texts`)."""
 _READERS: dict[tuple[Any, ...], Any] = {}
 """(keys, value types) of a record → ``(keys read, getter of their values, getter of the
 text labels, their names)`` when records of that signature need no second look, else False:
-records of one writer share a signature, so each record costs one lookup."""
+records of one writer share a signature, so each record costs one lookup; last, where
+the text values are among those read."""
 
 
 def _reader(data: dict[str, Any]) -> Any:
@@ -71,7 +77,11 @@ def _reader(data: dict[str, Any]) -> Any:
         return False
     keyed = tuple(name for name in KEY_FIELDS if name in data)
     labels = tuple(name for name in _LABELS if type(data.get(name)) is str)
-    return keyed, _getter(keyed), _getter(labels), labels
+    return keyed, _getter(keyed), _getter(labels), labels, _texts_at(keyed)
+
+
+def _texts_at(names: tuple[str, ...]) -> tuple[int, ...]:
+    return tuple(i for i, name in enumerate(names) if name in _TEXTS)
 
 
 def _getter(names: tuple[str, ...]) -> Any:
@@ -102,12 +112,12 @@ def _split_reader(data: dict[str, Any], known: dict[str, Any]) -> Any:
     read = _reader({**data, **known})  # the whole record, keys in its order (disjoint)
     if read is False or known.get(SCHEMA_KEY, 1) != 1:
         return False
-    keyed, _, _, labels = read
+    keyed, _, _, labels, _ = read
     if any(field_problem(name, known[name]) for name in labels if name in known):
         return False
     names = tuple(name for name in keyed if name in data)
     own = tuple(name for name in labels if name in data)
-    return _getter(names), _getter(own), own, SCHEMA_KEY in data, names
+    return _getter(names), _getter(own), own, SCHEMA_KEY in data, names, _texts_at(names)
 MAX_TAILS = 256
 """Line ends remembered with the members they hold (see
 :meth:`FleetRun.record_of`); a line end longer than :data:`MAX_TAIL` is not remembered."""
@@ -126,9 +136,15 @@ def _probe(body: bytes, cut: int) -> tuple[int, bytes]:
     candidates are then compared whole (``endswith``, no copy)."""
     size = len(body) - cut
     return size, body[len(body) - min(size, PROBE):]
-MAX_SHAPES = 2048
+MAX_SHAPES = 1024
 """Shapes remembered at once (the oldest is forgotten first): memory stays flat however many
 hosts stream by, and a fleet of a few dozen shapes never re-evaluates one."""
+MAX_SERIES = 512
+"""Evaluations (for a series' stand-in kernel) remembered at once."""
+MAX_MAPS = 64
+"""Parsed maps remembered at once (:meth:`FleetRun._share_parse`)."""
+MAX_CONTEXTS = 64
+"""Placement contexts remembered at once (a few per map)."""
 
 
 READ_TOKENS = ("crashkernel", "cma=", "fadump=", "gbpages", '"', "--")
@@ -181,6 +197,7 @@ def shape_key(snapshot: Snapshot, plan: str | None, given: str | None = None, *,
 
 
 _REST = KEY_FIELDS[1:]
+_REST_TEXTS = _texts_at(_REST)
 
 
 def _key(get: Any, arch: str | None, running: str | None, given: str | None, own: str | None,
@@ -193,8 +210,9 @@ def _key(get: Any, arch: str | None, running: str | None, given: str | None, own
         ran = kernel_version(running)
     else:
         ran = None  # the target is the running release: it says all
-    return (arch, *map(get, _REST), ran, target(given, running), cmdline_key(own),
-            cmdline_key(plan), plan is None or plan == own)
+    return (arch, *short_texts(tuple(map(get, _REST)), _REST_TEXTS), ran,
+            target(given, running), cmdline_key(own), cmdline_key(plan),
+            plan is None or plan == own)
 
 
 _TARGETS: dict[tuple[str | None, str | None], Any] = {}
@@ -259,7 +277,7 @@ def evaluate_shape(snapshot: Snapshot, plan: str | None, given: str | None = Non
     if kernel is None:
         kernel = target(given, snapshot.kernel_release)
     if contexts is not None:
-        ctx = reuse_context(snapshot, kernel, contexts)
+        ctx = reuse_context(snapshot, kernel, contexts, MAX_CONTEXTS)
     else:
         from crashmap.placement import shared_context
 
@@ -424,6 +442,7 @@ class FleetRun:
         such a rest, or False."""
         self.maps: dict[str, Any] = {}
         """Parsed maps by their text (a few): shapes that differ only in facts share a parse."""
+        self.parses = 0
         self.warnings: list[str] = []
         """Diagnostics of the shapes evaluated (a guessed arch...), once per shape."""
 
@@ -569,9 +588,7 @@ class FleetRun:
         if host is None:
             host = self.check(self.snapshot_of(item), item.label)
         if key is not None:
-            if len(self.known) >= MAX_SHAPES:
-                del self.known[next(iter(self.known))]
-            self.known[key] = host.shape
+            remember(self.known, key, host.shape, MAX_SHAPES)
         return host
 
     def _split_key(self, data: dict[str, Any], known: dict[str, Any],
@@ -591,7 +608,7 @@ class FleetRun:
                 field_problem(name, data[name]) for name in read[2]):
             return None
         get = data.get
-        return (token, read[4], read[0](data), get("kernel_release"),
+        return (token, read[4], short_texts(read[0](data), read[5]), get("kernel_release"),
                 cmdline_key(get("cmdline")))
 
     def _record_key(self, data: dict[str, Any]) -> tuple[Any, ...] | None:
@@ -612,7 +629,8 @@ class FleetRun:
                 field_problem(name, data[name]) for name in read[3]):
             return None
         get = data.get
-        return read[0], read[1](data), get("kernel_release"), cmdline_key(get("cmdline"))
+        return (read[0], short_texts(read[1](data), read[4]), get("kernel_release"),
+                cmdline_key(get("cmdline")))
 
     def _known_shape(self, data: dict[str, Any], label: str) -> Host | None:
         """:meth:`check` of a record :meth:`_record_key` takes, when its shape (or that shape
@@ -634,9 +652,7 @@ class FleetRun:
             if base is None:
                 return None
             shape = relabel(base, kernel)
-            if len(self.shapes) >= MAX_SHAPES:
-                del self.shapes[next(iter(self.shapes))]
-            self.shapes[key] = shape
+            remember(self.shapes, key, shape, MAX_SHAPES)
         if isinstance(shape, CrashmapError):
             raise CrashmapError(shape.message, path=label)
         return Host(get("inventory_hostname") or get("hostname") or label, label, shape)
@@ -658,16 +674,13 @@ class FleetRun:
                 if base is None:
                     base = evaluate_shape(snapshot, self.plan, contexts=self.contexts,
                                           kernel=stand_in(kernel))
-                    if len(self.series) >= MAX_SHAPES:
-                        del self.series[next(iter(self.series))]
-                    self.series[series] = base
+                    remember(self.series, series, base, MAX_SERIES)
                 shape = relabel(base, kernel)
             except CrashmapError as error:
-                shape = error
+                shape = CrashmapError(error.message)  # not error: its traceback's frames
+                # hold this host's record, snapshot and partial parse (~30 KiB a bad map)
             self.warnings.extend(snapshot.warnings)
-            if len(self.shapes) >= MAX_SHAPES:
-                del self.shapes[next(iter(self.shapes))]
-            self.shapes[key] = shape
+            remember(self.shapes, key, shape, MAX_SHAPES)
         if isinstance(shape, CrashmapError):
             raise CrashmapError(shape.message, path=label)
         name = snapshot.inventory_hostname or snapshot.hostname or label
@@ -679,9 +692,10 @@ class FleetRun:
         if known is not None:
             snapshot.__dict__["parsed"], snapshot.__dict__["memmap"] = known
             return
-        if len(self.maps) >= 64:
-            del self.maps[next(iter(self.maps))]
-        self.maps[snapshot.iomem] = (snapshot.parsed, snapshot.memmap)
+        self.parses += 1  # a parse forgotten is a reference cycle: collected every so often
+        if self.parses % COLLECT_EVERY == 0:
+            gc.collect()
+        remember(self.maps, snapshot.iomem, (snapshot.parsed, snapshot.memmap), MAX_MAPS)
 
 
 def describe_static(shape: Shape) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections import namedtuple
 
 from crashmap.errors import CrashmapError
+from crashmap.fleet.bounded import remember
 from crashmap.fleet.evaluate import FleetRun, pow2_bracket, shape_key, size_word
 from crashmap.fleet.members import walk
 from crashmap.units import MiB, align_up, format_size
@@ -372,13 +373,11 @@ def _need(cache: dict[tuple[Any, ...], Need | CrashmapError], snapshot: Snapshot
     if need is None:
         try:
             need = own_need(snapshot, kernel)
-        except CrashmapError as error:
-            need = error
-        if len(cache) >= 2048:
-            del cache[next(iter(cache))]
-        cache[key] = need
-    if isinstance(need, CrashmapError):
-        raise need
+        except CrashmapError as error:  # kept without its traceback (it holds the host's
+            need = CrashmapError(error.message, path=error.path, line=error.line)  # frames)
+        remember(cache, key, need, 2048)
+    if isinstance(need, CrashmapError):  # a new one: raising one again extends its traceback
+        raise CrashmapError(need.message, path=need.path, line=need.line)
     return need
 
 

@@ -18,16 +18,21 @@ EXAMPLES = 8
 """Host names each class and each failure reason keeps."""
 SHAPES = 256
 """Shapes a class keeps whole (then their counts are folded in): memory stays flat."""
+KEPT = 1024
+"""Shapes the classes of one summary keep whole in all (a fleet of unique maps has thousands
+of shapes in a few dozen classes)."""
 
 
 class ClassStats:
     """One class: ``count`` hosts, ``ok`` of them pass; outcomes, memory and findings."""
 
     __slots__ = ("name", "arch", "series", "bracket", "low", "hosts", "failing", "reasons",
-                 "first", "by_shape", "folded", "folded_totals")
+                 "first", "by_shape", "folded", "folded_totals", "room")
 
-    def __init__(self, name: str, shape: Any) -> None:
+    def __init__(self, name: str, shape: Any, room: list[int] | None = None) -> None:
         self.name = name
+        self.room = room if room is not None else [KEPT]
+        """How many more shapes may be kept whole (shared by the classes of a summary)."""
         self.arch, self.series, self.bracket = shape.arch, shape.series, shape.bracket
         self.low = name.rsplit(" low ", 1)[-1]
         self.folded_totals = [0, 0, 0, 0]
@@ -48,8 +53,9 @@ class ClassStats:
         entry = self.by_shape.get(id(shape))
         if entry is not None:
             entry[1] += 1
-        elif len(self.by_shape) < SHAPES:
+        elif len(self.by_shape) < SHAPES and self.room[0] > 0:
             self.by_shape[id(shape)] = [shape, 1]
+            self.room[0] -= 1
         else:
             self._fold(shape)
             totals = self.folded_totals
@@ -104,15 +110,21 @@ class ClassStats:
             codes[code] = codes.get(code, 0) + n
 
     def _totals(self) -> list[Any]:
-        """The folded counts plus the shapes still kept whole."""
-        outcomes, codes, severity, messages = (dict(d) for d in self.folded)
-        total = [outcomes, codes, severity, messages]
+        """The counts of the shapes kept whole, then of the folded ones (severities and
+        messages: the first shape's that has the code, as if every shape were kept)."""
+        total: list[Any] = [{}, {}, {}, {}]
         saved, self.folded = self.folded, total
         try:
             for shape, n in self.by_shape.values():
                 self._fold(shape, n)
         finally:
             self.folded = saved
+        for mine, theirs in zip(total[:2], saved[:2], strict=True):
+            for key, n in theirs.items():
+                mine[key] = mine.get(key, 0) + n
+        for mine, theirs in zip(total[2:], saved[2:], strict=True):
+            for key, value in theirs.items():
+                mine.setdefault(key, value)
         return total
 
     @property
@@ -162,6 +174,7 @@ class Summary:
 
     def __init__(self) -> None:
         self.classes: dict[str, ClassStats] = {}
+        self.room = [KEPT]
         self.bad: list[str] = []
         self.bad_count = 0
         self.skipped = 0
@@ -170,7 +183,7 @@ class Summary:
         stats = self.classes.get(host.shape.class_name)
         if stats is None:
             stats = self.classes[host.shape.class_name] = ClassStats(host.shape.class_name,
-                                                                     host.shape)
+                                                                     host.shape, self.room)
         stats.add(host)
 
     @property
