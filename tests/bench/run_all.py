@@ -1,7 +1,7 @@
 """Every budget of the project in one run, as ratios against floors measured in the same run.
 
 Run by hand on a quiet machine: ``.venv/bin/python tests/bench/run_all.py [--quick]``
-(``--only drag``: the drag row alone).
+(``--only drag``: the drag rows alone; ``--only rss``: first paint and peak RSS at 160×48).
 Prints one table (budget, measured, floor, ratio, pass/fail) and exits 1 when a budget is
 missed. Each timing is compared with a floor taken in this run, so the verdict follows this
 machine rather than the one the budgets were written on:
@@ -223,8 +223,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="fewer runs and steps, 160x48 only (a few minutes less)")
-    parser.add_argument("--only", choices=("drag",),
-                        help="run one row (the drag step and its floor) instead of all")
+    parser.add_argument("--only", choices=("drag", "rss"),
+                        help="run only the drag step and its floors, or only first paint and "
+                             "peak RSS at 160x48, instead of all")
     args = parser.parse_args()
     runs = 5 if args.quick else 15
     bench_tui.RUNS = 5 if args.quick else bench_tui.RUNS
@@ -232,6 +233,8 @@ def main() -> int:
     table = Table()
     if args.only == "drag":
         drag(table, 100 if args.quick else bench_tui.DRAG_STEPS)
+    elif args.only == "rss":
+        paint_and_rss(table, ((160, 48),))
     else:
         floor = p1(table, runs)
         batch(table, floor)

@@ -439,4 +439,4 @@ async def test_the_plan_says_what_it_would_do_not_what_is_reserved(cmdline: str,
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         assert app.main_screen.evaluation.outcome in ("reserved", "failed")
-        assert str(app.screen.query_one("#plan-outcome").content) == shown
+        assert app.screen.query_one("PlanEditor").outcome_lines[0] == shown

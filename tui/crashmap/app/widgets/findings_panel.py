@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import OptionList, Static
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.visual import Visual
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from crashmap.app.widgets.frame import Framed
@@ -39,6 +43,64 @@ def finding_detail(finding: Finding) -> Content:
     return Content("\n").join(parts)
 
 
+class FindingDetail(ScrollView):
+    """The highlighted finding's explanation, wrapped to the width, scrolled when it is longer
+    (one widget where a ``VerticalScroll`` and a ``Static`` in it were two). Focusable, with
+    the scrolling keys of a scrollable container; the text can be selected and copied."""
+
+    DEFAULT_CSS = "FindingDetail { height: 2fr; overflow-x: hidden; }"
+    PAD = 1
+    """Blank cells left and right of the text."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.content = Content("")
+        """The text shown."""
+        self._strips: list[Strip] | None = None
+        self._wrapped_at = (0, 0)
+
+    def update(self, content: Content) -> None:
+        self.content = content
+        self._strips = None
+        self._wrap()
+        self.refresh()
+
+    def render(self) -> Content:
+        return self.content  # what a selection copies from
+
+    def selection_updated(self, selection: object) -> None:
+        self._strips = None
+        super().selection_updated(selection)  # type: ignore[arg-type]
+
+    def on_resize(self) -> None:
+        self._wrap()
+
+    def _wrap(self) -> list[Strip]:
+        """The text's lines for the current size: narrower by the scrollbar when they do not
+        fit the height. Sets the virtual size the scrollbar follows."""
+        width, height = self.size
+        if self._strips is not None and self._wrapped_at == (width, height):
+            return self._strips
+        room = max(width - 2 * self.PAD, 1)
+        strips = Visual.to_strips(self, self.content, room, None, self.visual_style)
+        if len(strips) > height and self.styles.overflow_y == "auto" and height:
+            room = max(room - self.styles.scrollbar_size_vertical, 1)
+            strips = Visual.to_strips(self, self.content, room, None, self.visual_style)
+        self._strips, self._wrapped_at = strips, (width, height)
+        self.virtual_size = Size(room + 2 * self.PAD, len(strips))
+        return strips
+
+    def render_line(self, y: int) -> Strip:
+        strips = self._wrap()
+        width = self.scrollable_content_region.width
+        index = self.scroll_offset.y + y
+        style = self.visual_style.rich_style
+        if not 0 <= index < len(strips):
+            return Strip.blank(width, style)
+        line = Strip.join([Strip.blank(self.PAD, style), strips[index]])
+        return line.crop_extend(0, width, style).simplify()
+
+
 class FindingsPanel(Vertical, Framed):
     """What the checks say about the plan; highlighting one shows why and marks it on the map."""
 
@@ -47,8 +109,6 @@ class FindingsPanel(Vertical, Framed):
         #finding-list {
             height: 1fr; max-height: 8; text-wrap: nowrap; text-overflow: ellipsis;
         }
-        #finding-detail-scroll { height: 2fr; }
-        #finding-detail { padding: 0 1; }
     }
     """
 
@@ -71,8 +131,7 @@ class FindingsPanel(Vertical, Framed):
 
     def compose(self) -> ComposeResult:
         yield OptionList(id="finding-list", compact=True)
-        with VerticalScroll(id="finding-detail-scroll"):
-            yield Static("", id="finding-detail")
+        yield FindingDetail(id="finding-detail")
 
     def on_mount(self) -> None:
         self.border_title = "Findings"
@@ -128,8 +187,8 @@ class FindingsPanel(Vertical, Framed):
         if finding == self._detail_of and self._detail_of is not None:
             return
         self._detail_of = finding
-        detail = self.query_one("#finding-detail", Static)
-        detail.update(finding_detail(finding) if finding else "Nothing to report.")
+        detail = self.query_one(FindingDetail)
+        detail.update(finding_detail(finding) if finding else Content("Nothing to report."))
         self.post_message(self.Selected(self, finding))
 
     @on(OptionList.OptionHighlighted)

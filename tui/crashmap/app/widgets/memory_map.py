@@ -1,17 +1,20 @@
-"""The map panel: overview bar, detail grid, legend, and a status line for what is pointed at."""
+"""The map panel: overview bar, detail grid, and under them the legend and a status line for
+what is pointed at (drawn by the panel itself)."""
 
 from __future__ import annotations
 
 from functools import cached_property
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
+from textual.geometry import Region
+from textual.strip import Strip
 
 from crashmap import mapscale
 from crashmap.app.evaluation import MapContext
 from crashmap.app.widgets.detail_grid import DetailGrid
 from crashmap.app.widgets.frame import Framed
-from crashmap.app.widgets.map_legend import MapLegend
+from crashmap.app.widgets.map_legend import legend_items, legend_line, status_line
 from crashmap.app.widgets.map_view import MapPalette
 from crashmap.app.widgets.overview_bar import OverviewBar
 from crashmap.mapscale import Overlay
@@ -43,19 +46,46 @@ def describe_span(ctx: MapContext, span: tuple[int, int], overlays: tuple[Overla
 
 
 class MemoryMap(MapPalette, Framed):
-    """Everything map-shaped on the main screen; the screen pushes the plan's blocks in."""
+    """Everything map-shaped on the main screen; the screen pushes the plan's blocks in.
 
-    DEFAULT_CSS = "MemoryMap { layout: vertical; }"
+    Its last two lines, which the detail grid's margin leaves uncovered, are drawn here: the
+    legend (only kinds this map shows, cut to the width) and the status line (a widget for
+    them was one more to lay out, style and visit on every frame)."""
+
+    DEFAULT_CSS = """
+    MemoryMap { layout: vertical; }
+    MemoryMap > DetailGrid { margin-bottom: 2; }
+    """
+
+    status: str = ""
+    """The status line's text (see :meth:`say`)."""
 
     def __init__(self, ctx: MapContext, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.ctx = ctx
         self.overlays: tuple[Overlay, ...] = ()
+        self.items = legend_items(ctx)
+        """The legend's kinds and labels."""
 
     def compose(self) -> ComposeResult:
         yield OverviewBar(self.ctx, id="overview")
         yield DetailGrid(self.ctx, id="detail")
-        yield MapLegend(self.ctx, id="legend")
+
+    def render_line(self, y: int) -> Strip:
+        width, height = self.content_size
+        base = self.rich_style
+        if y == height - 2:
+            return legend_line(self, self.items, width, base)
+        if y == height - 1:
+            return status_line(self, self.status, width, base)
+        return Strip.blank(width, base)  # under the overview and the grid
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()  # the legend's colours
 
     @cached_property
     def grid(self) -> DetailGrid:
@@ -64,15 +94,6 @@ class MemoryMap(MapPalette, Framed):
     @cached_property
     def overview(self) -> OverviewBar:
         return self.query_one(OverviewBar)  # kept: every drag step asks
-
-    @cached_property
-    def legend(self) -> MapLegend:
-        return self.query_one(MapLegend)  # kept: every drag step asks
-
-    @property
-    def status(self) -> str:
-        """The status line under the map."""
-        return self.legend.status
 
     def set_plan(self, overlays: tuple[Overlay, ...], selected: Block,
                  highlight: tuple[int, int] | None, *, refocus: bool = False) -> None:
@@ -115,7 +136,7 @@ class MemoryMap(MapPalette, Framed):
     @on(DetailGrid.WindowChanged)
     def _window_changed(self, event: DetailGrid.WindowChanged) -> None:
         self.overview.set_window(event.lo, event.hi)
-        self.legend.set_status(self.hint())
+        self.say(self.hint())
 
     @on(DetailGrid.ZoomAsked)
     def _wheel_zoom(self, event: DetailGrid.ZoomAsked) -> None:
@@ -130,11 +151,14 @@ class MemoryMap(MapPalette, Framed):
     def _hovered(self, event: DetailGrid.Hovered | OverviewBar.Hovered) -> None:
         text = self.hint() if event.span is None else describe_span(self.ctx, event.span,
                                                                     self.overlays)
-        self.legend.set_status(text)
+        self.say(text)
 
     def say(self, text: str) -> None:
         """Show ``text`` in the status line (until the pointer moves on)."""
-        self.legend.set_status(text)
+        if text != self.status:
+            self.status = text
+            width, height = self.content_size
+            self.refresh(Region(0, height - 1, width, 1))
 
     def hint(self) -> str:
         grid = self.grid.grid

@@ -9,7 +9,6 @@ decides.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import cached_property
 from typing import ClassVar
 
 from textual import on
@@ -17,8 +16,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
+from textual.geometry import Region
 from textual.message import Message
-from textual.widgets import Input, Static
+from textual.widgets import Input
 
 from crashmap.app.evaluation import Evaluation
 from crashmap.app.widgets.frame import Framed
@@ -53,7 +53,8 @@ def size_text(value: int | None) -> str:
 
 class PlanEditor(Vertical, Framed):
     """Fields for every part of the plan, and where the simulator puts each block. The fields
-    are laid out in a grid of two columns; the editor draws their names itself (:meth:`render`).
+    are laid out in a grid of two columns; the editor draws their names, and under them the
+    outcome and placement lines, itself (:meth:`render`).
     """
 
     DEFAULT_CSS = """
@@ -61,22 +62,17 @@ class PlanEditor(Vertical, Framed):
         layout: grid;
         grid-size: 2;
         grid-columns: 16 1fr;
-        grid-rows: 1 1 1 2 1fr;
+        grid-rows: 1;
         text-wrap: nowrap;
+        text-overflow: ellipsis;
         & > .plan-editor--label { color: $text-muted; }
+        & > .plan-editor--placements { color: $text-muted; }
         & > Input { margin-left: 7; }
         & > Input.-second { margin-left: 6; }
         .plan-size { width: 9; }
         #plan-kernel { width: 1fr; min-width: 7; }
         #plan-kernel.-assumed { color: $warning; }
         #plan-mode { margin-left: 1; }
-        #plan-outcome {
-            column-span: 2; padding-top: 1; height: 2; text-wrap: nowrap; text-overflow: ellipsis;
-        }
-        #plan-placements {
-            column-span: 2; height: 1fr; color: $text-muted; text-wrap: nowrap;
-            text-overflow: ellipsis;
-        }
         Input.-invalid { color: $error; text-style: bold; }
     }
     """
@@ -119,7 +115,9 @@ class PlanEditor(Vertical, Framed):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "leave", "Back to the map", show=False),
     ]
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"plan-editor--label"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"plan-editor--label", "plan-editor--placements"}
+    FIELD_ROWS = 3
+    """Lines the fields take; a blank line, then the outcome and the placements follow."""
 
     def __init__(self, arch: Arch, *, id: str | None = None, kernel: TargetKernel | None = None,
                  ) -> None:
@@ -142,13 +140,12 @@ class PlanEditor(Vertical, Framed):
                        tooltip=self._kernel_tooltip())
         kernel.set_class(self.kernel is not None and self.kernel.assumed, "-assumed")
         yield kernel
-        yield Static("", id="plan-outcome")
-        yield Static("", id="plan-placements", markup=False)
 
     def render(self) -> Content:
         """The fields' names, left of the fields (a grid of two columns: a name takes 7 cells
-        of the first, 1 + 5 of the second; a Label and a row per name were eight more widgets
-        on the first screen, ~30 KiB each)."""
+        of the first, 1 + 5 of the second), then a blank line, the outcome and one line per
+        placed block. Drawn here rather than by Labels and Statics: each widget more is
+        ~30 KiB, and a message round on every frame."""
         style = self.get_visual_style("plan-editor--label", partial=True)
 
         def names(first: str, second: str = "") -> Content:
@@ -156,7 +153,18 @@ class PlanEditor(Vertical, Framed):
                 return Content.styled(first, style)
             return Content.assemble((first, style), " " * (17 - len(first)), (second, style))
 
-        return Content("\n").join([names("Static"), names("Base", "Low"), names("CMA", "Kern")])
+        lines = [names("Static"), names("Base", "Low"), names("CMA", "Kern"), Content("")]
+        if self.evaluation is not None:
+            placements = self.get_visual_style("plan-editor--placements", partial=True)
+            lines.append(outcome_line(self.evaluation))
+            lines.extend(Content.styled(line, placements)
+                         for line in self.placements(self.evaluation).splitlines())
+        return Content("\n").join(lines)
+
+    @property
+    def outcome_lines(self) -> list[str]:
+        """The outcome and placement lines as drawn (the text under the fields)."""
+        return [line.plain for line in self.render().split("\n")[self.FIELD_ROWS + 1:]]
 
     def on_mount(self) -> None:
         self.border_title = "Plan"
@@ -178,12 +186,12 @@ class PlanEditor(Vertical, Framed):
         self.plan, self.evaluation = plan, evaluation
         if not self.is_mounted:
             return
-        outcome, placements = evaluation.outcome, self.placements(evaluation)
-        if outcome != self._lines[0]:  # a drag step repaints only what changed
-            self._outcome.update(outcome_line(evaluation), layout=False)
-        if placements != self._lines[1]:
-            self._placements.update(placements, layout=False)
-        self._lines = (outcome, placements)
+        lines = (evaluation.outcome, self.placements(evaluation))
+        if lines != self._lines:  # a drag step repaints only what changed: the lines below
+            below = self.FIELD_ROWS + 1
+            self.refresh(Region(0, below, self.content_size.width,
+                                max(self.content_size.height - below, 0)))
+        self._lines = lines
         if light:
             return
         for field in ("plan-size", "plan-base", "plan-low", "plan-cma"):
@@ -195,14 +203,6 @@ class PlanEditor(Vertical, Framed):
 
     _lines: tuple[str | None, str | None] = (None, None)
     """The outcome and the placement lines shown."""
-
-    @cached_property
-    def _outcome(self) -> Static:
-        return self.query_one("#plan-outcome", Static)
-
-    @cached_property
-    def _placements(self) -> Static:
-        return self.query_one("#plan-placements", Static)
 
     def _set(self, selector: str, text: str) -> None:
         field = self.query_one(selector, Input)
