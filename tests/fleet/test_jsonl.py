@@ -128,3 +128,42 @@ def test_snapshot_jsonl_appends_without_force_and_prints_without_o(tmp_path):
                           "--jsonl"], capture_output=True, text=True)
     assert run.stdout.count("\n") == 1 and json.loads(run.stdout)["crashmap_snapshot"] == 1
     assert os.path.getsize(path) == 2 * len(run.stdout.encode())
+
+
+def _lines_by_readline(path, limit):
+    """What read_lines gave when it read with ``readline(MAX_LINE + 1)``: the reference."""
+    out, number = [], 0
+    with open(path, "rb") as handle:
+        while raw := handle.readline(limit + 1):
+            number += 1
+            if len(raw) > limit:
+                out.append((number, "too long"))
+                while raw and not raw.endswith(b"\n"):
+                    raw = handle.readline(limit)
+            elif not raw.isspace():
+                out.append((number, raw))
+    return out
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 8, 64])
+def test_lines_cut_across_chunks_are_the_lines_readline_gives(tmp_path, monkeypatch, chunk):
+    """Lines spanning chunks, blank lines, a line longer than MAX_LINE (reported once, by
+    number, the rest skipped) and a last line without its newline."""
+    import random
+
+    import crashmap.jsonl as jsonl
+
+    monkeypatch.setattr(jsonl, "CHUNK", chunk)
+    monkeypatch.setattr(jsonl, "MAX_LINE", 12)
+    rng = random.Random(chunk)
+    for case in range(60):
+        words = [rng.choice([b"", b" ", b"\t", b"{}", b"abc", b"x" * rng.randint(1, 30)])
+                 for _ in range(rng.randint(0, 12))]
+        data = b"\n".join(words) + rng.choice([b"", b"\n", b"\n\n"])
+        path = tmp_path / f"{case}.jsonl"
+        path.write_bytes(data)
+        got = [(n, "too long" if isinstance(v, CrashmapError) else v)
+               for n, v in jsonl.read_lines(path)]
+        assert got == _lines_by_readline(path, 12), data
+        errors = [v for _, v in jsonl.read_lines(path) if isinstance(v, CrashmapError)]
+        assert all(str(e).endswith("line longer than 0 MiB") for e in errors)

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 MAX_LINE = 64 << 20
 """A record longer than this is refused (a real snapshot is tens of KiB)."""
+CHUNK = 1 << 17
+"""Bytes read at once (128 KiB: larger blocks were slower, leaving the CPU caches)."""
 
 
 def read_mappings(path: str | Path) -> Iterator[tuple[int, Any]]:
@@ -39,34 +41,76 @@ def read_mappings(path: str | Path) -> Iterator[tuple[int, Any]]:
 def read_lines(path: str | Path) -> Iterator[tuple[int, bytes | CrashmapError]]:
     """``(line number, the line's bytes)`` per non-blank line, undecoded (see
     :func:`decode_line`), or a :class:`CrashmapError` for a line that cannot be read or is
-    longer than :data:`MAX_LINE`. Raises only if the file cannot be opened."""
+    longer than :data:`MAX_LINE`. Raises only if the file cannot be opened.
+
+    The file is read in :data:`CHUNK` blocks and cut at ``find(b"\\n")`` (memchr): half the
+    cost of ``readline``, which looks at each byte in a loop of its own."""
     name = str(path)
     try:
-        handle = open(path, "rb")  # noqa: SIM115 (closed below; a generator holds it)
+        handle = open(path, "rb", buffering=0)  # noqa: SIM115 (closed below; a generator holds it)
     except OSError as error:
         raise CrashmapError(f"cannot read: {error.strerror or error}", path=name) from None
     with handle:
         number = 0
-        readline, limit = handle.readline, MAX_LINE + 1
+        read, size, limit = handle.read, CHUNK, MAX_LINE
+        head: list[bytes] = []  # the start of a line that goes on in the next chunk
+        held = 0  # its length
+        skip = False  # the rest of a line found longer than MAX_LINE
         while True:
             try:
-                raw = readline(limit)
+                chunk = read(size)
             except OSError as error:
                 yield number + 1, CrashmapError(f"cannot read: {error.strerror or error}",
                                                 path=name, line=number + 1)
                 return
-            if not raw:
-                return
+            if not chunk:
+                break
+            find = chunk.find
+            pos, end = 0, find(b"\n")
+            if head or skip:
+                if end < 0:
+                    if not skip:
+                        head.append(chunk)
+                        held += len(chunk)
+                        if held > MAX_LINE:
+                            number += 1
+                            yield number, _too_long(name, number)
+                            head, held, skip = [], 0, True
+                    continue
+                pos = end + 1
+                if skip:
+                    skip = False
+                else:
+                    number += 1
+                    head.append(chunk[:pos])
+                    raw = b"".join(head)
+                    if len(raw) > MAX_LINE:
+                        yield number, _too_long(name, number)
+                    elif not raw.isspace():
+                        yield number, raw
+                head, held = [], 0
+                end = find(b"\n", pos)
+            while end >= 0:  # the lines that are whole in this chunk
+                number += 1
+                if end - pos >= limit:
+                    yield number, _too_long(name, number)
+                elif not (raw := chunk[pos:end + 1]).isspace():
+                    yield number, raw
+                pos = end + 1
+                end = find(b"\n", pos)
+            if pos < len(chunk):
+                head, held = [chunk[pos:]], len(chunk) - pos
+        if head and not skip:
             number += 1
+            raw = b"".join(head)
             if len(raw) > MAX_LINE:
-                yield number, CrashmapError(f"line longer than {MAX_LINE >> 20} MiB",
-                                            path=name, line=number)
-                while raw and not raw.endswith(b"\n"):  # skip the rest of that line
-                    raw = handle.readline(MAX_LINE)
-                continue
-            if raw.isspace():
-                continue
-            yield number, raw
+                yield number, _too_long(name, number)
+            elif not raw.isspace():
+                yield number, raw
+
+
+def _too_long(name: str, number: int) -> CrashmapError:
+    return CrashmapError(f"line longer than {MAX_LINE >> 20} MiB", path=name, line=number)
 
 
 def decode_line(raw: bytes, name: str, number: int) -> Any:
