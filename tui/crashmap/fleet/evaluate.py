@@ -10,9 +10,9 @@ from __future__ import annotations
 import gc
 import re
 from collections import namedtuple
-from json import dumps as _dumps
 from json import loads as _loads
 from json.decoder import JSONDecoder
+from json.encoder import JSONEncoder
 from json.encoder import encode_basestring as _quote
 from json.encoder import encode_basestring_ascii as _escape
 
@@ -127,6 +127,8 @@ TAIL_MARKS = (b',"taken_by":', b',"iomem":')
 differ between hosts of one machine, then the map alone (``taken_by`` may differ too)."""
 _SCALARS = (str, int, float, bool, type(None))
 _scan = JSONDecoder().scan_once
+_encode = JSONEncoder(separators=(",", ":")).encode
+"""``json.dumps(value, separators=(",", ":"))`` without building an encoder per call."""
 PROBE = 64
 
 
@@ -304,14 +306,14 @@ def _shape(arch: str, series: str | None, release: str, ram: int, bracket: str, 
            cma: int, findings: tuple[Any, ...], verdict: str, class_name: str) -> Shape:
     errors = tuple(code for code, level, _ in findings if level == "error")
     warnings = tuple(code for code, level, _ in findings if level == "warning")
-    fragment = _dumps({
+    fragment = _encode({
         "class": class_name, "arch": arch, "kernel": release, "series": series, "ram": ram,
         "bracket": bracket, "low_free": low_free, "words": list(words), "outcome": outcome,
         "ok": ok,
         "blocks": [{"kind": k, "start": s, "end": e - 1, "size": e - s} for k, s, e in blocks],
         "static": static, "cma": cma, "errors": list(errors), "warnings": list(warnings),
         "verdict": verdict,
-    }, separators=(",", ":"))[1:-1]
+    })[1:-1]
     return Shape(arch, series, release, ram, bracket, low_free, words, outcome, ok, blocks,
                  static, cma, errors, warnings, findings, verdict, class_name, fragment,
                  next((m for _, level, m in findings if level == "error"), verdict))
@@ -354,7 +356,9 @@ def relabel(shape: Shape, kernel: Any) -> Shape:
     def text(message: str) -> str:
         return message.replace(VERSION_MARK, version).replace(RELEASE_MARK, release)
 
-    findings = tuple((code, level, text(m)) for code, level, m in shape.findings)
+    # a finding without a mark is kept as it is (most are)
+    findings = tuple(f if _MARKED not in f[2] else (f[0], f[1], text(f[2]))
+                     for f in shape.findings)
     verdict, fragment = text(shape.verdict), shape.fragment
     if (fragment.count(RELEASE_MARK) != 1 + shape.verdict.count(RELEASE_MARK)
             or fragment.count(VERSION_MARK) != shape.verdict.count(VERSION_MARK)):
@@ -365,10 +369,21 @@ def relabel(shape: Shape, kernel: Any) -> Shape:
     # and never writes an "@", so the fragment's marks are replaced by the escaped texts
     fragment = fragment.replace(VERSION_MARK, _escape(version)[1:-1]).replace(
         RELEASE_MARK, _escape(release)[1:-1])
-    return shape._replace(release=release, findings=findings, verdict=verdict,
-                          fragment=fragment,
-                          reason=next((m for _, level, m in findings if level == "error"),
-                                      verdict))
+    reason = verdict
+    for _, level, message in findings:
+        if level == "error":
+            reason = message
+            break
+    (arch, series, _, ram, bracket, low_free, words, outcome, ok, blocks, static, cma, errors,
+     warnings, _, _, class_name, _, _) = shape
+    return _new_tuple(Shape, (arch, series, release, ram, bracket, low_free, words, outcome, ok,
+                              blocks, static, cma, errors, warnings, findings, verdict,
+                              class_name, fragment, reason))  # shape._replace(...), faster
+
+
+_MARKED = "@@crashmap-kernel-"
+"""What :data:`VERSION_MARK` and :data:`RELEASE_MARK` begin with."""
+assert VERSION_MARK.startswith(_MARKED) and RELEASE_MARK.startswith(_MARKED)
 
 
 def _bracket(grammar: Any, ram: int) -> str:

@@ -18,6 +18,7 @@ from crashmap.kernel.target import TargetKernel, assumed_kernel
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (start-up time)
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from typing import Any
 
 
 class Rule(namedtuple("Rule", "key since commit file subject")):
@@ -142,10 +143,23 @@ def arch_for(arch: Arch | str, kernel: TargetKernel | None) -> Arch:
     """The :class:`Arch` as ``kernel`` behaves (``cma``, ``cma_since``, ``high_low``).
 
     ``kernel`` None means the newest kernel modelled: the table in :mod:`crashmap.arch`.
+    Remembered per (arch, kernel): one evaluation asks a few times, a fleet thousands.
     """
-    spec = _family(arch)
     if kernel is None:
-        return spec
+        return _family(arch)
+    key = (arch, kernel)
+    found = _ARCH_FOR.get(key)
+    if found is None:
+        if len(_ARCH_FOR) >= 256:
+            _ARCH_FOR.clear()
+        found = _ARCH_FOR[key] = _arch_for(_family(arch), kernel)
+    return found
+
+
+_ARCH_FOR: dict[tuple[Any, ...], Arch] = {}
+
+
+def _arch_for(spec: Arch, kernel: TargetKernel) -> Arch:
     cma = reads_cma(spec, kernel)
     high_low = reads_high_low(spec, kernel)
     if cma == spec.cma and high_low == spec.high_low:

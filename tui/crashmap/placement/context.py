@@ -81,15 +81,18 @@ class PlacementContext:
 
     def with_facts(self, facts: Facts, kernel: Any) -> PlacementContext:
         """This context for other facts and another kernel that its build reads the same."""
-        values = {name: getattr(self, name) for name in self.__slots__}
-        values.update(facts=facts, kernel=kernel, configured=None)
-        return PlacementContext(**values)
+        return self._copy(facts=facts, kernel=kernel, configured=None)
 
     def with_free(self, free: FreeList) -> PlacementContext:
         """This context with other free memory (everything else shared)."""
-        values = {name: getattr(self, name) for name in self.__slots__}
-        values.update(free=free, alternative=None, configured=None)
-        return PlacementContext(**values)
+        return self._copy(free=free, alternative=None, configured=None)
+
+    def _copy(self, **changes: Any) -> PlacementContext:
+        """A copy with ``changes``, without ``__init__``'s defaults set and then overwritten."""
+        new = PlacementContext.__new__(PlacementContext)
+        for name in self.__slots__:
+            setattr(new, name, changes[name] if name in changes else getattr(self, name))
+        return new
 
     @property
     def page_size(self) -> int:
