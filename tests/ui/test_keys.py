@@ -74,7 +74,7 @@ async def test_start_up_looks_up_no_character_names(monkeypatch: pytest.MonkeyPa
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        for widget in ("#tree", "#plan-size", "#finding-list"):
+        for widget in ("#tree", "#plan", "#finding-list"):
             app.screen.query_one(widget).focus()  # the binding chain is filtered again
             await pilot.pause()
             assert app.screen.active_bindings

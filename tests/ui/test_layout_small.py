@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from crashmap.app.widgets.detail_grid import DetailGrid, fit_label
-from crashmap.app.widgets.mode_switch import ModeSwitch
+from crashmap.app.widgets.plan_editor import LAYOUT, PlanEditor
 
 from tests.ui.conftest import make_app, settle
 
@@ -64,14 +64,16 @@ async def test_at_80x24_the_tree_takes_the_findings_place_and_the_plan_keeps_fix
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        switch = app.screen.query_one(ModeSwitch)
-        assert switch.region.width >= len(" auto  high  fixed ")
+        editor = app.screen.query_one(PlanEditor)
+        _, x, width = LAYOUT["mode"]
+        assert width == len(" auto  high  fixed ")
+        assert editor.content_size.width >= x + width
         await pilot.press("t")
         await pilot.pause()
         tree, findings = app.screen.query_one("#tree"), app.screen.query_one("#findings")
         assert tree.display and tree.has_focus and not findings.display
         assert tree.region.width >= 36  # "0x7a40f000  91.94 MiB  Reserved" and the guides
-        assert switch.region.width >= len(" auto  high  fixed ")
+        assert editor.content_size.width >= x + width
         assert app.screen.query_one("#plan").region.right <= 80
         await pilot.press("t")
         await pilot.pause()

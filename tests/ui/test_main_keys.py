@@ -12,9 +12,8 @@ import re
 import pytest
 from crashmap.app.main_screen import MainScreen
 from crashmap.app.widgets.key_bar import KeyBar, KeySpan
-from crashmap.app.widgets.mode_switch import ModeSwitch
+from crashmap.app.widgets.plan_editor import LAYOUT, PlanEditor
 from crashmap.units import GiB, MiB
-from textual.widgets import Input
 
 from tests.ui.conftest import make_app, settle
 
@@ -143,28 +142,28 @@ async def test_typed_fields_keep_exact_values() -> None:
     app = make_app(kernel=CMA_KERNEL)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        field = app.screen.query_one("#plan-size", Input)
-        field.focus()
-        field.value = ""
+        editor = app.screen.query_one(PlanEditor)
+        editor.edit("size")
+        editor.fields["size"].set("")
         await pilot.press(*"1.5G", "enter")
         assert app.plan.size == 1536 * MiB
         assert words(app) == "crashkernel=1536M"
         assert app.focused.id == "detail"  # enter went back to the map
-        cma = app.screen.query_one("#plan-cma", Input)
-        cma.focus()
+        cma = editor.fields["cma"]
+        editor.edit("cma")
         await pilot.press(*"300M")
         assert app.plan.cma == 0  # nothing happens before enter
         await pilot.press("enter")
         assert app.plan.cma == 300 * MiB
         await pilot.press("u")  # the map has the focus again: u undoes
         assert app.plan.cma == 0
-        cma.focus()
+        editor.edit("cma")
         await pilot.press(*"77M", "escape")  # escape forgets what was typed
         await pilot.pause()
         assert app.plan.cma == 0 and app.focused.id == "detail"
         assert cma.value == ""
-        size = app.screen.query_one("#plan-size", Input)
-        size.focus()
+        size = editor.fields["size"]
+        editor.edit("size")
         await pilot.press("backspace", "backspace", "escape")
         await pilot.pause()
         assert app.plan.size == 1536 * MiB and size.value == "1536M"
@@ -174,12 +173,12 @@ async def test_a_bad_size_is_refused_with_a_message() -> None:
     app = make_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        field = app.screen.query_one("#plan-size", Input)
-        field.focus()
-        field.value = ""
+        editor = app.screen.query_one(PlanEditor)
+        editor.edit("size")
+        editor.fields["size"].set("")
         await pilot.press(*"12 parsecs", "enter")
         assert app.plan.size == 96 * MiB
-        assert field.has_class("-invalid")
+        assert editor.fields["size"].invalid and app.focused is editor  # still in the field
         assert any("not a size" in n.message for n in app._notifications)
 
 
@@ -188,10 +187,13 @@ async def test_mode_switch_fixed_pins_at_the_prediction() -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         predicted = app.main_screen.evaluation.block("main").start
-        switch = app.screen.query_one("#plan-mode", ModeSwitch)
-        await pilot.click(switch, offset=(14, 0))  # " auto  high  fixed "
+        editor = app.screen.query_one(PlanEditor)
+        _, x, _ = LAYOUT["mode"]
+        left = editor.content_region.x - editor.region.x
+        top = editor.content_region.y - editor.region.y
+        await pilot.click(editor, offset=(left + x + 14, top))  # " auto  high  fixed "
         assert app.plan.mode == "fixed" and app.plan.base == predicted
-        switch.focus()
+        assert app.focused is editor and editor.current == "mode"
         await pilot.press("left")
         assert words(app) == "crashkernel=96M,high"
         await pilot.press("left")
@@ -296,10 +298,10 @@ async def test_a_pinned_block_on_busy_memory_is_a_ghost_and_an_error() -> None:
     app = make_app()  # the kernel image sits at 0x22000000 on this map
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        base = app.screen.query_one("#plan-base", Input)
-        base.disabled = False
-        base.focus()
-        base.value = ""
+        editor = app.screen.query_one(PlanEditor)
+        editor.fields["base"].disabled = False
+        editor.edit("base")
+        editor.fields["base"].set("")
         await pilot.press(*"0x22000000", "enter")
         await pilot.pause()
         evaluation = app.main_screen.evaluation

@@ -60,7 +60,7 @@ async def test_drag_the_end_edge_grows_by_whole_steps() -> None:
         assert words(app) == f"crashkernel={expected >> 20}M"
         assert app.mouse_captured is None
         # The plan editor followed on release.
-        assert app.screen.query_one("#plan-size").value == f"{expected >> 20}M"
+        assert app.screen.query_one("#plan").fields["size"].value == f"{expected >> 20}M"
 
 
 async def test_drag_the_start_edge_down_grows_and_back_up_shrinks() -> None:

@@ -11,11 +11,12 @@ most MemTotal + kexec_crash_size - 512 MiB.
 from __future__ import annotations
 
 from crashmap.app.evaluation import DEFAULT_PLAN
+from crashmap.app.widgets.plan_editor import PlanEditor
 from crashmap.checks import evaluate_cmdline
 from crashmap.placement import context_from_snapshot
 from crashmap.sources import load_source
 from crashmap.units import KiB, MiB
-from textual.widgets import Input, Static
+from textual.widgets import Static
 
 from tests.ui.conftest import make_app, settle
 
@@ -105,9 +106,9 @@ async def test_installer_maximum_is_memtotal_plus_reserved_minus_512() -> None:
 
 async def _type_size(pilot: object, typed: str) -> None:
     app = pilot.app  # type: ignore[attr-defined]
-    field = app.screen.query_one("#plan-size", Input)
-    field.focus()
-    field.value = ""
+    editor = app.screen.query_one(PlanEditor)
+    editor.edit("size")
+    editor.fields["size"].set("")
     await pilot.press(*typed, "enter")  # type: ignore[attr-defined]
     assert app.plan.size == int(typed[:-1]) * MiB
     await _checked(pilot)

@@ -9,7 +9,6 @@ from crashmap.app.widgets.plan_editor import PlanEditor
 from crashmap.plan import Plan
 from crashmap.sources import load_source
 from crashmap.units import MiB
-from textual.widgets import Input
 
 from tests.ui.conftest import make_app, settle
 
@@ -28,5 +27,6 @@ async def test_H_during_start_up_lands_in_the_fields() -> None:
         await pilot.press("H")  # maybe before the panels are mounted
         await settle(pilot)
         assert app.plan.mode == "high"
-        assert app.screen.query_one("#plan-size", Input).value == "96M"
-        assert not app.screen.query_one("#plan-low", Input).disabled
+        fields = app.screen.query_one(PlanEditor).fields
+        assert fields["size"].value == "96M"
+        assert not fields["low"].disabled

@@ -3,7 +3,8 @@ it, the palette offers it, and the plan is re-predicted by that kernel's rules."
 
 from __future__ import annotations
 
-from textual.widgets import Input, Static
+from crashmap.app.widgets.plan_editor import PlanEditor
+from textual.widgets import Static
 
 from tests.ui.conftest import make_app, settle
 
@@ -21,12 +22,12 @@ async def test_the_header_names_the_snapshots_kernel_and_an_assumed_one() -> Non
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         assert "for Linux 5.3.11" in header(app) and "assumed" not in header(app)
-        assert app.screen.query_one("#plan-kernel", Input).value == "5.3.11"
+        assert app.screen.query_one(PlanEditor).fields["kernel"].value == "5.3.11"
     app = make_app("arm64-vm-qemu-virt")  # no kernel_release in this map
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
         assert "for Linux 7.3 (assumed" in header(app)
-        assert app.screen.query_one("#plan-kernel", Input).has_class("-assumed")
+        assert app.screen.query_one(PlanEditor).fields["kernel"].style == "$warning"  # assumed
 
 
 async def test_k_and_the_field_replan_for_another_kernel_keeping_the_plan() -> None:
@@ -40,9 +41,10 @@ async def test_k_and_the_field_replan_for_another_kernel_keeping_the_plan() -> N
         plan = app.plan
         await pilot.press("K")
         await pilot.pause()
-        field = app.screen.query_one("#plan-kernel", Input)
-        assert app.focused is field
-        field.value = ""
+        editor = app.screen.query_one(PlanEditor)
+        assert app.focused is editor and editor.current == "kernel"
+        field = editor.fields["kernel"]
+        field.set("")
         await pilot.press(*"6.17.2", "enter")
         await settle(pilot)
         assert app.ctx.kernel.version_text == "6.17.2" and app.ctx.kernel.source == "given"
@@ -53,9 +55,9 @@ async def test_k_and_the_field_replan_for_another_kernel_keeping_the_plan() -> N
         assert app.main_screen.evaluation.blocks_of("cma")
         # an empty field goes back to the snapshot's own kernel: the ,cma word is now a plain
         # word the 5.3 kernel rejects (35c18f2933c5 came in 6.17)
-        field = app.screen.query_one("#plan-kernel", Input)
-        field.focus()
-        field.value = ""
+        editor = app.screen.query_one(PlanEditor)
+        editor.edit("kernel")
+        editor.fields["kernel"].set("")
         await pilot.press("enter")
         await settle(pilot)
         assert app.ctx.kernel.source == "snapshot" and app.plan.cma
@@ -66,9 +68,9 @@ async def test_a_bad_version_is_refused_and_changes_nothing() -> None:
     app = make_app()
     async with app.run_test(size=(160, 48)) as pilot:
         await settle(pilot)
-        field = app.screen.query_one("#plan-kernel", Input)
-        field.focus()
-        field.value = "nonsense"
+        editor = app.screen.query_one(PlanEditor)
+        editor.edit("kernel")
+        editor.fields["kernel"].set("nonsense")
         await pilot.press("enter")
         await pilot.pause()
         assert app.ctx.kernel.version_text == "5.3.11"
@@ -87,4 +89,5 @@ async def test_the_palette_offers_the_kernel() -> None:
                        if text.startswith("Plan for another kernel"))
         await command()  # app.run_action, as the palette runs it
         await pilot.pause()
-        assert app.focused is app.screen.query_one("#plan-kernel", Input)
+        editor = app.screen.query_one(PlanEditor)
+        assert app.focused is editor and editor.current == "kernel"

@@ -242,9 +242,9 @@ class CrashmapApp(App[int]):
 
     def action_kernel(self) -> None:
         """Focus the plan's Kernel field (the panels may still be mounting)."""
-        field = next(iter(self.main_screen.query("#plan-kernel")), None)
-        if field is not None:
-            field.focus()
+        editor = next(iter(self.main_screen.query("#plan")), None)
+        if editor is not None:
+            editor.edit("kernel")  # type: ignore[attr-defined]
 
     def web_refusal(self, spec: str) -> str | None:
         """Why ``spec`` may not be opened here, or None.
