@@ -11,9 +11,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
 
+from crashmap.app.widgets.finding_list import FindingList
 from crashmap.app.widgets.frame import Framed
 from crashmap.app.widgets.panel import PanelReady
 from crashmap.checks import Finding
@@ -106,9 +105,7 @@ class FindingsPanel(Vertical, Framed):
 
     DEFAULT_CSS = """
     FindingsPanel {
-        #finding-list {
-            height: 1fr; max-height: 8; text-wrap: nowrap; text-overflow: ellipsis;
-        }
+        #finding-list { height: 1fr; max-height: 8; }
     }
     """
 
@@ -130,7 +127,7 @@ class FindingsPanel(Vertical, Framed):
         self._detail_of: Finding | None = None
 
     def compose(self) -> ComposeResult:
-        yield OptionList(id="finding-list", compact=True)
+        yield FindingList(id="finding-list")
         yield FindingDetail(id="finding-detail")
 
     def on_mount(self) -> None:
@@ -139,7 +136,7 @@ class FindingsPanel(Vertical, Framed):
 
     @property
     def current(self) -> Finding | None:
-        highlighted = self.query_one(OptionList).highlighted
+        highlighted = self.query_one(FindingList).highlighted
         if highlighted is None or not 0 <= highlighted < len(self.findings):
             return None
         return self.findings[highlighted]
@@ -155,21 +152,19 @@ class FindingsPanel(Vertical, Framed):
             if not light:  # the release after a drag: its steps updated the list, not this
                 self._show_detail()
             return
-        options = self.query_one(OptionList)
+        options = self.query_one(FindingList)
         old_codes = [f.code for f in self.findings]
         codes = [f.code for f in findings]
         if light and codes != old_codes:
             return
         keep = self.current.code if self.current else None
         self.findings = findings
-        with options.prevent(OptionList.OptionHighlighted):
-            if codes == old_codes:
-                for index, finding in enumerate(findings):
-                    options.replace_option_prompt_at_index(index, finding_prompt(finding))
-            else:
-                options.set_options([Option(finding_prompt(f)) for f in findings])
-                if findings:
-                    options.highlighted = codes.index(keep) if keep in codes else 0
+        if codes == old_codes:
+            for index, finding in enumerate(findings):
+                options.replace_prompt(index, finding_prompt(finding))
+        else:
+            options.set_prompts([finding_prompt(f) for f in findings],
+                                codes.index(keep) if keep in codes else 0)
         self.border_title = self._title()
         if not light:
             self._show_detail()
@@ -191,7 +186,7 @@ class FindingsPanel(Vertical, Framed):
         detail.update(finding_detail(finding) if finding else Content("Nothing to report."))
         self.post_message(self.Selected(self, finding))
 
-    @on(OptionList.OptionHighlighted)
-    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+    @on(FindingList.Highlighted)
+    def _highlighted(self, event: FindingList.Highlighted) -> None:
         event.stop()
         self._show_detail()
