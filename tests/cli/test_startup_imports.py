@@ -78,7 +78,7 @@ def test_tui_first_screen_imports_none_of_the_other_screens():
         "        for _ in range(200):\n"
         "            await pilot.pause(0.02)\n"
         "            if app.screen.query('FindingsPanel') and app.screen.query('KeyBar') \\\n"
-        "                    and app.screen.query_one('#finding-list').option_count:\n"
+        "                    and app.screen.query_one('#finding-list').prompts:\n"
         "                break\n"
         "        assert app.screen.query_one('#tree') is not None\n"
         "asyncio.run(first_screen())\n"
