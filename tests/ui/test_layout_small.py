@@ -50,12 +50,17 @@ async def test_the_tree_shows_the_address_first_and_the_range_on_the_status_line
         tree.focus()
         await pilot.press("down", "down")
         await pilot.pause()
-        node = tree.cursor_node
-        resource = node.data
+        resource = tree.cursor_resource
+        assert resource is tree.rows[1]
+        from crashmap.app.widgets.resource_tree import node_label
         from crashmap.units import format_size
 
-        assert str(node.label) == f"{resource.start:#x}  {format_size(resource.size)}  " \
-                                  f"{resource.name}"
+        label = "".join(node_label(resource))
+        assert label == f"{resource.start:#x}  {format_size(resource.size)}  {resource.name}"
+        drawn = "".join(segment.text for segment in tree.render_line(1 - tree.scroll_offset.y))
+        drawn = drawn.rstrip().lstrip("▶▼ ")  # a narrow panel cuts the name's end
+        assert drawn.startswith(f"{resource.start:#x}  {format_size(resource.size)}  ")
+        assert label.startswith(drawn)
         status = app.screen.query_one("#map").status
         assert f"{resource.start:#x}–{resource.last:#x}" in status and resource.name in status
 

@@ -34,19 +34,18 @@ from crashmap.app.widgets.key_bar import KeyBar
 from crashmap.app.widgets.memory_map import MemoryMap
 from crashmap.app.widgets.panel import PanelReady
 from crashmap.app.widgets.summary_bar import SummaryBar
-from crashmap.iomem import Resource
 from crashmap.mapscale import Overlay
 from crashmap.plan import Block, Plan
 from crashmap.units import MiB, format_size
 
 if TYPE_CHECKING:
     from textual.widget import Widget
-    from textual.widgets import Tree
 
     from crashmap.app.learn.lessons import Lesson
     from crashmap.app.widgets.findings_panel import FindingsPanel
     from crashmap.app.widgets.lesson_panel import LessonPanel
     from crashmap.app.widgets.plan_editor import PlanEditor
+    from crashmap.app.widgets.resource_tree import ResourceTree
     from crashmap.checks import Finding
 
 BLOCKS: tuple[Block, ...] = ("main", "low", "cma")
@@ -509,17 +508,14 @@ class MainScreen(Screen[None]):
         if finding is not None and finding.range is not None and panel.has_focus_within:
             self.query_one(MemoryMap).ensure_visible(finding.range.start, finding.range.end)
 
-    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Resource]) -> None:
+    def on_resource_tree_highlighted(self, event: ResourceTree.Highlighted) -> None:
         from crashmap.app.widgets.resource_tree import describe  # loaded with the tree
 
-        resource = event.node.data
-        if resource is not None and event.control.has_focus:
-            self.query_one(MemoryMap).say(describe(resource))
+        if event.control.has_focus:
+            self.query_one(MemoryMap).say(describe(event.resource))
 
-    def on_tree_node_selected(self, event: Tree.NodeSelected[Resource]) -> None:
-        resource = event.node.data
-        if resource is not None:
-            self.query_one(MemoryMap).zoom_to(resource.start, resource.end)
+    def on_resource_tree_selected(self, event: ResourceTree.Selected) -> None:
+        self.query_one(MemoryMap).zoom_to(event.resource.start, event.resource.end)
 
     # --- actions ------------------------------------------------------------------------------
 
