@@ -28,13 +28,22 @@ def imported(code: str, names: tuple[str, ...]) -> list[str]:
     return json.loads(result.stdout.splitlines()[-1])
 
 
+ON_THIS_MAP_UNUSED = ("crashmap.bootlog", "crashmap.collect", "crashmap.report_dir",
+                      "crashmap.snapshot_write", "crashmap.snapshot_yaml",
+                      "crashmap.checks.fixes", "crashmap.kernel.fadump", "crashmap.writing")
+"""What neither the TUI nor ``check`` needs for this map (a snapshot without a boot log or
+``fadump=``, its plan reserved in full): the boot log's readers, the other kinds of SOURCE
+(collect bundles, report folders), the snapshot and file writers and PyYAML's reader, the fixes
+a failing plan is offered, and fadump's rules."""
+
 HEADLESS_UNUSED = ("textual", "rich", "shutil", "typing", "pathlib", "urllib", "yaml",
-                   "crashmap.estimate", "crashmap.export", "crashmap.fleet", "crashmap.app")
+                   "crashmap.estimate", "crashmap.export", "crashmap.fleet", "crashmap.app",
+                   *ON_THIS_MAP_UNUSED)
 """What ``check --json`` on a bundled map has no use for: the TUI and rich (no terminal
 output), shutil (and its bz2/lzma; argparse's own HelpFormatter imports it to size help text),
 typing (names for annotations only), pathlib (and its urllib.parse and ipaddress: a bundled map
 is found with os.path), PyYAML (a snapshot as crashmap writes it is read by
-crashmap.snapshot_text), and the subcommands' own packages."""
+crashmap.snapshot_text), the subcommands' own packages, and :data:`ON_THIS_MAP_UNUSED`."""
 
 
 def test_headless_check_json_imports_only_what_it_uses():
@@ -48,8 +57,8 @@ def test_headless_check_json_imports_only_what_it_uses():
 def test_the_probe_sees_what_is_imported():
     """The probe above would report the modules it lists (a test that cannot fail is none)."""
     code = "import shutil, typing, pathlib, crashmap.export, yaml"
-    assert imported(code, HEADLESS_UNUSED) == ["crashmap.export", "pathlib", "shutil", "typing",
-                                               "urllib", "yaml"]
+    assert imported(code, HEADLESS_UNUSED) == ["crashmap.export", "crashmap.kernel.fadump",
+                                               "pathlib", "shutil", "typing", "urllib", "yaml"]
 
 
 TUI_UNUSED = ("crashmap.estimate", "crashmap.export", "crashmap.fleet", "crashmap.jsonl",
@@ -58,14 +67,16 @@ TUI_UNUSED = ("crashmap.estimate", "crashmap.export", "crashmap.fleet", "crashma
               "crashmap.app.widgets.lesson_panel", "crashmap.app.widgets.prose",
               "crashmap.app.widgets.save_dialog", "textual_serve",
               "textual.widgets._markdown", "markdown_it", "yaml",
-              "crashmap.kernel.ranges", "crashmap.kernel.cmdline_edit", "crashmap.placement.cma")
+              "crashmap.kernel.ranges", "crashmap.kernel.cmdline_edit", "crashmap.placement.cma",
+              "crashmap.app.commands", *ON_THIS_MAP_UNUSED)
 """What the first screen (map, tree, plan, findings, footer) does not show: the other screens
 and what only they use (estimates, export, fleet, the range table, Learn and its Markdown,
-the web server, the save dialog) load when their key is pressed; PyYAML, which a bundled map
-does not need (crashmap.snapshot_text reads the shape crashmap writes); on this map (no command
-line, a plain-size plan without ``,cma``) neither range tables, nor command-line editing, nor
-the CMA placer. Peak RSS is a high-water mark: whatever the first screen imports stays counted
-(issue 16's P5)."""
+the web server, the save dialog, the command palette's provider) load when their key is
+pressed; PyYAML, which a bundled map does not need (crashmap.snapshot_text reads the shape
+crashmap writes); on this map (no command line, a plain-size plan without ``,cma``) neither
+range tables, nor command-line editing, nor the CMA placer, nor :data:`ON_THIS_MAP_UNUSED`.
+Peak RSS is a high-water mark: whatever the first screen imports stays counted (issue 16's
+P5)."""
 
 
 def test_tui_first_screen_imports_none_of_the_other_screens():

@@ -11,8 +11,9 @@ from __future__ import annotations
 import pytest
 import yaml
 from crashmap.errors import CrashmapError
-from crashmap.snapshot import _TYPES, Snapshot, _from_pyyaml, from_yaml, to_yaml
+from crashmap.snapshot import _TYPES, Snapshot, from_yaml, to_yaml
 from crashmap.snapshot_text import read_plain
+from crashmap.snapshot_yaml import from_pyyaml
 from crashmap.sources import bundled_maps, load_source
 from hypothesis import given
 from hypothesis import strategies as st
@@ -27,7 +28,7 @@ FIELDS = [*_TYPES, "source", "warnings", "key_lines"]
 def _same_snapshot(text: str) -> Snapshot | None:
     """Load ``text`` both ways and check that the snapshots or the errors are the same."""
     try:
-        expected = _from_pyyaml(text, PATH)
+        expected = from_pyyaml(text, PATH)
     except CrashmapError as error:
         with pytest.raises(CrashmapError) as caught:
             from_yaml(text, PATH)

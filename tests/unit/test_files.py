@@ -19,10 +19,10 @@ from crashmap.errors import CrashmapError
 from crashmap.files import (
     NotARegularFile,
     TargetExists,
-    _link_new,
     read_capped,
     write_atomic,
 )
+from crashmap.writing import _link_new
 
 
 def _listing(folder: Path) -> list[tuple[str, int]]:

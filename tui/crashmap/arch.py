@@ -113,6 +113,22 @@ ALIASES: dict[str, str] = {
 }
 
 
+FADUMP_ARCHES = ("ppc64le",)
+"""Where the kernel has ``fadump=``: ``CONFIG_FA_DUMP`` depends on ``PPC64`` and ``PPC_RTAS`` or
+``PPC_POWERNV`` (arch/powerpc/Kconfig); YaST's ``fadump_supported?`` is ``Arch.ppc64``
+(yast-kdump ``src/modules/Kdump.rb``). Elsewhere the kernel does not know the parameter and
+hands it to init as an environment variable. The rest of fadump is :mod:`crashmap.kernel.fadump`
+(``fadump.supported`` is this function, ``fadump.SUPPORTED_ARCHES`` this tuple)."""
+
+
+def fadump_supported(arch: str | Arch | None) -> bool:
+    """Whether ``arch`` has firmware-assisted dump (None: unknown, so not refused)."""
+    if arch is None:
+        return True
+    name = arch if isinstance(arch, str) else arch.name
+    return name in FADUMP_ARCHES
+
+
 def normalize_arch(name: str) -> str:
     """The canonical name for ``name`` or one of its aliases (``aarch64`` → ``arm64``)."""
     key = name.strip().lower()

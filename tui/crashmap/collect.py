@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from crashmap.errors import CrashmapError
 from crashmap.snapshot import Snapshot
+from crashmap.sources import COLLECT_MAGIC as MAGIC
+from crashmap.sources import looks_like_collect as looks_like_collect  # re-exported
 from crashmap.units import decimal
 
-MAGIC = "crashmap-collect 1"
 FILE_NAME = "crashmap-collect.txt"
 """The bundle's name inside a host's folder."""
 HEADER = "@@crashmap "
@@ -38,12 +39,6 @@ _KEXEC = {
 }
 """kexec sysfs: ``kernel/kexec_core.c`` (7.1-rc1) moved the files under ``/sys/kernel/kexec/``
 and keeps the old names as links (``compat_only_sysfs_link_entry_to_kobj``); read the new first."""
-
-
-def looks_like_collect(text: str) -> bool:
-    """The text starts (after blank lines or terminal noise) with the bundle's magic line."""
-    head = text[:4096].replace("\r", "")
-    return any(line.strip() == MAGIC for line in head.split("\n")[:20])
 
 
 def sections(text: str, name: str) -> dict[tuple[str, str], str]:
@@ -93,7 +88,7 @@ def snapshot_from_collect(text: str, name: str) -> Snapshot:
     """The snapshot a bundle describes; raises :class:`CrashmapError` if it has no iomem."""
     from crashmap.bootlog import memory_lines, swiotlb_size
     from crashmap.live import INITRD_FILES, KERNEL_FILES, balloon_in_modules, swiotlb_from_cmdline
-    from crashmap.sources import mem_total
+    from crashmap.report_dir import mem_total
 
     found = sections(text, name)
 

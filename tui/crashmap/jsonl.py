@@ -153,7 +153,7 @@ def append_line(path: str | Path, line: str) -> None:
     if not line.endswith("\n") or "\n" in line[:-1]:
         raise ValueError("a JSON Lines record is one line ending in a newline")
     data = line.encode("utf-8")
-    from crashmap.files import check_target
+    from crashmap.writing import check_target
 
     check_target(path, force=True)  # never opened unless a regular file (or a new one): opening
     try:                            # a device node can have effects (a watchdog, a tape rewind)

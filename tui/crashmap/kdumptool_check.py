@@ -135,7 +135,7 @@ def _sysconfig(folder: Path) -> str | None:
     from crashmap.errors import CrashmapError
     from crashmap.files import read_capped
     from crashmap.iomem import read_text
-    from crashmap.sources import supportconfig_sections
+    from crashmap.report_dir import supportconfig_sections
 
     for relative, section in (("etc/sysconfig/kdump", None),
                               ("crash.txt", "/etc/sysconfig/kdump")):

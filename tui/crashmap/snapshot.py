@@ -3,6 +3,8 @@
 Written with ``yaml.safe_dump`` (the iomem text byte-exact, as a block scalar where YAML allows),
 read with the C safe loader when libyaml is present. Missing fields are unknown (None); unknown
 keys are ignored with a warning; a wrong type is an error naming the key; YAML aliases are refused.
+The writers are :mod:`crashmap.snapshot_write`; the readers :mod:`crashmap.snapshot_text` (the
+shape crashmap writes) and, for any other YAML, :mod:`crashmap.snapshot_yaml` (PyYAML).
 """
 
 from __future__ import annotations
@@ -21,16 +23,6 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1
 SCHEMA_KEY = "crashmap_snapshot"
-
-
-
-def _loader() -> Any:
-    """PyYAML's C safe loader (else the Python one). PyYAML is imported on first use: reading
-    JSON Lines never needs it (its import and regexes cost a fleet run ~20 ms)."""
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 
 class Snapshot:
     """A memory map and the facts crashmap needs about the machine it came from.
@@ -156,73 +148,6 @@ def parse_cma_ranges(text: str) -> list[Range]:
     return ranges
 
 
-_DUMPER: list[Any] = []
-
-
-def _block_dumper() -> Any:
-    """The safe dumper (C when present) writing multi-line strings as block scalars."""
-    if not _DUMPER:
-        import yaml
-
-        class _BlockDumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
-            pass
-
-        _BlockDumper.add_representer(str, _represent_str)
-        _DUMPER.append(_BlockDumper)
-    return _DUMPER[0]
-
-
-def _represent_str(dumper: Any, value: str) -> Any:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-def to_mapping(snapshot: Snapshot) -> dict[str, Any]:
-    """The saved keys and their values: schema version first, iomem last, unknowns left out.
-
-    A value no snapshot file can hold (a lone surrogate, an integer past 64 bits, a wrong type)
-    is refused with a :class:`CrashmapError` naming the key, as the readers refuse it: what is
-    saved loads back identical.
-    """
-    data: dict[str, Any] = {SCHEMA_KEY: SCHEMA_VERSION}
-    for name in _TYPES:
-        if name == "iomem":
-            continue
-        value = getattr(snapshot, name)
-        if value is not None:
-            data[name] = value
-    data["iomem"] = snapshot.iomem
-    for key, value in data.items():
-        problem = field_problem(key, value) if key != SCHEMA_KEY else None
-        if problem:
-            raise CrashmapError(f"cannot save key {key!r}: it {problem}", path=snapshot.source)
-    return data
-
-
-def to_yaml(snapshot: Snapshot) -> str:
-    """The snapshot as YAML text (schema version first, iomem last): it loads back identical."""
-    import yaml
-
-    return yaml.dump(to_mapping(snapshot), Dumper=_block_dumper(), sort_keys=False,
-                     allow_unicode=True, width=1 << 16)
-
-
-def to_json_line(snapshot: Snapshot) -> str:
-    """The snapshot as one JSON Lines record: the same keys as the YAML, one line, a newline."""
-    import json
-
-    return json.dumps(to_mapping(snapshot), ensure_ascii=False, separators=(",", ":")) + "\n"
-
-
-_TAG = "tag:yaml.org,2002:"
-_KIND_OF_TAG = {"str": "str", "int": "int", "float": "float", "bool": "bool", "null": "None",
-                "timestamp": "timestamp", "binary": "bytes", "set": "set", "omap": "list",
-                "pairs": "list", "seq": "list", "map": "dict", "merge": "a merge key '<<'"}
-_INT_CHARS = 40
-"""Characters of a YAML integer read at most: 2**64-1 has 20 digits, 16 in hex; a longer one
-(``0x`` and 5000 digits, which Python's decimal limit does not stop) is refused unread."""
-
-
 def field_problem(key: str, value: Any) -> str | None:
     """What makes ``value`` unfit for snapshot key ``key``, or None: the one rule that
     :func:`from_yaml` applies to what it reads and :func:`to_yaml` to what it writes."""
@@ -242,64 +167,6 @@ def field_problem(key: str, value: Any) -> str | None:
     return None
 
 
-def _node_kind(node: Any) -> str:
-    """The Python type name a YAML node would load as (``dict``, ``list``, ``int``...), or its
-    tag when it has no standard type."""
-    import yaml
-
-    tag = node.tag or ""
-    if tag.startswith(_TAG):
-        return _KIND_OF_TAG.get(tag[len(_TAG):], tag[len(_TAG):])
-    if isinstance(node, yaml.MappingNode):
-        return f"dict tagged {tag}"
-    if isinstance(node, yaml.SequenceNode):
-        return f"list tagged {tag}"
-    return tag
-
-
-def _node_value(key: str, node: Any, loader: Any, path: str) -> Any:
-    """The Python value of a scalar node of the type ``key`` takes; collections and other
-    types are refused with the line, unread (a nested or huge value costs nothing)."""
-    import yaml
-
-    kinds = _TYPES[key]
-    line = node.start_mark.line + 1
-    tag = node.tag
-    if isinstance(node, yaml.ScalarNode):
-        if tag == _TAG + "null":
-            return None
-        if tag == _TAG + "str" and str in kinds:
-            return node.value
-        if tag == _TAG + "bool" and bool in kinds:
-            value = loader.bool_values.get(node.value.lower())
-            if value is not None:
-                return value
-            raise CrashmapError(f"key {key!r} must be bool: {node.value[:40]!r} is not true or "
-                                "false", path=path, line=line)
-        if tag == _TAG + "int" and int in kinds:
-            if len(node.value) > _INT_CHARS:
-                raise CrashmapError(f"key {key!r} must be 0 .. 2**64-1, not an integer of "
-                                    f"{len(node.value)} characters", path=path, line=line)
-            try:
-                return loader.construct_yaml_int(node)
-            except ValueError:
-                raise CrashmapError(f"key {key!r} must be int: {node.value!r} is not an integer",
-                                    path=path, line=line) from None
-    raise CrashmapError(f"key {key!r} must be {kinds[0].__name__}, not {_node_kind(node)}",
-                        path=path, line=line)
-
-
-def _refuse_anchors(text: str, path: str) -> None:
-    if "&" not in text and "*" not in text:  # no anchor or alias can be written without them
-        return
-    import yaml
-
-    for event in yaml.parse(text, Loader=_loader()):
-        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise CrashmapError("YAML anchors and aliases are not allowed in a snapshot",
-                                path=path, line=event.start_mark.line + 1)
-
-
 def from_yaml(text: str, path: str) -> Snapshot:
     """Load a snapshot, checking the schema and the types, refusing aliases and duplicates.
 
@@ -311,7 +178,11 @@ def from_yaml(text: str, path: str) -> Snapshot:
         raise CrashmapError("text is too large to be a snapshot", path=path)
     check_text(text, path)
     snapshot = _from_plain(text, path)
-    return snapshot if snapshot is not None else _from_pyyaml(text, path)
+    if snapshot is not None:
+        return snapshot
+    from crashmap.snapshot_yaml import from_pyyaml  # what the plain reader declines
+
+    return from_pyyaml(text, path)
 
 
 def _from_plain(text: str, path: str) -> Snapshot | None:
@@ -340,84 +211,6 @@ def _from_plain(text: str, path: str) -> Snapshot | None:
     if SCHEMA_KEY not in lines or "iomem" not in values:
         return None
     snapshot = Snapshot(**values, source=path)
-    snapshot.key_lines = lines
-    return snapshot
-
-
-def _from_pyyaml(text: str, path: str) -> Snapshot:
-    """:func:`from_yaml` by PyYAML: any YAML, every problem worded with its line."""
-    import yaml
-
-    loader = _loader()(text)
-    try:
-        _refuse_anchors(text, path)
-        root = loader.get_single_node()
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise CrashmapError(f"not valid YAML: {problem}", path=path,
-                            line=mark.line + 1 if mark else None) from None
-    try:
-        return _from_root(root, loader, path)
-    finally:
-        loader.dispose()
-
-
-def _from_root(root: Any, loader: Any, path: str) -> Snapshot:
-    import yaml
-
-    if not isinstance(root, yaml.MappingNode):
-        if root is None:
-            kind = "empty"
-        elif isinstance(root, yaml.SequenceNode):
-            kind = "list"
-        else:
-            kind = _node_kind(root)
-        raise CrashmapError(f"a snapshot is a YAML mapping, this is {kind}", path=path)
-    values: dict[str, Any] = {}
-    lines: dict[str, int] = {}
-    warnings: list[str] = []
-    version: Any = None
-    for key_node, value_node in root.value:
-        line = key_node.start_mark.line + 1
-        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _TAG + "str":
-            shown = (repr(key_node.value[:40]) if isinstance(key_node, yaml.ScalarNode)
-                     else f"(a {_node_kind(key_node)})")
-            warnings.append(f"{path}:{line}: unknown key {shown} ignored")
-            continue
-        key = key_node.value
-        if key in lines:
-            raise CrashmapError(f"key {key[:40]!r} appears twice (first on line {lines[key]})",
-                                path=path, line=line)
-        lines[key] = line
-        if key == SCHEMA_KEY:
-            version = value_node
-            continue
-        if key == "source":
-            continue
-        if key not in _TYPES:
-            warnings.append(f"{path}:{line}: unknown key {key[:40]!r} ignored")
-            continue
-        value = _node_value(key, value_node, loader, path)
-        problem = field_problem(key, value)
-        if problem:
-            raise CrashmapError(f"key {key!r} {problem}", path=path,
-                                line=value_node.start_mark.line + 1)
-        if value is not None:
-            values[key] = value
-    if version is None:
-        raise CrashmapError(f"not a crashmap snapshot (no '{SCHEMA_KEY}' key)", path=path)
-    if not (isinstance(version, yaml.ScalarNode) and version.tag == _TAG + "int"
-            and version.value.strip() == str(SCHEMA_VERSION)):
-        shown = version.value[:20] if isinstance(version, yaml.ScalarNode) else \
-            f"(a {_node_kind(version)})"
-        raise CrashmapError(
-            f"snapshot schema version {shown} is not supported (this crashmap reads "
-            f"{SCHEMA_VERSION})", path=path, line=version.start_mark.line + 1)
-    if "iomem" not in values:
-        raise CrashmapError("snapshot has no 'iomem' text", path=path)
-    snapshot = Snapshot(**values, source=path)
-    snapshot.warnings.extend(warnings)
     snapshot.key_lines = lines
     return snapshot
 
@@ -474,7 +267,20 @@ def load_snapshot(path: str | Path) -> Snapshot:
 
 
 def write_atomic(path: str | Path, text: str, *, force: bool = False) -> None:
-    """Write a snapshot (or any text) atomically: :func:`crashmap.files.write_atomic`."""
-    from crashmap.files import write_atomic as write
+    """Write a snapshot (or any text) atomically: :func:`crashmap.writing.write_atomic`."""
+    from crashmap.writing import write_atomic as write
 
     write(path, text, force=force)
+
+
+_MOVED = {"to_mapping": "crashmap.snapshot_write", "to_yaml": "crashmap.snapshot_write",
+          "to_json_line": "crashmap.snapshot_write"}
+"""Writers that live in their own module (the map's start-up writes nothing), importable here."""
+
+
+def __getattr__(name: str) -> object:
+    if name in _MOVED:
+        import importlib
+
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

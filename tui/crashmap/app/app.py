@@ -25,7 +25,6 @@ from textual.notifications import Notification, SeverityLevel
 from textual.screen import Screen
 
 from crashmap.app import keys
-from crashmap.app.commands import CrashmapCommands
 from crashmap.app.evaluation import (
     MapContext,
     cmdline_note,
@@ -41,6 +40,8 @@ from crashmap.plan import Plan
 from crashmap.snapshot import Snapshot
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from crashmap.app.learn.lessons import Lesson
 
 
@@ -56,12 +57,19 @@ def _inferred_note(ctx: MapContext, cmdline: str | None) -> str | None:
             f"shows, {inferred.cmdline}.")
 
 
+def crashmap_commands() -> type[Provider]:
+    """The command palette's provider, imported when the palette first opens."""
+    from crashmap.app.commands import CrashmapCommands
+
+    return CrashmapCommands
+
+
 class CrashmapApp(App[int]):
     """A terminal map of physical memory for planning ``crashkernel=`` reservations."""
 
     CSS_PATH = Path(__file__).with_name("crashmap.tcss")
     TITLE = "crashmap"
-    COMMANDS = App.COMMANDS | {CrashmapCommands}
+    COMMANDS = App.COMMANDS | {crashmap_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("e", "export", "Export"),
@@ -277,7 +285,7 @@ class CrashmapApp(App[int]):
             self.notify(f"Reloaded {self.source}.", timeout=3)
 
     def action_save_snapshot(self) -> None:
-        from crashmap.snapshot import to_yaml
+        from crashmap.snapshot_write import to_yaml
 
         default = f"{self.snapshot.hostname or 'snapshot'}.yaml"
         if self.is_web:  # a browser download: the user's own disk, never the server's

@@ -1,4 +1,7 @@
-"""Command palette (ctrl+p): every key binding of the app and the main screen, and the maps."""
+"""Command palette (ctrl+p): every key binding of the app and the main screen, and the maps.
+
+Imported when the palette first opens (``CrashmapApp.COMMANDS`` names a loader).
+"""
 
 from __future__ import annotations
 
@@ -9,15 +12,10 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from crashmap.app.widgets.key_bar import tooltip_of
+
 if TYPE_CHECKING:
     from crashmap.app.app import CrashmapApp
-
-
-def tooltip_of(node: object, binding: Binding) -> str | None:
-    """The tooltip of ``binding`` as ``node`` (its owner) words it: a screen can put its map's
-    constants in (``binding_tooltip``), else the binding's own tooltip."""
-    custom = getattr(node, "binding_tooltip", None)
-    return custom(binding) if callable(custom) else binding.tooltip or None
 
 
 class CrashmapCommands(Provider):

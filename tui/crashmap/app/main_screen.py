@@ -34,6 +34,7 @@ from crashmap.app.widgets.key_bar import KeyBar
 from crashmap.app.widgets.memory_map import MemoryMap
 from crashmap.app.widgets.panel import PanelReady
 from crashmap.app.widgets.summary_bar import SummaryBar
+from crashmap.arch import fadump_supported
 from crashmap.mapscale import Overlay
 from crashmap.plan import Block, Plan
 from crashmap.units import MiB, format_size
@@ -296,9 +297,7 @@ class MainScreen(Screen[None]):
         fadump's off ppc64le, unless the plan has fadump from its command line."""
         if binding.action != "cycle_fadump" or self.plan.fadump != "off":
             return False
-        from crashmap.kernel import fadump
-
-        return not fadump.supported(self.ctx.arch)
+        return not fadump_supported(self.ctx.arch)
 
     def binding_tooltip(self, binding: Binding) -> str | None:
         """A key's tooltip for the palette and the footer, with the constants of this map's

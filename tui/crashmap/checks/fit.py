@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from crashmap.checks.finding import Finding, Subject
-from crashmap.checks.fixes import fixed_base_fix, largest_size
 from crashmap.checks.text import mib_floor, size, span, word
 from crashmap.memmap import Range
 from crashmap.placement.static import ARM32_FIXED_ALIGN, S390_ALIGN
@@ -34,9 +33,21 @@ def check(s: Subject) -> Iterator[Finding]:
             f"({size(p.static.requested)})",
             "s390 searches for the crash kernel only above max(size, HSA size), so a fixed base "
             "below the size is rejected with 'crash_base too low'.",
-            fixed_base_fix(s, p.static.requested, S390_ALIGN), "placement")
+            _fixed_base_fix(s, p.static.requested, S390_ALIGN), "placement")
     if p.main is not None:
         yield _landing(s)
+
+
+def _fixed_base_fix(s: Subject, length: int, align: int) -> str:
+    from crashmap.checks.fixes import fixed_base_fix  # only a plan that fails looks for a fix
+
+    return fixed_base_fix(s, length, align)
+
+
+def _largest_size(s: Subject, upper: int) -> int | None:
+    from crashmap.checks.fixes import largest_size
+
+    return largest_size(s, upper)
 
 
 def _align_of(s: Subject) -> int:
@@ -65,7 +76,7 @@ def _fixed_base(s: Subject) -> Iterator[Finding]:
             f"A fixed base (@offset) must be a multiple of the alignment the kernel searches "
             f"with ({size(align)} on {s.arch.name}); memblock finds no aligned slot starting "
             f"exactly at an unaligned address, and there is no fallback.",
-            fixed_base_fix(s, length, align), "placement", target)
+            _fixed_base_fix(s, length, align), "placement", target)
     if p.static.failure != "busy":
         return
     if any(k.start < target.end and target.start < k.end for k in ctx.kernel_image):
@@ -77,7 +88,7 @@ def _fixed_base(s: Subject) -> Iterator[Finding]:
         "With @offset the kernel tries exactly that range and nothing else; if any byte of it "
         "is not free RAM at boot it prints 'crashkernel reservation failed - memory is in "
         "use.' and reserves nothing.",
-        fixed_base_fix(s, length, align), "placement", target)
+        _fixed_base_fix(s, length, align), "placement", target)
 
 
 def _kernel_overlap(s: Subject) -> Finding:
@@ -93,7 +104,7 @@ def _kernel_overlap(s: Subject) -> Finding:
         "The first kernel's own code and data occupy that memory while it runs, so a fixed "
         "crash kernel base on top of them can never be reserved (powerpc prints 'Crash kernel "
         "can not overlap current kernel').",
-        fixed_base_fix(s, p.static.requested, _align_of(s)), "placement", target)
+        _fixed_base_fix(s, p.static.requested, _align_of(s)), "placement", target)
 
 
 def _no_fit(s: Subject) -> Iterator[Finding]:
@@ -142,7 +153,7 @@ def _first_chunk(s: Subject) -> Finding:
     ctx, p = s.ctx, s.placement
     first = ctx.ram[0] if ctx.ram else None
     where = f" ({span(first)}, {size(first.size)})" if first is not None else ""
-    best = largest_size(s, first.size if first is not None else 0)
+    best = _largest_size(s, first.size if first is not None else 0)
     fix = (f"Reduce the size to at most {word(best)} (the largest that the first chunk takes "
            "and that passes every check here)." if best else
            "No size the first memory chunk takes passes here: add memory to the first chunk.")
@@ -158,7 +169,7 @@ def _first_chunk(s: Subject) -> Finding:
 
 def _smaller_fix(s: Subject, best: Range | None) -> str:
     parts = []
-    fitting = largest_size(s, s.request.crash_size - (1 << 20)) if best is not None else None
+    fitting = _largest_size(s, s.request.crash_size - (1 << 20)) if best is not None else None
     if fitting:
         parts.append(f"reduce the size to {word(fitting)} (the largest that fits and passes "
                      "every check here)")

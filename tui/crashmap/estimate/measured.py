@@ -186,7 +186,7 @@ def read_calibrate(path: str | Path, arch: str, ram: int | None,
 
 
 def _calibrate_section(text: str) -> str | None:
-    from crashmap.sources import supportconfig_sections
+    from crashmap.report_dir import supportconfig_sections
 
     for command, content in supportconfig_sections(text):
         if command.endswith(CALIBRATE_COMMAND):

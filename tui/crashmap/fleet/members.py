@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 
 from crashmap.errors import CrashmapError
-from crashmap.sources import is_fleet, is_host_dir
+from crashmap.report_dir import is_host_dir
+from crashmap.sources import is_fleet
 
 __all__ = ["Item", "is_fleet", "is_host_dir", "walk"]
 
@@ -128,7 +129,8 @@ def _jsonl(name: str, raw: bool, lines: bool = False) -> Iterator[Item]:
 
 
 def _load(path: Path) -> Item:
-    from crashmap.sources import load_file, load_report_dir
+    from crashmap.report_dir import load_report_dir
+    from crashmap.sources import load_file
 
     try:
         snapshot = load_report_dir(path) if path.is_dir() else load_file(path)

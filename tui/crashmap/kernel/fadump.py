@@ -11,6 +11,7 @@ Pure: no Textual, no I/O.
 
 from __future__ import annotations
 
+from crashmap.arch import FADUMP_ARCHES, fadump_supported
 from crashmap.kernel.params import WHITESPACE, Param, find_params, param_at
 from crashmap.units import MiB
 
@@ -19,15 +20,16 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing (slow to 
 if TYPE_CHECKING:
     from crashmap.arch import Arch
 
+SUPPORTED_ARCHES = FADUMP_ARCHES
+"""Where the kernel has ``fadump=`` (ppc64le): :data:`crashmap.arch.FADUMP_ARCHES`."""
+supported = fadump_supported
+"""Whether an arch has firmware-assisted dump: :func:`crashmap.arch.fadump_supported` (there,
+so that the main screen's footer asks it without importing this module)."""
+
 PARAM = "fadump="
 VALUES = ("on", "nocma", "off")
 """What ``early_fadump_param()`` knows; kdumpctl ``reset-crashkernel --fadump=on|off|nocma``."""
 
-SUPPORTED_ARCHES = ("ppc64le",)
-"""Where the kernel has ``fadump=``: ``CONFIG_FA_DUMP`` depends on ``PPC64`` and ``PPC_RTAS`` or
-``PPC_POWERNV`` (arch/powerpc/Kconfig); YaST's ``fadump_supported?`` is ``Arch.ppc64``
-(yast-kdump ``src/modules/Kdump.rb``). Elsewhere the kernel does not know the parameter and
-hands it to init as an environment variable."""
 
 UNSUPPORTED = "Cannot use Firmware-assisted dump. It is not supported on this hardware."
 """YaST kdump's error when fadump is asked for where it is not supported (yast-kdump
@@ -42,14 +44,6 @@ kernel to boot plus 64 MiB for network dump targets; the floor of the default si
 (PowerVM). OPAL (PowerNV) computes its own minimum, not modelled."""
 DEFAULT_ROUND = 256 * MiB
 """The default (5 % of RAM) is rounded down to a multiple of 256 MiB (``size & ~0x0FFFFFFFUL``)."""
-
-
-def supported(arch: str | Arch | None) -> bool:
-    """Whether ``arch`` has firmware-assisted dump (None: unknown, so not refused)."""
-    if arch is None:
-        return True
-    name = arch if isinstance(arch, str) else arch.name
-    return name in SUPPORTED_ARCHES
 
 
 def refusal(arch: str | Arch) -> str:

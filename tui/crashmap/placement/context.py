@@ -2,12 +2,12 @@
 
 The TUI builds a :class:`PlacementContext` when it loads a map and then calls
 :func:`crashmap.placement.simulate` on every drag step; nothing here is recomputed per plan.
+The boot log's readers (:mod:`crashmap.bootlog`) are imported only for a snapshot with a log.
 """
 
 from __future__ import annotations
 
 from crashmap.arch import Arch, get_arch
-from crashmap.bootlog import dma_limit, has_firmware_map, ppc_platform
 from crashmap.kernel.versions import arch_for, placement_era
 from crashmap.memmap import FOUR_GIB, MemoryMap, Range, is_crash, is_ram, merge, subtract
 from crashmap.placement import early
@@ -172,7 +172,7 @@ def build_context(memmap: MemoryMap, arch: str | Arch, *, facts: Facts | None = 
         return subtract(free + [h.range for h in back], [h.range for h in held])
 
     free_ranges = free_of(given_back, hidden)
-    if cma_first and spec.cma and not (boot_log and has_firmware_map(boot_log)):
+    if cma_first and spec.cma and not _firmware_map_logged(boot_log):
         limit = low if spec.family in ("arm64", "riscv") else end_of_ram  # dma_contiguous_reserve()
         inferred = early.cmdline_cma(facts.cmdline, free_ranges, spec.pageblock, limit,
                                      spec.page_size)
@@ -187,7 +187,11 @@ def build_context(memmap: MemoryMap, arch: str | Arch, *, facts: Facts | None = 
 
     ppc_base, ppc_source = PPC_LPAR_BASE, ""
     if spec.placement == "ppc":
-        platform = ppc_platform(boot_log) if boot_log else None
+        platform = None
+        if boot_log:
+            from crashmap.bootlog import ppc_platform
+
+            platform = ppc_platform(boot_log)
         lpar = ppc_lpar if ppc_lpar is not None else (platform != "PowerNV" if platform else None)
         if lpar is False:
             ppc_base = PPC_OTHER_BASE
@@ -311,11 +315,23 @@ def _released_crash_in_reserved(memmap: MemoryMap) -> list[Range]:
     return found
 
 
+def _firmware_map_logged(boot_log: str | None) -> bool:
+    if not boot_log:
+        return False
+    from crashmap.bootlog import has_firmware_map
+
+    return has_firmware_map(boot_log)
+
+
 def _low_max(spec: Arch, memmap: MemoryMap, ram: list[Range], end_of_ram: int,
              boot_log: str | None) -> tuple[int, str]:
     """CRASH_ADDR_LOW_MAX and where it came from (arm64/riscv: the DMA zone)."""
     if spec.family in ("arm64", "riscv"):
-        zone = dma_limit(boot_log) if boot_log else None
+        zone = None
+        if boot_log:
+            from crashmap.bootlog import dma_limit
+
+            zone = dma_limit(boot_log)
         if zone is not None:
             return zone[0], f"{zone[0]:#x}: end of the {zone[1]} zone in the boot log"
         if ram and ram[0].start >= FOUR_GIB and spec.family == "arm64":

@@ -9,19 +9,14 @@ Each is a :class:`Hidden` range with a sentence saying where crashmap learnt it:
   ``arch_reserve_crashkernel()`` (arch/x86/kernel/setup.c, arch/arm64/mm/init.c);
 - x86_64's direct-map page tables, computed from the map (:mod:`.x86_pagetables`);
 - arm32's early page tables at the top of lowmem (assumed).
+
+:mod:`crashmap.bootlog` is imported only when there is a boot log to read.
 """
 
 from __future__ import annotations
 
 from collections import namedtuple
 
-from crashmap.bootlog import (
-    cma_reservations,
-    gb_pages,
-    has_firmware_map,
-    ramdisk_original,
-    ramdisk_range,
-)
 from crashmap.memmap import MemoryMap, Range
 from crashmap.units import MiB
 
@@ -49,10 +44,14 @@ def _span(r: Range) -> str:
 
 
 def initrd(boot_log: str | None) -> list[Hidden]:
-    ramdisk = ramdisk_range(boot_log) if boot_log else None
+    if not boot_log:
+        return []
+    from crashmap.bootlog import ramdisk_original, ramdisk_range
+
+    ramdisk = ramdisk_range(boot_log)
     if ramdisk is None:
         return []
-    moved = ramdisk != ramdisk_original(boot_log or "")
+    moved = ramdisk != ramdisk_original(boot_log)
     line = "'Move RAMDISK' line" if moved else "RAMDISK line"
     return [Hidden(ramdisk, f"the initrd ({_span(ramdisk)}, from the boot log's {line})")]
 
@@ -60,16 +59,20 @@ def initrd(boot_log: str | None) -> list[Hidden]:
 def numa_node_data(boot_log: str | None) -> list[Hidden]:
     """NUMA kernels allocate each node's ``pg_data_t`` top-down in that node from
     ``initmem_init()`` / ``arch_numa_init()``, before the crash kernel is placed."""
+    if not boot_log:
+        return []
     from crashmap.bootlog import node_data
 
     return [Hidden(r, f"a NUMA node's pg_data_t ({_span(r)}, boot log 'NODE_DATA ... "
-                      f"allocated')") for r in (node_data(boot_log) if boot_log else [])]
+                      f"allocated')") for r in node_data(boot_log)]
 
 
 def earlier_cma(boot_log: str | None, crash_cma: tuple[Range, ...]) -> list[Hidden]:
     """CMA areas of the boot log that are not the crash kernel's own (those are released)."""
     if not boot_log:
         return []
+    from crashmap.bootlog import cma_reservations
+
     own = set(crash_cma)
     return [Hidden(r, f"the CMA area {_span(r)} (boot log: 'cma: Reserved', declared before "
                       f"the crash kernel)") for r in cma_reservations(boot_log) if r not in own]
@@ -152,10 +155,14 @@ def _x86_page_tables(memmap: MemoryMap, ram: list[Range], boot_log: str | None,
     brk_start = -(-max(k.end for k in kernel) // PAGE) * PAGE  # __brk_base follows the bss
     brk = Range(brk_start, brk_start + BRK_PAGES * PAGE)
     reserved = [FIRST_MIB, Range(min(k.start for k in kernel), brk.end)]
-    original = ramdisk_original(boot_log) if boot_log else None
-    if original is not None:
-        reserved.append(original)
-    gb = gb_pages(boot_log) if boot_log else None
+    gb = None
+    if boot_log:
+        from crashmap.bootlog import gb_pages, ramdisk_original
+
+        original = ramdisk_original(boot_log)
+        if original is not None:
+            reserved.append(original)
+        gb = gb_pages(boot_log)
     if gb is None and no_gbpages(cmdline):
         gb = False
 
@@ -184,11 +191,14 @@ def arm32_lowmem_top(ram: list[Range], end_of_ram: int) -> tuple[int, Hidden]:
 
 def x86_confidence(boot_log: str | None) -> tuple[str, str]:
     """``exact`` when the boot log says where the initrd is (or that there is none)."""
-    if boot_log and (ramdisk_range(boot_log) is not None or has_firmware_map(boot_log)):
-        told = ("the boot log says where the initrd sat (RAMDISK line)"
-                if ramdisk_range(boot_log) else "the boot log shows no initrd")
-        return "exact", (f"{told} and which CMA areas came first; the early page tables are "
-                         f"computed from the map")
+    if boot_log:
+        from crashmap.bootlog import has_firmware_map, ramdisk_range
+
+        if ramdisk_range(boot_log) is not None or has_firmware_map(boot_log):
+            told = ("the boot log says where the initrd sat (RAMDISK line)"
+                    if ramdisk_range(boot_log) else "the boot log shows no initrd")
+            return "exact", (f"{told} and which CMA areas came first; the early page tables "
+                             f"are computed from the map")
     return "window", ("no RAMDISK line in the boot log: the initrd and the firmware "
                       "reservations that /proc/iomem no longer shows may push it lower")
 

@@ -13,11 +13,17 @@ from textual import events
 from textual.content import Content
 from textual.widget import Widget
 
-from crashmap.app.commands import tooltip_of
-
 if TYPE_CHECKING:
     from textual.binding import Binding
     from textual.screen import Screen
+
+
+def tooltip_of(node: object, binding: Binding) -> str | None:
+    """The tooltip of ``binding`` as ``node`` (its owner) words it: a screen can put its map's
+    constants in (``binding_tooltip``), else the binding's own tooltip. The command palette
+    words its entries the same way."""
+    custom = getattr(node, "binding_tooltip", None)
+    return custom(binding) if callable(custom) else binding.tooltip or None
 
 
 class KeySpan(NamedTuple):

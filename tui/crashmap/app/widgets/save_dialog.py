@@ -22,7 +22,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from crashmap.errors import CrashmapError
-from crashmap.files import TargetExists, write_atomic
+from crashmap.writing import TargetExists, write_atomic
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -122,7 +122,7 @@ async def save_text(app: App[object], typed: str, text: str) -> SaveOutcome:
             if not await app.push_screen_wait(ConfirmOverwrite(path)):
                 return SaveOutcome(None, f"Not saved: {path} was kept as it is.")
             write_atomic(path, text, force=True)
-    except CrashmapError as error:  # the writer turns every OSError into one (crashmap.files)
+    except CrashmapError as error:  # the writer turns every OSError into one (crashmap.writing)
         return SaveOutcome(None, f"Not saved: {error}", error=True)
     return SaveOutcome(path, f"Saved to {path}.")
 
