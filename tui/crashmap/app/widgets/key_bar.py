@@ -13,6 +13,8 @@ from textual import events
 from textual.content import Content
 from textual.widget import Widget
 
+from crashmap.app.widgets.component_styles import LazyComponentClasses
+
 if TYPE_CHECKING:
     from textual.binding import Binding
     from textual.screen import Screen
@@ -36,11 +38,12 @@ class KeySpan(NamedTuple):
     tooltip: str
 
 
-class KeyBar(Widget):
+class KeyBar(LazyComponentClasses, Widget):
     """The shown bindings of the focused widget, the screen and the app; the palette key right."""
 
     ALLOW_SELECT = False
-    COMPONENT_CLASSES: ClassVar[set[str]] = {"key-bar--key", "key-bar--description"}
+    LAZY_COMPONENT_CLASSES: ClassVar[frozenset[str]] = frozenset(
+        {"key-bar--key", "key-bar--description"})
     DEFAULT_CSS = """
     KeyBar {
         dock: bottom;

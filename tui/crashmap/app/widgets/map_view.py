@@ -8,6 +8,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.widget import Widget
 
+from crashmap.app.widgets.component_styles import LazyComponentClasses
 from crashmap.mapscale import GLYPHS
 
 KIND_CLASSES = {kind: f"memory-map--{kind}" for kind in GLYPHS}
@@ -17,10 +18,11 @@ FLAG_CLASSES = ("memory-map--selected", "memory-map--highlight", "memory-map--cu
 """Extra component classes that combine with a kind: selected block, finding range, cursor."""
 
 
-class MapPalette(Widget):
+class MapPalette(LazyComponentClasses, Widget):
     """Owner of the map's cell styles (component classes), shared by the map's views.
 
-    One owner keeps the styles in one place and makes Textual resolve them once, not per view.
+    One owner keeps the styles in one place and resolves them once, not per view; each when
+    first drawn, over one hidden node (:class:`LazyComponentClasses`), not 23.
 
     | Component class | What it styles |
     | --- | --- |
@@ -33,10 +35,10 @@ class MapPalette(Widget):
     | `memory-map--window` | the zoomed window drawn under the overview |
     """
 
-    COMPONENT_CLASSES: ClassVar[set[str]] = {
+    LAZY_COMPONENT_CLASSES: ClassVar[frozenset[str]] = frozenset({
         *KIND_CLASSES.values(), *FLAG_CLASSES,
         "memory-map--gutter", "memory-map--boundary", "memory-map--window",
-    }
+    })
 
     def __init__(self, *children: Widget, id: str | None = None) -> None:
         super().__init__(*children, id=id)
