@@ -16,6 +16,7 @@ from itertools import groupby
 from typing import ClassVar, Literal, NamedTuple
 
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.geometry import Region, Size
@@ -208,6 +209,8 @@ class DetailGrid(MapView, can_focus=True):
         self._row_keys: list[_RowKey] = []
         """What each row shows (cell looks and margin label): rows redraw only when it changes."""
         self._strips: dict[int, Strip] = {}
+        self._pad_style: Style | None = None
+        """:attr:`rich_style` for the cached rows (reset with them)."""
         self._touched: list[tuple[int, int]] = []
         self._shown_rows: set[int] = set()
         """Cell ranges the last repaint drew plan blocks, highlight and cursor in."""
@@ -263,7 +266,7 @@ class DetailGrid(MapView, can_focus=True):
         self.grid, self.lines = grid, lines[: size.height]
         self._shown_rows = {line.row for line in self.lines if line.row is not None}
         self._base = mapscale.paint_grid(grid, self.ctx.partition)
-        self._row_keys, self._strips = [], {}
+        self._row_keys, self._strips, self._pad_style = [], {}, None
         if not rendering:
             self.refresh()
         self.cursor = None if self.cursor is None else min(self.cursor, len(self._base) - 1)
@@ -448,6 +451,10 @@ class DetailGrid(MapView, can_focus=True):
 
     # --- drawing ----------------------------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips, self._pad_style = {}, None  # drawn in the old colours (a theme change)
+
     def render_line(self, y: int) -> Strip:
         if self.content_size != self._laid_out:
             self.relayout(rendering=True)
@@ -491,7 +498,18 @@ class DetailGrid(MapView, can_focus=True):
             style = gutter_style if kind == "gutter" else self.cell_style(kind)
             segments.append(Segment(" ", gutter_style))
             segments.append(Segment(fit_label(texts, margin - 1), style))
-        return Strip(segments).crop_extend(0, width, self.rich_style)
+        strip = Strip(segments)
+        if strip.cell_length == width:
+            return strip
+        return strip.crop_extend(0, width, self._blank_style())
+
+    def _blank_style(self) -> Style:
+        """The widget's own style, which pads a row: kept with the rows (:attr:`rich_style`
+        walks every ancestor's styles)."""
+        style = self._pad_style
+        if style is None:
+            style = self._pad_style = self.rich_style
+        return style
 
     def gap_label(self, gap: tuple[int, int]) -> str:
         """What a collapsed gap stands for: the whole hole its empty rows lie in, which can
