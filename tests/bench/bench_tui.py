@@ -157,8 +157,64 @@ def first_paint_and_rss(name: str, size: tuple[int, int]) -> dict[str, float]:
     }
 
 
-async def drag_steps(lines: int = 10_000, steps: int = DRAG_STEPS) -> list[float]:
-    """Milliseconds from each drag MouseMove reaching the map to the next displayed frame."""
+class Frames:
+    """What the timed ``_display`` tells :func:`frame_after`: a timed frame is out (``timed``),
+    and when the last frame of any kind was."""
+
+    def __init__(self) -> None:
+        self.timed = asyncio.Event()
+        self.last = 0.0
+
+    def displayed(self, timed: bool) -> None:
+        self.last = time.perf_counter()
+        if timed:
+            self.timed.set()
+
+
+async def frame_after(pilot: object, event: object, frames: Frames) -> None:
+    """Hand ``event`` to the app the way the terminal driver does, wait for the timed frame,
+    then let the app settle.
+
+    The driver path (``Driver.process_message``: the app's queue, then the screen forwards it)
+    is what a real terminal takes. Pilot's ``hover`` and ``press`` are not used in the timed
+    window: ``hover``'s trailing pause posts a callback to every widget right behind the event
+    (so the window would count the screen's widget count), while ``press`` does not, so the
+    two sides would be timed differently.
+
+    The next event comes at least two frame periods after the last frame drawn (the timed one,
+    or one the app drew after it): once the screen's update timer has ticked after a pause, it
+    sleeps to the second next point of its 1/60 s grid (its skip arithmetic,
+    ``textual.timer.Timer._run``) before it can tick again, so an event sent sooner would time
+    that sleep (the 60 fps cap, the same for any app) instead of the work."""
+    from textual.constants import MAX_FPS
+
+    frames.timed.clear()
+    pilot.app._driver.process_message(event)  # type: ignore[attr-defined]
+    await asyncio.wait_for(frames.timed.wait(), 10)
+    while True:
+        await pilot.pause()  # type: ignore[attr-defined]
+        due = frames.last + 2 / MAX_FPS - time.perf_counter()
+        if due <= 0:
+            return
+        await asyncio.sleep(due)
+
+
+def mouse_move(x: int, y: int, button: int) -> object:
+    """A terminal's motion report at screen cell (x, y), ``button`` held (1: a drag)."""
+    from textual import events
+
+    return events.MouseMove(None, x, y, 0, 0, button, False, False, False, screen_x=x,
+                            screen_y=y)
+
+
+async def drag_steps(lines: int = 10_000, steps: int = DRAG_STEPS, *,
+                     pilot_hover: bool = False) -> list[float]:
+    """Milliseconds from each drag MouseMove reaching the map to the next displayed frame (the
+    release that ends the drag, which runs every check, is not a step and is not counted).
+
+    The moves come as a terminal sends them during a drag (button 1 held, through the driver:
+    :func:`frame_after`); ``pilot_hover``: through Pilot's ``hover`` instead, as this bench did
+    before (its trailing pause puts a callback for each of the screen's widgets in the window)."""
     from crashmap.app.app import CrashmapApp
     from crashmap.app.widgets.detail_grid import DetailGrid
     from crashmap.sources import snapshot_from_iomem
@@ -171,6 +227,7 @@ async def drag_steps(lines: int = 10_000, steps: int = DRAG_STEPS) -> list[float
     app = CrashmapApp(snapshot, cmdline="crashkernel=64M crashkernel=256M,cma")
     pending: list[float] = []
     timings: list[float] = []
+    frames = Frames()
     moving = DetailGrid.on_mouse_move
     display = type(app)._display
 
@@ -181,8 +238,10 @@ async def drag_steps(lines: int = 10_000, steps: int = DRAG_STEPS) -> list[float
 
     def timed_display(self: CrashmapApp, screen: object, renderable: object) -> None:
         display(self, screen, renderable)  # type: ignore[arg-type]
-        if pending:
+        timed = bool(pending)
+        if timed:
             timings.append((time.perf_counter() - pending.pop()) * 1000)
+        frames.displayed(timed)
 
     DetailGrid.on_mouse_move = timed_move  # type: ignore[method-assign]
     CrashmapApp._display = timed_display  # type: ignore[method-assign]
@@ -197,17 +256,24 @@ async def drag_steps(lines: int = 10_000, steps: int = DRAG_STEPS) -> list[float
             x = grid.gutter_width + col
             per_step = -(-app.arch.crash_align // grid.grid.cell)  # cells per size step
             assert col >= 6 * per_step, "the bench drags the start edge up to 6 steps left"
+            origin = grid.region.offset  # Pilot offsets are from the region
             await pilot.mouse_down(grid, offset=(x, y))
             timings.clear()
             pending.clear()
             for i in range(steps):
                 dx = (1 + i % 6) * per_step  # out and back: every move changes the size
-                await pilot.hover(grid, offset=(x - dx, y))
-            await pilot.mouse_up(grid, offset=(x, y))
+                if pilot_hover:
+                    await pilot.hover(grid, offset=(x - dx, y))
+                else:
+                    at = origin + (x - dx, y)
+                    await frame_after(pilot, mouse_move(at.x, at.y, 1), frames)
+            assert len(timings) == steps, f"{steps} moves drew {len(timings)} timed frames"
+            moves = timings[:]
+            await pilot.mouse_up(grid, offset=(x, y))  # the release (full checks): not a step
     finally:
         DetailGrid.on_mouse_move = moving  # type: ignore[method-assign]
         CrashmapApp._display = display  # type: ignore[method-assign]
-    return timings
+    return moves
 
 
 def screen_widgets() -> int:
