@@ -183,3 +183,22 @@ async def test_the_cursor_is_highlighted_and_long_names_are_cut() -> None:
         tree.blur()
         await pilot.pause()
         assert label_background(1) not in (cursor, other)  # dimmer without the focus
+
+
+async def test_every_theme_draws_the_cursor_in_its_block_cursor_colours() -> None:
+    """nord and others set ``$block-cursor-text-style`` to "none", which a style string reads
+    as a colour: the focused tree used to fail to draw under them."""
+    from textual.color import Color
+    from textual.theme import BUILTIN_THEMES
+
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        tree = await started(pilot)
+        await pilot.press("down")
+        for name in BUILTIN_THEMES:
+            app.theme = name
+            await pilot.pause()
+            assert tree.has_focus and tree.cursor_line == 0
+            segments = [s for s in tree.render_line(0) if s.text.strip()]
+            wanted = Color.parse(app.theme_variables["block-cursor-background"])
+            assert segments[-1].style.bgcolor.triplet == wanted.rich_color.triplet, name

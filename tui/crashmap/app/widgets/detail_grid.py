@@ -616,9 +616,7 @@ class DetailGrid(MapView, can_focus=True):
 
     def on_mouse_release(self, event: events.MouseRelease) -> None:
         if self._grab is not None:  # capture taken away: finish the drag where it is
-            grab = self._grab
-            self.post_message(self.BlockDragged(self, grab.block, grab.tag, grab.grip,
-                                                self._last_delta or 0, final=True))
+            self._report_drag(self._grab, self._last_delta or 0, final=True)
             self._end_grab()
 
     def on_mouse_scroll_up(self, event: events.MouseScrollUp) -> None:
@@ -649,8 +647,13 @@ class DetailGrid(MapView, can_focus=True):
         self.cursor = index
         if delta != self._last_delta or final:
             self._last_delta = delta
-            self.post_message(
-                self.BlockDragged(self, grab.block, grab.tag, grab.grip, delta, final))
+            self._report_drag(grab, delta, final)
+
+    def _report_drag(self, grab: _Grab, delta: int, final: bool) -> None:
+        """Post :class:`BlockDragged` straight to the screen, its only handler: bubbling through
+        the map would cost two more pumps (a dispatch and an idle each) on every drag step."""
+        self.screen.post_message(self.BlockDragged(self, grab.block, grab.tag, grab.grip, delta,
+                                                   final))
 
     def _end_grab(self) -> None:
         self._grab = None

@@ -282,8 +282,11 @@ class ResourceTree(ScrollView):
             else:
                 guide = "$surface-lighten-3" if focused else "$surface-lighten-2"
             if focused:
-                cursor = "$block-cursor-foreground on $block-cursor-background " \
-                         "$block-cursor-text-style"
+                cursor = "$block-cursor-foreground on $block-cursor-background"
+                # Themes such as nord set it to "none", which CSS reads and a style string
+                # does not (it takes it for a colour).
+                if self.app.theme_variables.get("block-cursor-text-style", "none") != "none":
+                    cursor += " $block-cursor-text-style"
             else:
                 cursor = "on $block-cursor-blurred-background"
             cursor_base = base + parse(cursor + " reverse" if no_color else cursor)
