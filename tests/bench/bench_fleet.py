@@ -108,7 +108,9 @@ def timed(argv: list[str]) -> tuple[float, int, int, float]:
 
 
 def fleet_argv(path: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "crashmap", "fleet", str(path), "--json", *extra]
+    from tests.bench import crashmap_command
+
+    return [*crashmap_command(), "fleet", str(path), "--json", *extra]
 
 
 def median_pair(a: list[str], b: list[str], runs: int) -> tuple[float, ...]:
@@ -203,8 +205,7 @@ def main() -> int:
               f"(x{unique_rss[10_000] / unique_rss[1_000]:.2f}; printed, not budgeted: the "
               f"caches fill up to ~1 000 shapes)")
 
-        t_suggest, _, _, c_suggest = timed([sys.executable, "-m", "crashmap", "fleet",
-                                            str(files[10_000]), "--suggest", "--json"])
+        t_suggest, _, _, c_suggest = timed(fleet_argv(files[10_000], "--suggest"))
         print(f"fleet --suggest --json, 10 000 hosts: {t_suggest:.3f} s (CPU {c_suggest:.3f} s)")
     return 1 if failed else 0
 

@@ -25,12 +25,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.bench import crashmap_command  # noqa: E402
 from tests.bench.synthetic import synthetic_iomem  # noqa: E402
-
-
-def _crashmap() -> list[str]:
-    script = Path(sys.executable).with_name("crashmap")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "crashmap"]
 
 
 def _run(argv: list[str]) -> tuple[float, float, int]:
@@ -54,7 +50,7 @@ def measure(lines: int = 100_000, runs: int = 5) -> dict[str, dict[str, float]]:
         path = Path(tmp) / "big-iomem.txt"
         path.write_text(text)
         for name, extra in (("text", []), ("json", ["--json"])):
-            argv = [*_crashmap(), "show", str(path), "--arch", "x86_64", *extra]
+            argv = [*crashmap_command(), "show", str(path), "--arch", "x86_64", *extra]
             samples = [_run(argv) for _ in range(runs)]
             results[name] = {"wall": statistics.median(s[0] for s in samples),
                              "cpu": statistics.median(s[1] for s in samples),

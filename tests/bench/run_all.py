@@ -96,7 +96,9 @@ def alternate(a: list[str], b: list[str], runs: int, **kw: object) -> tuple[floa
 
 
 def crashmap(*args: str) -> list[str]:
-    return [sys.executable, "-m", "crashmap", *args]
+    from tests.bench import crashmap_command
+
+    return [*crashmap_command(), *args]
 
 
 def p1(table: Table, runs: int) -> float:

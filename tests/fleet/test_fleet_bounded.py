@@ -5,12 +5,15 @@ prints with the bounds at their defaults."""
 
 from __future__ import annotations
 
+import gc
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from crashmap.errors import CrashmapError
 from crashmap.fleet import FleetRun, Summary, bounded, check_fleet, evaluate, summary
+from crashmap.iomem import Resource
 from crashmap.snapshot import Snapshot, to_json_line, to_mapping
 from crashmap.sources import load_file
 
@@ -108,3 +111,77 @@ def test_small_bounds_print_what_large_ones_do(tmp_path: Path,
     _, result, out = run_fleet(path)
     assert (out, [c.to_json() for c in result.classes.values()], result.to_json()) == expected
     assert json.loads(out[0])["host"] == "h0"
+
+
+def test_the_collector_is_off_while_hosts_are_checked_and_back_after(tmp_path: Path) -> None:
+    """check_fleet turns the automatic collector off for the run and leaves it as it found it,
+    on after a run that raised too."""
+    path = tmp_path / "unique.jsonl"
+    unique_fleet(path, 4)
+    seen: list[bool] = []
+    assert gc.isenabled()
+    check_fleet([str(path)], FleetRun(None), on_host=lambda host: seen.append(gc.isenabled()))
+    assert seen == [False, False, False, False] and gc.isenabled()
+
+    def stop(host: object) -> None:
+        raise RuntimeError("the reader went away")
+
+    with pytest.raises(RuntimeError):
+        check_fleet([str(path)], FleetRun(None), on_host=stop)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        check_fleet([str(path)], FleetRun(None))
+        assert not gc.isenabled()  # off before, off after
+    finally:
+        gc.enable()
+
+
+class Cycle:
+    """A reference cycle on its own, as a host's answer could make one."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def left_after_run(path: Path, on_host: Any = None) -> tuple[FleetRun, list[Any]]:
+    """The run of ``path`` and every object tracked just after it, with the automatic
+    collector off from before the run to the count (only the run's own collections ran)."""
+    run = FleetRun(None)
+    gc.collect()
+    gc.disable()
+    try:
+        check_fleet([str(path)], run, on_host=on_host)
+        return run, gc.get_objects()
+    finally:
+        gc.enable()
+
+
+def test_forgotten_parse_trees_are_collected_every_few_parses(
+        tmp_path: Path, small_bounds: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A parse tree the run forgets is a reference cycle: with the collector off they go every
+    COLLECT_EVERY parses (8 here), so what is left is bounded by that and the maps kept, not
+    by the number of hosts (60 here, each with a map of its own)."""
+    monkeypatch.setattr(bounded, "COLLECT_HOSTS", 1 << 30)
+    path = tmp_path / "unique.jsonl"
+    unique_fleet(path, HOSTS)
+    gc.collect()
+    before = sum(type(o) is Resource for o in gc.get_objects())
+    run, left = left_after_run(path)
+    per_map = len(load_file(MAP).parsed) + 2
+    trees = sum(type(o) is Resource for o in left) - before
+    assert run.parses == HOSTS
+    assert trees <= (CAP + bounded.COLLECT_EVERY) * per_map < HOSTS * per_map / 2
+
+
+def test_any_other_cycle_is_collected_every_few_hosts(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whatever else would leave a cycle behind (an on_host here) is collected every
+    COLLECT_HOSTS hosts (16 here) while the collector is off: of 60 hosts, fewer than 16
+    cycles are left."""
+    monkeypatch.setattr(bounded, "COLLECT_HOSTS", 16)
+    monkeypatch.setattr(bounded, "COLLECT_EVERY", 1 << 30)
+    path = tmp_path / "unique.jsonl"
+    unique_fleet(path, HOSTS)
+    _, left = left_after_run(path, on_host=lambda host: Cycle())
+    assert 0 < sum(type(o) is Cycle for o in left) < 16

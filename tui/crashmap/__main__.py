@@ -1,5 +1,5 @@
 """``python -m crashmap`` runs the command-line interface."""
 
-from crashmap.cli import main
+from crashmap.cli import run_process
 
-raise SystemExit(main())
+raise SystemExit(run_process())

@@ -173,6 +173,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _output_failed(error)
 
 
+def run_process() -> int:
+    """:func:`main` for a process of its own (the ``crashmap`` command, ``python -m crashmap``).
+    The objects still alive are then frozen (:func:`gc.freeze`): the interpreter's collection
+    at exit would walk every one of them once more only to free them after it (5 ms after a
+    fleet of 10 000 hosts)."""
+    code = main()
+    import gc
+
+    gc.freeze()
+    return code
+
+
 def _run(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     known = {"tui", *COMMANDS, "-h", "--help", "--version"}

@@ -13,7 +13,10 @@ Use::
 
 from __future__ import annotations
 
+import gc
+
 from crashmap.errors import CrashmapError
+from crashmap.fleet import bounded
 from crashmap.fleet.evaluate import FleetRun, Host, Shape
 from crashmap.fleet.members import Item, walk
 from crashmap.fleet.summary import ClassStats, Summary
@@ -33,7 +36,24 @@ def check_fleet(paths: Iterable[str], run: FleetRun, *,
     host goes to ``on_host`` as it is checked, each unreadable member (its one-line error,
     ``FILE:LINE: what``) to ``on_bad``; a bad member never stops the run."""
     summary = summary if summary is not None else Summary()
-    for item in walk(paths, raw=True, lines=True):
+    collecting = gc.isenabled()
+    gc.disable()  # collected on a count instead (bounded.COLLECT_HOSTS)
+    try:
+        _check_members(paths, run, summary, on_host, on_bad, on_skip)
+    finally:
+        if collecting:
+            gc.enable()
+    return summary
+
+
+def _check_members(paths: Iterable[str], run: FleetRun, summary: Summary,
+                   on_host: Callable[[Host], None] | None,
+                   on_bad: Callable[[str], None] | None,
+                   on_skip: Callable[[str], None] | None) -> None:
+    every = bounded.COLLECT_HOSTS
+    for number, item in enumerate(walk(paths, raw=True, lines=True), start=1):
+        if number % every == 0:
+            gc.collect()
         if item.kind == "lines":
             _check_lines(item, run, summary, on_host, on_bad)
             continue
@@ -53,7 +73,6 @@ def check_fleet(paths: Iterable[str], run: FleetRun, *,
         summary.add(host)
         if on_host is not None:
             on_host(host)
-    return summary
 
 
 def _check_lines(item: Item, run: FleetRun, summary: Summary,
@@ -61,12 +80,14 @@ def _check_lines(item: Item, run: FleetRun, summary: Summary,
                  on_bad: Callable[[str], None] | None) -> None:
     """The hosts of one JSON Lines file, line by line (:meth:`FleetRun.check_line`: no walk
     item per line), as :func:`check_fleet` takes them."""
-    name, check, add = item.path, run.check_line, summary.add
+    name, check, add, every = item.path, run.check_line, summary.add, bounded.COLLECT_HOSTS
     try:
         for number, raw in item.value:
             if type(raw) is not bytes:  # a line that cannot be read: its CrashmapError
                 _bad(summary, str(raw), on_bad)
                 continue
+            if number % every == 0:
+                gc.collect()
             label = f"{name}:{number}"
             try:
                 host = check(raw, label, name, number)

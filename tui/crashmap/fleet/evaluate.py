@@ -18,7 +18,8 @@ from json.encoder import encode_basestring_ascii as _escape
 
 from crashmap.checks import evaluate_cmdline
 from crashmap.errors import CrashmapError
-from crashmap.fleet.bounded import COLLECT_EVERY, remember, short_texts
+from crashmap.fleet import bounded
+from crashmap.fleet.bounded import remember, short_texts
 from crashmap.fleet.members import Item
 from crashmap.iomem import HIDDEN_MESSAGE
 from crashmap.jsonl import decode_line
@@ -708,7 +709,7 @@ class FleetRun:
             snapshot.__dict__["parsed"], snapshot.__dict__["memmap"] = known
             return
         self.parses += 1  # a parse forgotten is a reference cycle: collected every so often
-        if self.parses % COLLECT_EVERY == 0:
+        if self.parses % bounded.COLLECT_EVERY == 0:  # read here: tests make it small
             gc.collect()
         remember(self.maps, snapshot.iomem, (snapshot.parsed, snapshot.memmap), MAX_MAPS)
 

@@ -69,7 +69,9 @@ class ClassStats:
             return
         if len(self.failing) < EXAMPLES:
             self.failing.append(host.name)
-        entry = self.reasons.setdefault(shape.reason, [0, []])
+        entry = self.reasons.get(shape.reason)
+        if entry is None:  # not setdefault: its new lists would be built for every host
+            entry = self.reasons[shape.reason] = [0, []]
         entry[0] += 1
         if len(entry[1]) < EXAMPLES:
             entry[1].append(host.name)
