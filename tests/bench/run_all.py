@@ -15,7 +15,8 @@ machine rather than the one the budgets were written on:
   both get their events as a terminal sends them, through the driver, and are measured in
   alternating rounds (``ROUNDS``); the same through Pilot is shown too;
 * fleet: ``fleet --json`` over 10 000 JSON Lines hosts vs a bare read + ``json.loads`` loop
-  (≤ 2×, whole processes, medians);
+  (≤ 2×, whole processes, medians of as many alternating runs as P1: one run of either side
+  moves by half on this shared host);
 * ``show`` on a 100 000-line map as text and ``--json`` vs a Python process that parses the
   same lines with one regex and prints each resource's range, size and name (the least any
   ``/proc/iomem`` reader does): ≤ 5× (issue 13 gave no number; its ~13 s before the fix is
@@ -271,7 +272,7 @@ def main() -> int:
         batch(table, floor)
         paint_and_rss(table, ((160, 48),) if args.quick else bench_tui.SIZES)
         drag(table, 100 if args.quick else bench_tui.DRAG_STEPS)
-        fleet(table, 3 if args.quick else 7)
+        fleet(table, 3 if args.quick else runs)
         show_big(table, 3 if args.quick else 5)
     print()
     ok = table.print()

@@ -135,7 +135,7 @@ def merge(ranges: Iterable[Range]) -> list[Range]:
             if r.end > out[-1].end:
                 out[-1] = Range(out[-1].start, r.end)
         else:
-            out.append(Range(r.start, r.end))
+            out.append(r if type(r) is Range else Range(r.start, r.end))  # a Range is kept
     return out
 
 
