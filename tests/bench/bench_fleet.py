@@ -28,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from tests.bench import crashmap_command  # noqa: E402
+
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 """Alternating launches per command for the budgeted figures (medians)."""
 PLANS = ("", "crashkernel=256M", "crashkernel=512M", "crashkernel=1G-64G:256M,64G-:512M")
@@ -108,8 +110,6 @@ def timed(argv: list[str]) -> tuple[float, int, int, float]:
 
 
 def fleet_argv(path: Path, *extra: str) -> list[str]:
-    from tests.bench import crashmap_command
-
     return [*crashmap_command(), "fleet", str(path), "--json", *extra]
 
 

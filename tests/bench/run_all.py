@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.bench import bench_fleet, bench_tui  # noqa: E402
+from tests.bench import bench_fleet, bench_tui, crashmap_command  # noqa: E402
 from tests.bench.bench_cmdline_batch import make_input  # noqa: E402
 
 BASELINE = [sys.executable, "-c", "import yaml, psutil"]
@@ -97,8 +97,6 @@ def alternate(a: list[str], b: list[str], runs: int, **kw: object) -> tuple[floa
 
 
 def crashmap(*args: str) -> list[str]:
-    from tests.bench import crashmap_command
-
     return [*crashmap_command(), *args]
 
 
